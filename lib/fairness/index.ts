@@ -1,0 +1,2 @@
+// Public surface of lib/fairness; re-exported by lib/index.ts.
+export {};

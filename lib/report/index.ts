@@ -1,0 +1,2 @@
+// Public surface of lib/report; re-exported by lib/index.ts.
+export {};

@@ -1,0 +1,2 @@
+// Public surface of lib/search; re-exported by lib/index.ts.
+export {};

@@ -1,0 +1,2 @@
+// Public surface of lib/space; re-exported by lib/index.ts.
+export {};
