@@ -1,2 +1,2 @@
 // Public surface of lib/backend; re-exported by lib/index.ts.
-export {};
+export { tf } from './tf.js';

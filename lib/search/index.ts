@@ -1,2 +1,3 @@
 // Public surface of lib/search; re-exported by lib/index.ts.
-export {};
+export * from './types.js';
+export { paregoScalarize, randomSimplexWeights } from './promotion/parego.js';

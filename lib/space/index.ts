@@ -1,2 +1,3 @@
 // Public surface of lib/space; re-exported by lib/index.ts.
-export {};
+export * from './types.js';
+export { Space, SpaceError } from './space.js';

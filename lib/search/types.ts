@@ -1,0 +1,65 @@
+import type { Configuration, Rng } from '../space/types.js';
+import type { Space } from '../space/index.js';
+
+export type Direction = 'minimize' | 'maximize';
+
+/** One objective of a study, e.g. `{ name: 'error', direction: 'minimize' }`. */
+export interface ObjectiveSpec {
+  name: string;
+  direction: Direction;
+}
+
+/** The fidelity range of a study: budgets from `min` to `max`, multiplied by `eta` between rungs. */
+export interface Fidelity {
+  min: number;
+  max: number;
+  eta: number;
+}
+
+export type TrialStatus = 'pending' | 'running' | 'ok' | 'failed' | 'timeout';
+
+/** What a trial cost: wall seconds, and budget units actually spent (a promotion that continues a checkpoint spends only the extra units). */
+export interface TrialCost {
+  seconds: number;
+  budget: number;
+}
+
+/** A configuration evaluated at a budget. `values` is filled once the trial is finished with status `ok`. */
+export interface Trial {
+  id: number;
+  config: Configuration;
+  /** Stable identity of `config` (Space#configId), shared by all budgets of the same configuration. */
+  configId: string;
+  budget: number;
+  status: TrialStatus;
+  values: Record<string, number>;
+  cost: TrialCost;
+  attributes: Record<string, unknown>;
+  /** The reason of a `failed` or `timeout` trial. */
+  error?: string;
+}
+
+/** What a proposer sees when asked for a new configuration. */
+export interface ProposalContext {
+  space: Space;
+  objectives: readonly ObjectiveSpec[];
+  /** Every finished trial (ok, failed, timeout), in the order they were told. */
+  history: readonly Trial[];
+  /** Configurations asked but not yet told, so a proposer can avoid proposing them again. */
+  pending: readonly Configuration[];
+  /** The budget the new configuration will first run at. */
+  budget: number;
+  /** The fidelity range of the study (a model-based proposer picks the highest budget with enough results). */
+  fidelity: Fidelity;
+  /**
+   * The only source of randomness a proposer may use. The study derives it from (seed, proposal index),
+   * so a resumed study replays the same stream and the same history gives the same proposal.
+   */
+  rng: Rng;
+}
+
+/** Decides which new configuration to try next (random, random forest, ...). Knows nothing of budgets or promotions. */
+export interface Proposer {
+  readonly name: string;
+  propose(context: ProposalContext): Configuration;
+}
