@@ -1,2 +1,5 @@
 // Public surface of lib/pareto; re-exported by lib/index.ts.
-export {};
+// Names are specific (ObjectiveDirection, not Direction) because lib/index.ts re-exports every module with `export *`.
+export type { Direction as ObjectiveDirection } from './types.js';
+export { nonDominatedSort, paretoRanks, paretoFront, uniqueParetoFront, paretoDominates } from './sort.js';
+export { crowdingDistance } from './crowding.js';

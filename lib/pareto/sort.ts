@@ -1,0 +1,174 @@
+import type { Direction, MinimisedPoints } from './types.js';
+import { toMinimised } from './validate.js';
+
+/** Point indices in lexicographic order of their (minimised) objectives, ties by index. */
+export function lexicographicOrder(set: MinimisedPoints): Int32Array {
+  const { count, objectives: m, values } = set;
+  const order = Array.from({ length: count }, (_, i) => i);
+  order.sort((a, b) => {
+    for (let k = 0; k < m; k++) {
+      const diff = values[a * m + k] - values[b * m + k];
+      if (diff !== 0) return diff;
+    }
+    return a - b;
+  });
+  return Int32Array.from(order);
+}
+
+/** Front number (0 = non-dominated) of every point of a minimised set. */
+export function frontRanks(set: MinimisedPoints): Int32Array {
+  const ranks = new Int32Array(set.count);
+  if (set.count === 0) return ranks;
+  if (set.objectives === 1) return rankSingleObjective(set, ranks);
+  if (set.objectives === 2) return rankTwoObjectives(set, ranks);
+  return rankEfficientNonDominated(set, ranks);
+}
+
+/** One objective: equal values share a front, each larger value starts the next one. */
+function rankSingleObjective(set: MinimisedPoints, ranks: Int32Array): Int32Array {
+  const order = lexicographicOrder(set);
+  let front = 0;
+  for (let j = 1; j < order.length; j++) {
+    if (set.values[order[j]] !== set.values[order[j - 1]]) front++;
+    ranks[order[j]] = front;
+  }
+  return ranks;
+}
+
+/**
+ * Two objectives in O(N log N): visit points in lexicographic order; a front is represented by its last
+ * member (largest f1, smallest f2), which dominates the new point iff any member does, and "front k
+ * dominates p" is monotone in k, so a binary search finds the first front that accepts p.
+ */
+function rankTwoObjectives(set: MinimisedPoints, ranks: Int32Array): Int32Array {
+  const { values } = set;
+  const order = lexicographicOrder(set);
+  const lastF1: number[] = [];
+  const lastF2: number[] = [];
+  for (const p of order) {
+    const f1 = values[2 * p];
+    const f2 = values[2 * p + 1];
+    let lo = 0;
+    let hi = lastF1.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      // The last member q precedes p lexicographically (q.f1 <= p.f1), so q dominates p iff:
+      const dominated = lastF2[mid] < f2 || (lastF2[mid] === f2 && lastF1[mid] < f1);
+      if (dominated) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo === lastF1.length) {
+      lastF1.push(f1);
+      lastF2.push(f2);
+    } else {
+      lastF1[lo] = f1;
+      lastF2[lo] = f2;
+    }
+    ranks[p] = lo;
+  }
+  return ranks;
+}
+
+/**
+ * Any number of objectives: ENS-BS (Zhang et al., 2015, "An efficient approach to non-dominated sorting
+ * for evolutionary multiobjective optimization"). Points visited in lexicographic order can only be
+ * dominated by points visited before them; a binary search over fronts is valid because a point dominated
+ * by front k is dominated by every earlier front.
+ */
+function rankEfficientNonDominated(set: MinimisedPoints, ranks: Int32Array): Int32Array {
+  const { objectives: m, values } = set;
+  const order = lexicographicOrder(set);
+  const fronts: number[][] = [];
+  const dominatedByFront = (front: number[], p: number): boolean => {
+    const base = p * m;
+    // Newest members first: they are closest to p in the order and most likely to dominate it.
+    for (let j = front.length - 1; j >= 0; j--) {
+      const qBase = front[j] * m;
+      let weaklyBetter = true;
+      let strictlyBetter = values[qBase] < values[base];
+      for (let k = 1; k < m; k++) {
+        const q = values[qBase + k];
+        const v = values[base + k];
+        if (q > v) {
+          weaklyBetter = false;
+          break;
+        }
+        if (q < v) strictlyBetter = true;
+      }
+      if (weaklyBetter && strictlyBetter) return true;
+    }
+    return false;
+  };
+  for (const p of order) {
+    let lo = 0;
+    let hi = fronts.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (dominatedByFront(fronts[mid], p)) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo === fronts.length) fronts.push([p]);
+    else fronts[lo].push(p);
+    ranks[p] = lo;
+  }
+  return ranks;
+}
+
+/** Groups front ranks into fronts of ascending point indices. */
+function ranksToFronts(ranks: Int32Array): number[][] {
+  const fronts: number[][] = [];
+  for (let i = 0; i < ranks.length; i++) {
+    const rank = ranks[i];
+    while (fronts.length <= rank) fronts.push([]);
+    fronts[rank].push(i);
+  }
+  return fronts;
+}
+
+/**
+ * Sorts points into non-dominated fronts (Pareto dominance: no worse in every objective, strictly better
+ * in one). Returns the fronts as lists of point indices in ascending order; the first is the Pareto front.
+ * Identical points do not dominate each other and land in the same front.
+ * O(N log N) for one and two objectives; ENS-BS (O(M N^2) worst case, near N log N in practice) for more.
+ */
+export function nonDominatedSort(points: readonly (readonly number[])[], directions?: readonly Direction[]): number[][] {
+  return ranksToFronts(frontRanks(toMinimised(points, directions)));
+}
+
+/** Front number of every point (0 = Pareto front), aligned with `points`. */
+export function paretoRanks(points: readonly (readonly number[])[], directions?: readonly Direction[]): number[] {
+  return Array.from(frontRanks(toMinimised(points, directions)));
+}
+
+/**
+ * Indices (ascending) of the non-dominated points. Duplicates of a non-dominated point are all kept;
+ * use `uniqueParetoFront` to keep only the first of each.
+ */
+export function paretoFront(points: readonly (readonly number[])[], directions?: readonly Direction[]): number[] {
+  return nonDominatedSort(points, directions)[0] ?? [];
+}
+
+/** Like `paretoFront`, but of several identical non-dominated points only the lowest index is kept. */
+export function uniqueParetoFront(points: readonly (readonly number[])[], directions?: readonly Direction[]): number[] {
+  const seen = new Set<string>();
+  return paretoFront(points, directions).filter((i) => {
+    const key = points[i].join(',');
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** Whether `a` Pareto-dominates `b`: no worse in every objective and strictly better in at least one. */
+export function paretoDominates(a: readonly number[], b: readonly number[], directions?: readonly Direction[]): boolean {
+  const set = toMinimised([a, b], directions, 'points [a, b]');
+  const m = set.objectives;
+  let strictlyBetter = false;
+  for (let k = 0; k < m; k++) {
+    const av = set.values[k];
+    const bv = set.values[m + k];
+    if (av > bv) return false;
+    if (av < bv) strictlyBetter = true;
+  }
+  return strictlyBetter;
+}
