@@ -1,20 +1,208 @@
-// CONTRACT PLACEHOLDER — the random-forest proposer's author replaces this file.
-// lib/search resolves `proposer: 'rf'` to `new RandomForestProposer(options)`.
-import type { Configuration } from '../../../space/types.js';
-import type { ProposalContext, Proposer } from '../../types.js';
+import type { Configuration, Rng } from '../../../space/types.js';
+import type { Space } from '../../../space/index.js';
+import type { ProposalContext, Proposer, Trial } from '../../types.js';
+import { paregoScalarize, randomSimplexWeights } from '../../promotion/parego.js';
+import { RandomForestRegressor, type RandomForestOptions } from './forest.js';
+import { expectedImprovement } from './acquisition.js';
+import { searchAcquisition, type AcquisitionScore } from './local-search.js';
 
-export interface RandomForestProposerOptions {
-  /** Random configurations before the model is used (SMAC3: 10). */
+export { RandomForestRegressor, INACTIVE_IMPUTATION, VARIANCE_FLOOR } from './forest.js';
+export type { RandomForestOptions, ForestPrediction } from './forest.js';
+export { expectedImprovement, normalCdf, normalPdf } from './acquisition.js';
+export { searchAcquisition } from './local-search.js';
+export type { AcquisitionFunction, AcquisitionScore, AcquisitionSearchOptions } from './local-search.js';
+
+/** Settings of the SMAC-style proposer; forest settings (nTrees, ratioFeatures, ...) pass through to the forest. */
+export interface RandomForestProposerOptions extends Omit<RandomForestOptions, 'logY'> {
+  /** Random configurations before the model is used (SMAC3 facade in FR-NAS: 10). */
   initialDesign?: number;
   /** Share of purely random proposals after that (SMAC3: 0.2). */
   randomFraction?: number;
-  nTrees?: number;
+  /**
+   * Ok results a budget needs before the model trains on it; the highest such budget is used
+   * (BOHB / SMAC-MF rule). Default: max(dimension + 1, 8).
+   */
+  minPointsForModel?: number;
+  /** ParEGO's augmentation weight (SMAC3: 0.05). */
+  rho?: number;
+  /** Log-scale the costs (SMAC3's RunHistoryLogScaledEncoder + log_y forest + log EI; the facade's default). */
+  logTransform?: boolean;
+  /** Exploration offset of expected improvement (SMAC3: 0). */
+  xi?: number;
+  /** Random configurations scored per proposal ("sorted random search"; SMAC3: 5000). */
+  randomSamples?: number;
+  /** Local searches per proposal (SMAC3: 10). */
+  localSearchStarts?: number;
+  /** Hill-climbing steps per local search at most. */
+  maxLocalSearchSteps?: number;
 }
 
+/** What the last proposal was based on, for logs and tests. */
+export interface RandomForestProposalInfo {
+  kind: 'initial' | 'random' | 'model';
+  /** Budget whose results trained the model (model proposals only). */
+  trainingBudget?: number;
+  /** Training points (ok + failed) used by the model. */
+  trainingPoints?: number;
+  /** ParEGO weights drawn for this proposal (model proposals with several objectives). */
+  weights?: number[];
+}
+
+const RANDOM_RETRIES = 100;
+
+/**
+ * SMAC3 MultiFidelityFacade's configuration selector: random initial design, then interleaved random
+ * proposals, else a random forest trained on the highest budget with enough results (objectives
+ * combined by ParEGO with fresh weights per proposal) and expected improvement maximised by local and
+ * sorted random search. Never proposes a configuration already evaluated or pending.
+ */
 export class RandomForestProposer implements Proposer {
   readonly name = 'rf';
-  constructor(readonly options: RandomForestProposerOptions = {}) {}
-  propose(_context: ProposalContext): Configuration {
-    throw new Error('RandomForestProposer: not implemented yet');
+  readonly options: Required<Omit<RandomForestProposerOptions, 'minPointsForModel'>> & { minPointsForModel?: number };
+  /** How the most recent proposal was made. */
+  lastProposal: RandomForestProposalInfo | undefined;
+  private readonly forestOptions: RandomForestOptions;
+
+  constructor(options: RandomForestProposerOptions = {}) {
+    const {
+      initialDesign = 10,
+      randomFraction = 0.2,
+      minPointsForModel,
+      rho = 0.05,
+      logTransform = true,
+      xi = 0,
+      randomSamples = 500,
+      localSearchStarts = 10,
+      maxLocalSearchSteps = 20,
+      ...forest
+    } = options;
+    if (!Number.isInteger(initialDesign) || initialDesign < 0) throw new Error(`RandomForestProposer: initialDesign must be a non-negative integer, got ${initialDesign}`);
+    if (!(randomFraction >= 0 && randomFraction <= 1)) throw new Error(`RandomForestProposer: randomFraction must be in [0, 1], got ${randomFraction}`);
+    if (minPointsForModel !== undefined && (!Number.isInteger(minPointsForModel) || minPointsForModel < 1)) {
+      throw new Error(`RandomForestProposer: minPointsForModel must be a positive integer, got ${minPointsForModel}`);
+    }
+    if (!Number.isInteger(randomSamples) || randomSamples < 0) throw new Error(`RandomForestProposer: randomSamples must be a non-negative integer, got ${randomSamples}`);
+    if (!Number.isInteger(localSearchStarts) || localSearchStarts < 0) throw new Error(`RandomForestProposer: localSearchStarts must be a non-negative integer, got ${localSearchStarts}`);
+    if (randomSamples + localSearchStarts === 0) throw new Error('RandomForestProposer: randomSamples and localSearchStarts cannot both be 0');
+    this.options = { initialDesign, randomFraction, minPointsForModel, rho, logTransform, xi, randomSamples, localSearchStarts, maxLocalSearchSteps, ...forest } as RandomForestProposer['options'];
+    this.forestOptions = { ...forest, logY: logTransform };
+    // Validates the forest settings now rather than at the first model proposal.
+    new RandomForestRegressor(this.forestOptions);
   }
+
+  propose(context: ProposalContext): Configuration {
+    const { space, history, pending, rng } = context;
+    const taken = new Set<string>();
+    for (const trial of history) taken.add(trial.configId);
+    for (const config of pending) taken.add(space.configId(config));
+
+    if (taken.size < this.options.initialDesign) {
+      this.lastProposal = { kind: 'initial' };
+      return randomUnseen(space, rng, taken);
+    }
+    if (rng() < this.options.randomFraction) {
+      this.lastProposal = { kind: 'random' };
+      return randomUnseen(space, rng, taken);
+    }
+    const training = this.trainingSet(context);
+    if (!training) {
+      this.lastProposal = { kind: 'random' };
+      return randomUnseen(space, rng, taken);
+    }
+
+    const forest = new RandomForestRegressor(this.forestOptions).fit(training.x, training.y, rng);
+    // The incumbent's value is the forest's lowest prediction on the training points (SMAC3's x_best).
+    const best = Math.min(...forest.predict(training.x).mean);
+    const acquisition = (configs: readonly Configuration[]): AcquisitionScore[] => {
+      const { mean, variance } = forest.predict(configs.map((c) => space.encode(c)));
+      return Array.from(mean, (m, i) => ({
+        value: expectedImprovement(m, variance[i], best, { log: this.options.logTransform, xi: this.options.xi }),
+        mean: m,
+      }));
+    };
+    const known = uniqueConfigs(space, history);
+    const ranked = searchAcquisition(space, acquisition, known, rng, {
+      randomSamples: this.options.randomSamples,
+      localSearchStarts: this.options.localSearchStarts,
+      maxLocalSearchSteps: this.options.maxLocalSearchSteps,
+    });
+    this.lastProposal = { kind: 'model', trainingBudget: training.budget, trainingPoints: training.y.length, weights: training.weights };
+    for (const config of ranked) if (!taken.has(space.configId(config))) return config;
+    this.lastProposal = { kind: 'random' };
+    return randomUnseen(space, rng, taken);
+  }
+
+  /**
+   * Training data of the highest budget with at least minPointsForModel ok results: encoded configs and
+   * one cost each (ParEGO-scalarised for several objectives). Failed and timed-out trials at that budget
+   * get the worst ok cost, so the model learns to avoid them (SMAC3 imputes crashes with a bad cost).
+   */
+  private trainingSet(context: ProposalContext): { budget: number; x: number[][]; y: number[]; weights?: number[] } | undefined {
+    const { space, objectives, history, rng } = context;
+    const minPoints = this.options.minPointsForModel ?? Math.max(space.names.length + 1, 8);
+    // The latest result per (budget, configuration) wins.
+    const byBudget = new Map<number, Map<string, Trial>>();
+    for (const trial of history) {
+      let rung = byBudget.get(trial.budget);
+      if (!rung) byBudget.set(trial.budget, (rung = new Map()));
+      rung.set(trial.configId, trial);
+    }
+    const budgets = [...byBudget.keys()].sort((a, b) => b - a);
+    for (const budget of budgets) {
+      const trials = [...byBudget.get(budget)!.values()];
+      const ok = trials.filter((t) => t.status === 'ok' && objectives.every((o) => Number.isFinite(t.values[o.name])));
+      if (ok.length < minPoints) continue;
+      const failed = trials.filter((t) => t.status === 'failed' || t.status === 'timeout');
+      let weights: number[] | undefined;
+      let costs: number[];
+      if (objectives.length === 1) {
+        const o = objectives[0];
+        costs = ok.map((t) => (o.direction === 'maximize' ? -t.values[o.name] : t.values[o.name]));
+      } else {
+        weights = randomSimplexWeights(objectives.length, rng);
+        costs = paregoScalarize(ok.map((t) => objectives.map((o) => t.values[o.name])), objectives.map((o) => o.direction), weights, this.options.rho);
+      }
+      const worst = Math.max(...costs);
+      const y = [...costs, ...failed.map(() => worst)];
+      const x = [...ok, ...failed].map((t) => space.encode(t.config));
+      return { budget, x, y: this.options.logTransform ? logScale(y) : y, weights };
+    }
+    return undefined;
+  }
+}
+
+/**
+ * SMAC3's RunHistoryLogScaledEncoder: scale to (0, 1] with the floor set below the minimum by the
+ * distance from the minimum to the 5th percentile, then take the log.
+ */
+export function logScale(values: readonly number[]): number[] {
+  const sorted = [...values].sort((a, b) => a - b);
+  const min = sorted[0];
+  const max = sorted[sorted.length - 1];
+  const percentile = quantileSorted(sorted, 0.05);
+  let floor = min - (percentile - min) - 1e-10;
+  if (floor === max) floor *= 1 - 1e-10;
+  const range = max - floor;
+  return values.map((v) => Math.log((v - floor) / range));
+}
+
+/** Linear-interpolation quantile of sorted values (numpy's default). */
+function quantileSorted(sorted: readonly number[], q: number): number {
+  const position = (sorted.length - 1) * q;
+  const below = Math.floor(position);
+  const above = Math.min(below + 1, sorted.length - 1);
+  return sorted[below] + (sorted[above] - sorted[below]) * (position - below);
+}
+
+function uniqueConfigs(space: Space, history: readonly Trial[]): Configuration[] {
+  const seen = new Map<string, Configuration>();
+  for (const trial of history) seen.set(trial.configId, trial.config);
+  return [...seen.values()];
+}
+
+/** A random configuration that is neither evaluated nor pending (a duplicate only if the space is exhausted). */
+export function randomUnseen(space: Space, rng: Rng, taken: ReadonlySet<string>): Configuration {
+  let config = space.sampleWith(rng);
+  for (let attempt = 1; attempt < RANDOM_RETRIES && taken.has(space.configId(config)); attempt++) config = space.sampleWith(rng);
+  return config;
 }

@@ -1,0 +1,333 @@
+import type { Rng } from '../../../space/types.js';
+
+/** Settings of the regression forest; the defaults are SMAC3's `RandomForest` defaults. */
+export interface RandomForestOptions {
+  /** Number of trees (SMAC3: 10). */
+  nTrees?: number;
+  /** Share of the features drawn as split candidates at each node, at least one (SMAC3: 5/6). */
+  ratioFeatures?: number;
+  /** A node with fewer samples is a leaf (SMAC3: 3). */
+  minSamplesSplit?: number;
+  /** Neither side of a split may hold fewer samples (SMAC3: 3). */
+  minSamplesLeaf?: number;
+  /** Maximum depth of a tree (SMAC3: 2**20, i.e. unbounded). */
+  maxDepth?: number;
+  /** A node whose targets differ by less than this is a leaf (SMAC3: 1e-8). */
+  epsPurity?: number;
+  /** Each tree sees a bootstrap sample of the data (SMAC3: true). */
+  bootstrapping?: boolean;
+  /**
+   * Targets are log-scaled costs: a leaf predicts log(mean(exp(y))) instead of mean(y), as SMAC3's
+   * `log_y` forest does, so the prediction is the log of the mean cost rather than the mean log cost.
+   */
+  logY?: boolean;
+}
+
+/** What the forest predicts for each query point: mean and variance of the per-tree predictions. */
+export interface ForestPrediction {
+  mean: Float64Array;
+  variance: Float64Array;
+}
+
+/** Value that stands for an inactive hyperparameter (NaN in the encoding), as SMAC3 imputes it. */
+export const INACTIVE_IMPUTATION = -1;
+
+/** Variances below this are raised to it, so expected improvement never divides by zero (SMAC3's threshold). */
+export const VARIANCE_FLOOR = 1e-10;
+
+/** One regression tree in flat arrays: `feature[i] < 0` marks leaf i, whose prediction is `value[i]`. */
+interface Tree {
+  feature: Int32Array;
+  threshold: Float64Array;
+  left: Int32Array;
+  right: Int32Array;
+  value: Float64Array;
+}
+
+const DEFAULTS: Required<RandomForestOptions> = {
+  nTrees: 10,
+  ratioFeatures: 5 / 6,
+  minSamplesSplit: 3,
+  minSamplesLeaf: 3,
+  maxDepth: 2 ** 20,
+  epsPurity: 1e-8,
+  bootstrapping: true,
+  logY: false,
+};
+
+/**
+ * A random forest regressor on encoded configurations (SMAC3's surrogate, after pyrfr): bootstrapped
+ * CART trees that split on the best of a random subset of features at each node. Uncertainty is the
+ * variance of the per-tree predictions (pyrfr as SMAC3 configures it: no within-leaf variance).
+ */
+export class RandomForestRegressor {
+  readonly options: Required<RandomForestOptions>;
+  private trees: Tree[] = [];
+  private dimension = -1;
+
+  constructor(options: RandomForestOptions = {}) {
+    this.options = { ...DEFAULTS, ...definedOnly(options) };
+    const o = this.options;
+    if (!Number.isInteger(o.nTrees) || o.nTrees < 1) throw new Error(`RandomForestRegressor: nTrees must be a positive integer, got ${o.nTrees}`);
+    if (!(o.ratioFeatures > 0 && o.ratioFeatures <= 1)) throw new Error(`RandomForestRegressor: ratioFeatures must be in (0, 1], got ${o.ratioFeatures}`);
+    if (!Number.isInteger(o.minSamplesLeaf) || o.minSamplesLeaf < 1) throw new Error(`RandomForestRegressor: minSamplesLeaf must be a positive integer, got ${o.minSamplesLeaf}`);
+    if (!Number.isInteger(o.minSamplesSplit) || o.minSamplesSplit < 2) throw new Error(`RandomForestRegressor: minSamplesSplit must be an integer >= 2, got ${o.minSamplesSplit}`);
+    if (!(o.maxDepth >= 0)) throw new Error(`RandomForestRegressor: maxDepth must be >= 0, got ${o.maxDepth}`);
+  }
+
+  get fitted(): boolean {
+    return this.trees.length > 0;
+  }
+
+  /** Fits the forest to rows `x` (NaN = inactive, imputed) and targets `y`; all randomness from `rng`. */
+  fit(x: readonly (readonly number[])[], y: readonly number[], rng: Rng): this {
+    const n = x.length;
+    if (n === 0) throw new Error('RandomForestRegressor: cannot fit on zero points');
+    if (y.length !== n) throw new Error(`RandomForestRegressor: ${n} rows but ${y.length} targets`);
+    const d = x[0].length;
+    const data = new Float64Array(n * d);
+    for (let i = 0; i < n; i++) {
+      const row = x[i];
+      if (row.length !== d) throw new Error(`RandomForestRegressor: row ${i} has ${row.length} values, expected ${d}`);
+      for (let j = 0; j < d; j++) data[i * d + j] = Number.isNaN(row[j]) ? INACTIVE_IMPUTATION : row[j];
+      if (!Number.isFinite(y[i])) throw new Error(`RandomForestRegressor: target ${i} is ${y[i]}, expected a finite number`);
+    }
+    const targets = Float64Array.from(y);
+    this.dimension = d;
+    this.trees = [];
+    for (let t = 0; t < this.options.nTrees; t++) {
+      const rows = new Int32Array(n);
+      for (let i = 0; i < n; i++) rows[i] = this.options.bootstrapping ? Math.floor(rng() * n) : i;
+      this.trees.push(new TreeBuilder(data, d, targets, rows, this.options, rng).build());
+    }
+    return this;
+  }
+
+  /** Per-tree predictions, tree-major: `out[t * rows + i]`. */
+  predictPerTree(x: readonly (readonly number[])[]): Float64Array {
+    if (!this.fitted) throw new Error('RandomForestRegressor: predict before fit');
+    const rows = x.length;
+    const out = new Float64Array(this.trees.length * rows);
+    const point = new Float64Array(this.dimension);
+    for (let i = 0; i < rows; i++) {
+      const row = x[i];
+      if (row.length !== this.dimension) throw new Error(`RandomForestRegressor: query ${i} has ${row.length} values, expected ${this.dimension}`);
+      for (let j = 0; j < this.dimension; j++) point[j] = Number.isNaN(row[j]) ? INACTIVE_IMPUTATION : row[j];
+      for (let t = 0; t < this.trees.length; t++) out[t * rows + i] = predictTree(this.trees[t], point);
+    }
+    return out;
+  }
+
+  /** Mean and variance (floored at VARIANCE_FLOOR) of the trees' predictions at each row of `x`. */
+  predict(x: readonly (readonly number[])[]): ForestPrediction {
+    const rows = x.length;
+    const perTree = this.predictPerTree(x);
+    const nTrees = this.trees.length;
+    const mean = new Float64Array(rows);
+    const variance = new Float64Array(rows);
+    for (let i = 0; i < rows; i++) {
+      let sum = 0;
+      for (let t = 0; t < nTrees; t++) sum += perTree[t * rows + i];
+      const m = sum / nTrees;
+      let squares = 0;
+      for (let t = 0; t < nTrees; t++) {
+        const diff = perTree[t * rows + i] - m;
+        squares += diff * diff;
+      }
+      mean[i] = m;
+      variance[i] = Math.max(squares / nTrees, VARIANCE_FLOOR);
+    }
+    return { mean, variance };
+  }
+}
+
+function predictTree(tree: Tree, point: Float64Array): number {
+  let node = 0;
+  while (tree.feature[node] >= 0) {
+    node = point[tree.feature[node]] <= tree.threshold[node] ? tree.left[node] : tree.right[node];
+  }
+  return tree.value[node];
+}
+
+function definedOnly<T extends object>(options: T): Partial<T> {
+  return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/**
+ * Grows one tree by presorting: every feature keeps the node's samples in sorted order in one
+ * segment [start, end) of its own array, and a split partitions all segments stably, so no node sorts.
+ */
+class TreeBuilder {
+  private readonly n: number;
+  /** order[f * n + p]: the p-th sample (index into `rows`) in ascending order of feature f within its node. */
+  private readonly order: Int32Array;
+  private readonly goesLeft: Uint8Array;
+  private readonly scratch: Int32Array;
+  private readonly features: Int32Array;
+  private readonly feature: number[] = [];
+  private readonly threshold: number[] = [];
+  private readonly left: number[] = [];
+  private readonly right: number[] = [];
+  private readonly value: number[] = [];
+
+  constructor(
+    private readonly data: Float64Array,
+    private readonly d: number,
+    private readonly targets: Float64Array,
+    private readonly rows: Int32Array,
+    private readonly options: Required<RandomForestOptions>,
+    private readonly rng: Rng,
+  ) {
+    this.n = rows.length;
+    this.order = new Int32Array(d * this.n);
+    this.goesLeft = new Uint8Array(this.n);
+    this.scratch = new Int32Array(this.n);
+    this.features = Int32Array.from({ length: d }, (_, f) => f);
+    const keys = new Float64Array(this.n);
+    for (let f = 0; f < d; f++) {
+      for (let p = 0; p < this.n; p++) keys[p] = data[rows[p] * d + f];
+      const sorted = Array.from({ length: this.n }, (_, p) => p).sort((a, b) => keys[a] - keys[b] || a - b);
+      this.order.set(sorted, f * this.n);
+    }
+  }
+
+  build(): Tree {
+    this.grow(0, this.n, 0);
+    return {
+      feature: Int32Array.from(this.feature),
+      threshold: Float64Array.from(this.threshold),
+      left: Int32Array.from(this.left),
+      right: Int32Array.from(this.right),
+      value: Float64Array.from(this.value),
+    };
+  }
+
+  private y(p: number): number {
+    return this.targets[this.rows[p]];
+  }
+
+  private x(p: number, f: number): number {
+    return this.data[this.rows[p] * this.d + f];
+  }
+
+  private addNode(): number {
+    this.feature.push(-1);
+    this.threshold.push(0);
+    this.left.push(-1);
+    this.right.push(-1);
+    this.value.push(0);
+    return this.feature.length - 1;
+  }
+
+  private leafValue(start: number, end: number): number {
+    const count = end - start;
+    if (this.options.logY) {
+      // log(mean(exp(y))) computed stably around the largest y.
+      let top = -Infinity;
+      for (let q = start; q < end; q++) top = Math.max(top, this.y(this.order[q]));
+      let sum = 0;
+      for (let q = start; q < end; q++) sum += Math.exp(this.y(this.order[q]) - top);
+      return top + Math.log(sum / count);
+    }
+    let sum = 0;
+    for (let q = start; q < end; q++) sum += this.y(this.order[q]);
+    return sum / count;
+  }
+
+  /** Grows the node holding segment [start, end) of every feature's order; returns its index. */
+  private grow(start: number, end: number, depth: number): number {
+    const node = this.addNode();
+    const count = end - start;
+    const o = this.options;
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (let q = start; q < end; q++) {
+      const v = this.y(this.order[q]);
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+    const split = count >= o.minSamplesSplit && depth < o.maxDepth && hi - lo > o.epsPurity && count >= 2 * o.minSamplesLeaf
+      ? this.bestSplit(start, end)
+      : undefined;
+    if (!split) {
+      this.value[node] = this.leafValue(start, end);
+      return node;
+    }
+    const nLeft = this.partition(start, end, split.feature, split.threshold);
+    this.feature[node] = split.feature;
+    this.threshold[node] = split.threshold;
+    const leftChild = this.grow(start, start + nLeft, depth + 1);
+    const rightChild = this.grow(start + nLeft, end, depth + 1);
+    this.left[node] = leftChild;
+    this.right[node] = rightChild;
+    return node;
+  }
+
+  /**
+   * Best variance-reducing split over a random subset of features; when none of them can be split
+   * (all values equal, or too few on one side) the remaining features are tried, as sklearn does.
+   */
+  private bestSplit(start: number, end: number): { feature: number; threshold: number } | undefined {
+    const d = this.d;
+    const wanted = Math.max(1, Math.floor(d * this.options.ratioFeatures));
+    const minLeaf = this.options.minSamplesLeaf;
+    const count = end - start;
+    let total = 0;
+    for (let q = start; q < end; q++) total += this.y(this.order[q]);
+    let bestScore = -Infinity;
+    let best: { feature: number; threshold: number } | undefined;
+    // Partial Fisher-Yates: the first `wanted` drawn features are the candidates, the rest the fallback.
+    for (let k = 0; k < d; k++) {
+      if (k >= wanted && best) break;
+      const pick = k + Math.floor(this.rng() * (d - k));
+      const f = this.features[pick];
+      this.features[pick] = this.features[k];
+      this.features[k] = f;
+      const base = f * this.n;
+      let sumLeft = 0;
+      for (let q = start; q < end - 1; q++) {
+        const p = this.order[base + q];
+        sumLeft += this.y(p);
+        const nLeft = q - start + 1;
+        if (nLeft < minLeaf) continue;
+        const nRight = count - nLeft;
+        if (nRight < minLeaf) break;
+        const here = this.x(p, f);
+        const next = this.x(this.order[base + q + 1], f);
+        if (next <= here) continue;
+        const sumRight = total - sumLeft;
+        // Maximising sum^2/n on both sides is minimising the children's squared error.
+        const score = (sumLeft * sumLeft) / nLeft + (sumRight * sumRight) / nRight;
+        if (score > bestScore) {
+          bestScore = score;
+          best = { feature: f, threshold: (here + next) / 2 };
+        }
+      }
+    }
+    return best;
+  }
+
+  /** Stable partition of every feature's segment by the split; returns the size of the left part. */
+  private partition(start: number, end: number, feature: number, threshold: number): number {
+    const order = this.order;
+    let nLeft = 0;
+    for (let q = start; q < end; q++) {
+      const p = order[feature * this.n + q];
+      const left = this.x(p, feature) <= threshold;
+      this.goesLeft[p] = left ? 1 : 0;
+      if (left) nLeft++;
+    }
+    for (let f = 0; f < this.d; f++) {
+      const base = f * this.n;
+      let l = start;
+      let r = 0;
+      for (let q = start; q < end; q++) {
+        const p = order[base + q];
+        if (this.goesLeft[p]) order[base + l++] = p;
+        else this.scratch[r++] = p;
+      }
+      order.set(this.scratch.subarray(0, r), base + l);
+    }
+    return nLeft;
+  }
+}
