@@ -1,0 +1,72 @@
+// Ops frnas needs that tfjs lacks or gets wrong on wasm: per-row picks without gather(batchDims=1), grouped conv.
+import { tf } from './tf.js';
+
+/** Rows of x ([n, ...]) at integer indices ([k]) -> [k, ...]. A plain axis-0 gather: wasm gets it right. */
+export function gatherRows<T extends tf.Tensor>(x: T, indices: tf.Tensor1D | number[]): T {
+  return tf.tidy(() => {
+    const idx = Array.isArray(indices) ? tf.tensor1d(indices, 'int32') : indices;
+    return tf.gather(x, idx, 0) as T;
+  });
+}
+
+/**
+ * logits[i, labels[i]] for each row i -> [B]. Uses a flat gather at i*C + label, because
+ * tf.gather(logits, labels, 1, 1) (batchDims = 1) returns wrong values and can crash on wasm.
+ */
+export function pickPerRow(logits: tf.Tensor2D, labels: tf.Tensor1D | number[]): tf.Tensor1D {
+  return tf.tidy(() => {
+    const [b, c] = logits.shape;
+    const lab = Array.isArray(labels) ? tf.tensor1d(labels, 'int32') : labels.toInt();
+    if (lab.shape[0] !== b) throw new Error(`pickPerRow: ${lab.shape[0]} labels for ${b} rows`);
+    const flatIdx = tf.add(tf.mul(tf.range(0, b, 1, 'int32'), tf.scalar(c, 'int32')), lab);
+    return tf.gather(tf.reshape(logits, [-1]), flatIdx) as tf.Tensor1D;
+  });
+}
+
+/** A [B, C] float mask with 1 at (i, labels[i]); the other safe way to pick or replace target logits. */
+export function labelMask(labels: tf.Tensor1D | number[], numClasses: number): tf.Tensor2D {
+  return tf.tidy(() => {
+    const lab = Array.isArray(labels) ? tf.tensor1d(labels, 'int32') : labels.toInt();
+    return tf.oneHot(lab, numClasses).toFloat() as tf.Tensor2D;
+  });
+}
+
+export type GroupedConvMethod = 'auto' | 'split' | 'blockdiag';
+
+/**
+ * Grouped 2-D convolution (tfjs conv2d has no `groups`). x: [N, H, W, Cin]; filter: [fh, fw, Cin/groups, Cout].
+ * 'split' runs one conv per group on a channel slice and concatenates; 'blockdiag' builds the block-diagonal
+ * [fh, fw, Cin, Cout] filter and runs one conv (groups-times the multiply-adds, but one XNNPACK call).
+ * 'auto' picks blockdiag while the full filter stays small (see docs/backend.md for the measurements).
+ */
+export function groupedConv2d(
+  x: tf.Tensor4D, filter: tf.Tensor4D, strides: number | [number, number], pad: 'same' | 'valid' | number,
+  groups: number, method: GroupedConvMethod = 'auto',
+): tf.Tensor4D {
+  const cin = x.shape[3];
+  const [fh, fw, cg, cout] = filter.shape;
+  if (!Number.isInteger(groups) || groups < 1) throw new Error(`groupedConv2d: groups must be a positive integer, got ${groups}`);
+  if (cin % groups !== 0 || cout % groups !== 0) {
+    throw new Error(`groupedConv2d: ${cin} input and ${cout} output channels are not divisible by ${groups} groups`);
+  }
+  if (cg * groups !== cin) throw new Error(`groupedConv2d: filter has ${cg} input channels per group, expected ${cin / groups}`);
+  if (groups === 1) return tf.conv2d(x, filter, strides, pad) as tf.Tensor4D;
+  const m = method === 'auto' ? (groups <= GROUPED_BLOCKDIAG_MAX_GROUPS ? 'blockdiag' : 'split') : method;
+  return tf.tidy(() => {
+    const og = cout / groups;
+    if (m === 'blockdiag') {
+      const blocks: tf.Tensor4D[] = [];
+      for (let g = 0; g < groups; g++) {
+        const fg = tf.slice(filter, [0, 0, 0, g * og], [fh, fw, cg, og]);
+        blocks.push(tf.pad(fg, [[0, 0], [0, 0], [g * cg, cin - (g + 1) * cg], [0, 0]]));
+      }
+      return tf.conv2d(x, tf.concat(blocks, 3), strides, pad) as tf.Tensor4D;
+    }
+    const xs = tf.split(x, groups, 3) as tf.Tensor4D[];
+    const fs = tf.split(filter, groups, 3) as tf.Tensor4D[];
+    return tf.concat(xs.map((xg, g) => tf.conv2d(xg, fs[g], strides, pad) as tf.Tensor4D), 3);
+  });
+}
+
+/** Up to this many groups 'auto' uses the block-diagonal filter (measured on wasm, benchmarks/backend.ts --grouped). */
+export const GROUPED_BLOCKDIAG_MAX_GROUPS = 8;

@@ -1,0 +1,112 @@
+// Each kernel frnas adds to wasm equals the cpu backend's kernel on random inputs.
+import { expect } from 'chai';
+import { tf, initBackend, registerWasmKernels, WASM_ADDED_KERNELS } from '../../lib/backend/index.js';
+import { randomTensor, relError, runOn, TOL } from './helpers.js';
+
+type Pad = 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]];
+const PADS: Pad[] = ['same', 'valid', [[0, 0], [1, 2], [2, 0], [0, 0]]];
+const KERNELS = [1, 3, 5, 7];
+const STRIDES = [1, 2];
+
+function outSize(n: number, k: number, s: number, pad: Pad, before: number, after: number): number {
+  if (pad === 'same') return Math.ceil(n / s);
+  if (pad === 'valid') return Math.floor((n - k) / s) + 1;
+  return Math.floor((n + before + after - k) / s) + 1;
+}
+
+async function compare(fn: () => tf.Tensor): Promise<number> {
+  const [ref] = await runOn('cpu', fn);
+  const [got] = await runOn('wasm', fn);
+  return relError(got, ref);
+}
+
+describe('backend: wasm gradient kernels equal cpu', function () {
+  before(async () => {
+    await initBackend({ prefer: 'wasm', log: () => undefined });
+  });
+  after(async () => {
+    await tf.setBackend('wasm');
+  });
+
+  it('registers every added kernel for wasm, and a second registration is a no-op', () => {
+    for (const name of WASM_ADDED_KERNELS) expect(tf.getKernel(name, 'wasm'), name).to.not.equal(undefined);
+    const first = registerWasmKernels();
+    expect(registerWasmKernels()).to.equal(first);
+    expect([...first.registered, ...first.replaced, ...first.skipped].sort()).to.deep.equal([...WASM_ADDED_KERNELS].sort());
+  });
+
+  const [n, h, w] = [3, 11, 10];
+  for (const k of KERNELS) {
+    for (const s of STRIDES) {
+      for (const pad of PADS) {
+        const padName = typeof pad === 'string' ? pad : 'explicit';
+        const [pt, pb] = typeof pad === 'string' ? [0, 0] : pad[1];
+        const [pl, pr] = typeof pad === 'string' ? [0, 0] : pad[2];
+        const oh = outSize(h, k, s, pad, pt, pb);
+        const ow = outSize(w, k, s, pad, pl, pr);
+        const [cin, cout] = [4, 5];
+        it(`Conv2DBackpropFilter and Conv2DBackpropInput: ${k}x${k}, stride ${s}, pad ${padName}`, async () => {
+          const seed = `c${k}${s}${padName}`;
+          const errF = await compare(() => tf.engine().runKernel('Conv2DBackpropFilter',
+            { x: randomTensor([n, h, w, cin], seed + 'x'), dy: randomTensor([n, oh, ow, cout], seed + 'dy') },
+            { strides: [s, s], pad, dataFormat: 'NHWC', filterShape: [k, k, cin, cout] } as unknown as tf.NamedAttrMap) as tf.Tensor);
+          const errI = await compare(() => tf.engine().runKernel('Conv2DBackpropInput',
+            { dy: randomTensor([n, oh, ow, cout], seed + 'dy'), filter: randomTensor([k, k, cin, cout], seed + 'f') },
+            { strides: [s, s], pad, dataFormat: 'NHWC', inputShape: [n, h, w, cin] } as unknown as tf.NamedAttrMap) as tf.Tensor);
+          expect(errF, 'filter').to.be.below(TOL);
+          expect(errI, 'input').to.be.below(TOL);
+        });
+        for (const m of [1, 3]) {
+          it(`DepthwiseConv2dNative backprops: ${k}x${k}, stride ${s}, pad ${padName}, multiplier ${m}`, async () => {
+            const seed = `d${k}${s}${padName}${m}`;
+            const c = 3;
+            const attrs = { strides: [s, s], pad, dilations: [1, 1] };
+            const errF = await compare(() => tf.engine().runKernel('DepthwiseConv2dNativeBackpropFilter',
+              { x: randomTensor([n, h, w, c], seed + 'x'), dy: randomTensor([n, oh, ow, c * m], seed + 'dy') },
+              { ...attrs, filterShape: [k, k, c, m] } as unknown as tf.NamedAttrMap) as tf.Tensor);
+            const errI = await compare(() => tf.engine().runKernel('DepthwiseConv2dNativeBackpropInput',
+              { dy: randomTensor([n, oh, ow, c * m], seed + 'dy'), filter: randomTensor([k, k, c, m], seed + 'f') },
+              { ...attrs, inputShape: [n, h, w, c] } as unknown as tf.NamedAttrMap) as tf.Tensor);
+            expect(errF, 'filter').to.be.below(TOL);
+            expect(errI, 'input').to.be.below(TOL);
+          });
+        }
+      }
+    }
+  }
+
+  it('Conv2D backprops at a training-like shape (batch 8, 16x16x24 -> 32, stride 2)', async () => {
+    const x = (): tf.Tensor => randomTensor([8, 16, 16, 24], 'bx', 3);
+    const dy = (): tf.Tensor => randomTensor([8, 8, 8, 32], 'bdy', 2);
+    const attrs = { strides: [2, 2], pad: 'same', dataFormat: 'NHWC' };
+    expect(await compare(() => tf.engine().runKernel('Conv2DBackpropFilter', { x: x(), dy: dy() },
+      { ...attrs, filterShape: [3, 3, 24, 32] } as unknown as tf.NamedAttrMap) as tf.Tensor)).to.be.below(TOL);
+    expect(await compare(() => tf.engine().runKernel('Conv2DBackpropInput', { dy: dy(), filter: randomTensor([3, 3, 24, 32], 'bf') },
+      { ...attrs, inputShape: [8, 16, 16, 24] } as unknown as tf.NamedAttrMap) as tf.Tensor)).to.be.below(TOL);
+  });
+
+  it('UnsortedSegmentSum: repeated ids, ids out of range dropped, 2-D data', async () => {
+    const ids = [0, 3, 3, 1, -1, 7, 0];
+    const err = await compare(() => tf.unsortedSegmentSum(randomTensor([7, 5], 'seg'), tf.tensor1d(ids, 'int32'), 4));
+    expect(err).to.be.below(1e-6);
+    const err1 = await compare(() => tf.unsortedSegmentSum(randomTensor([6], 'seg1'), tf.tensor1d([2, 2, 0, 1, 5, 0], 'int32'), 3));
+    expect(err1).to.be.below(1e-6);
+  });
+
+  it('the kernels free their intermediates (no wasm tensors left behind)', async () => {
+    await tf.setBackend('wasm');
+    const backend = tf.backend() as unknown as { numDataIds(): number };
+    const before = backend.numDataIds();
+    const x = randomTensor([2, 9, 9, 3], 'lx');
+    const dy = randomTensor([2, 5, 5, 4], 'ldy');
+    const f = randomTensor([3, 3, 3, 4], 'lf');
+    const outs = [
+      tf.engine().runKernel('Conv2DBackpropFilter', { x, dy },
+        { strides: [2, 2], pad: 'same', dataFormat: 'NHWC', filterShape: [3, 3, 3, 4] } as unknown as tf.NamedAttrMap) as tf.Tensor,
+      tf.engine().runKernel('Conv2DBackpropInput', { dy, filter: f },
+        { strides: [2, 2], pad: 'same', dataFormat: 'NHWC', inputShape: [2, 9, 9, 3] } as unknown as tf.NamedAttrMap) as tf.Tensor,
+    ];
+    tf.dispose([x, dy, f, ...outs]);
+    expect(backend.numDataIds()).to.equal(before);
+  });
+});
