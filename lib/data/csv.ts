@@ -1,0 +1,114 @@
+import { readFile } from 'node:fs/promises';
+import { DataError, lineError } from './errors.js';
+
+/** One parsed CSV record with the 1-based line it starts on (for error messages). */
+export interface CsvRecord {
+  line: number;
+  fields: string[];
+}
+
+/**
+ * Parses RFC 4180 CSV: quoted fields may hold commas, doubled quotes and newlines.
+ * Whitespace around fields is trimmed (VGGFace2's meta file writes `n000001, "Name", 424, 0, m`).
+ * Blank lines are skipped. A quote left open is an error naming the line where the field began.
+ */
+export function parseCsv(text: string, file: string): CsvRecord[] {
+  const records: CsvRecord[] = [];
+  let fields: string[] = [];
+  let field = '';
+  let quoted = false;
+  let inQuotes = false;
+  let line = 1;
+  let recordLine = 1;
+  let quoteLine = 1;
+  const endField = (): void => {
+    fields.push(quoted ? field : field.trim());
+    field = '';
+    quoted = false;
+  };
+  const endRecord = (): void => {
+    endField();
+    if (!(fields.length === 1 && fields[0] === '' )) records.push({ line: recordLine, fields });
+    fields = [];
+  };
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (inQuotes) {
+      if (ch === '"') {
+        if (text[i + 1] === '"') {
+          field += '"';
+          i++;
+        } else {
+          inQuotes = false;
+        }
+      } else {
+        if (ch === '\n') line++;
+        field += ch;
+      }
+      continue;
+    }
+    if (ch === '"' && field.trim() === '' && !quoted) {
+      inQuotes = true;
+      quoted = true;
+      quoteLine = line;
+      field = '';
+    } else if (ch === ',') {
+      endField();
+    } else if (ch === '\n' || ch === '\r') {
+      if (ch === '\r' && text[i + 1] === '\n') i++;
+      endRecord();
+      line++;
+      recordLine = line;
+    } else if (quoted) {
+      // Text after a closing quote: only whitespace is allowed before the next comma.
+      if (ch.trim() !== '') throw lineError(file, line, `unexpected text after a quoted field`);
+    } else {
+      field += ch;
+    }
+  }
+  if (inQuotes) throw lineError(file, quoteLine, 'a quoted field is never closed');
+  if (field !== '' || quoted || fields.length > 0) endRecord();
+  return records;
+}
+
+/** A CSV file with a header row: column names and the data records. */
+export interface CsvTable {
+  file: string;
+  columns: string[];
+  rows: CsvRecord[];
+}
+
+/** Reads a CSV file with a header; every row must have as many fields as the header. */
+export async function readCsvTable(file: string): Promise<CsvTable> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new DataError(`cannot read ${file}: ${(error as Error).message}`);
+  }
+  const records = parseCsv(text.replace(/^\uFEFF/, ''), file);
+  if (records.length === 0) throw new DataError(`${file}: empty file, expected a header row`);
+  const [header, ...rows] = records;
+  for (const row of rows) {
+    if (row.fields.length !== header.fields.length) {
+      throw lineError(file, row.line, `expected ${header.fields.length} fields (${header.fields.join(',')}), found ${row.fields.length}`);
+    }
+  }
+  return { file, columns: header.fields, rows };
+}
+
+/** Reads a whitespace-separated text file (CelebA, RFW lists) as trimmed non-empty lines with their numbers. */
+export async function readTextLines(file: string): Promise<{ line: number; tokens: string[] }[]> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new DataError(`cannot read ${file}: ${(error as Error).message}`);
+  }
+  const lines: { line: number; tokens: string[] }[] = [];
+  text.split(/\r?\n/).forEach((content, index) => {
+    const trimmed = content.trim();
+    if (trimmed !== '') lines.push({ line: index + 1, tokens: trimmed.split(/\s+/) });
+  });
+  return lines;
+}
