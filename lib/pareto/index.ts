@@ -3,3 +3,5 @@
 export type { Direction as ObjectiveDirection } from './types.js';
 export { nonDominatedSort, paretoRanks, paretoFront, uniqueParetoFront, paretoDominates } from './sort.js';
 export { crowdingDistance } from './crowding.js';
+export { hypervolume, hypervolumeContributions } from './hypervolume.js';
+export { igd, igdPlus, generationalDistance, epsilonAdditive, kneePoint, empiricalAttainment } from './indicators.js';

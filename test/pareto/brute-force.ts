@@ -29,3 +29,35 @@ export function randomPoints(seed: string, count: number, objectives: number, le
     Array.from({ length: objectives }, () => (levels === undefined ? rng() : Math.floor(rng() * levels))),
   );
 }
+
+/** Hypervolume by inclusion-exclusion over all subsets of the points strictly below the reference (small sets only). */
+export function inclusionExclusionHypervolume(points: readonly (readonly number[])[], reference: readonly number[]): number {
+  const inside = points.filter((p) => p.every((v, k) => v < reference[k]));
+  let total = 0;
+  for (let mask = 1; mask < 1 << inside.length; mask++) {
+    const corner = reference.map(() => -Infinity);
+    let size = 0;
+    inside.forEach((p, i) => {
+      if (mask & (1 << i)) {
+        size++;
+        p.forEach((v, k) => (corner[k] = Math.max(corner[k], v)));
+      }
+    });
+    const box = corner.reduce((volume, v, k) => volume * (reference[k] - v), 1);
+    total += size % 2 === 1 ? box : -box;
+  }
+  return total;
+}
+
+/** Hypervolume of integer points by counting the unit cells [c, c+1)^d that some point weakly dominates. */
+export function gridHypervolume(points: readonly (readonly number[])[], reference: readonly number[], low = 0): number {
+  const d = reference.length;
+  const cell = new Array<number>(d).fill(low);
+  let count = 0;
+  for (;;) {
+    if (points.some((p) => p.every((v, k) => v <= cell[k]))) count++;
+    let k = 0;
+    while (k < d && ++cell[k] >= reference[k]) cell[k++] = low;
+    if (k === d) return count;
+  }
+}
