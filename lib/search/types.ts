@@ -25,7 +25,7 @@ export interface TrialCost {
 }
 
 /** A configuration evaluated at a budget. `values` is filled once the trial is finished with status `ok`. */
-export interface Trial {
+export interface Trial extends TrialPlacement {
   id: number;
   config: Configuration;
   /** Stable identity of `config` (Space#configId), shared by all budgets of the same configuration. */
@@ -62,4 +62,23 @@ export interface ProposalContext {
 export interface Proposer {
   readonly name: string;
   propose(context: ProposalContext): Configuration;
+}
+
+/** Where a trial sits in its scheduler: bracket run, rung, and the trial it was promoted from. */
+export interface TrialPlacement {
+  /** The bracket run (SH/Hyperband: the n-th bracket started; ASHA and random: 0). */
+  bracket?: number;
+  /** The rung inside the bracket (0 = first, lowest budget). */
+  rung?: number;
+  /** The trial of the same configuration at the previous rung, when this trial is a promotion. */
+  parentTrialId?: number;
+}
+
+/** What `Study#tell` accepts. `status` defaults to `ok`; an `ok` result must hold every objective as a finite number. */
+export interface TrialResult {
+  values?: Record<string, number>;
+  status?: 'ok' | 'failed' | 'timeout';
+  error?: string;
+  cost?: Partial<TrialCost>;
+  attributes?: Record<string, unknown>;
 }

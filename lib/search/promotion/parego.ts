@@ -1,5 +1,6 @@
 import type { Rng } from '../../space/types.js';
 import type { Direction } from '../types.js';
+import { rankSingleObjective, type PromotionStrategy } from './strategy.js';
 
 /**
  * ParEGO (Knowles 2006) as SMAC3 uses it: normalise each objective to [0, 1] over the given points
@@ -53,4 +54,21 @@ export function randomSimplexWeights(m: number, rng: Rng): number[] {
   }
   w.push(1 - prev);
   return w;
+}
+
+/**
+ * Promotion by ParEGO: one random weight vector per bracket (drawn from the bracket's stream), results ranked
+ * by their weighted Chebyshev score, lower first, ties by the order results were told.
+ */
+export class ParEGOPromotion implements PromotionStrategy {
+  readonly name = 'parego';
+  constructor(readonly rho = 0.05) {}
+  rank(points: readonly (readonly number[])[], directions: readonly Direction[], rng: Rng): number[] {
+    if (points.length === 0) return [];
+    if (directions.length === 1) return rankSingleObjective(points, directions[0]);
+    const scores = paregoScalarize(points, directions, randomSimplexWeights(directions.length, rng), this.rho);
+    const order = points.map((_, i) => i);
+    order.sort((a, b) => scores[a] - scores[b] || a - b);
+    return order;
+  }
 }

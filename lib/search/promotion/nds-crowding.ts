@@ -1,0 +1,38 @@
+import { crowdingDistance, nonDominatedSort } from '../../pareto/index.js';
+import type { Direction } from '../types.js';
+import { rankSingleObjective, type PromotionStrategy } from './strategy.js';
+
+/**
+ * NSGA-II's order: non-dominated fronts first to last; inside a front, larger crowding distance first
+ * (computed within that front), then the order results were told. Taking the first `n` therefore keeps
+ * whole fronts while they fit and fills the rest from the next front by crowding distance.
+ */
+export function rankByNonDominationAndCrowding(
+  points: readonly (readonly number[])[],
+  directions: readonly Direction[],
+): number[] {
+  if (points.length === 0) return [];
+  if (directions.length === 1) return rankSingleObjective(points, directions[0]);
+  const order: number[] = [];
+  for (const front of nonDominatedSort(points, directions)) {
+    const distances = crowdingDistance(front.map((i) => points[i]), directions);
+    const positions = front.map((_, j) => j);
+    positions.sort((a, b) => compareDistanceDescending(distances[a], distances[b]) || front[a] - front[b]);
+    for (const j of positions) order.push(front[j]);
+  }
+  return order;
+}
+
+// Infinity - Infinity is NaN, so boundary points (infinite distance) need an explicit comparison.
+function compareDistanceDescending(a: number, b: number): number {
+  if (a === b) return 0;
+  return a > b ? -1 : 1;
+}
+
+/** Promotion by non-dominated rank, ties broken by crowding distance (SMAC3's SuccessiveHalving, NSGA-II). */
+export class NonDominatedCrowdingPromotion implements PromotionStrategy {
+  readonly name = 'nds-crowding';
+  rank(points: readonly (readonly number[])[], directions: readonly Direction[]): number[] {
+    return rankByNonDominationAndCrowding(points, directions);
+  }
+}

@@ -1,0 +1,13 @@
+import type { Proposer } from '../types.js';
+import { RandomForestProposer } from './random-forest/index.js';
+import { RandomProposer } from './random.js';
+
+export type ProposerName = 'random' | 'rf';
+
+/** Resolves a proposer name (or passes an instance through). */
+export function resolveProposer(proposer: ProposerName | Proposer): Proposer {
+  if (proposer === 'random') return new RandomProposer();
+  if (proposer === 'rf') return new RandomForestProposer();
+  if (typeof proposer === 'object' && proposer !== null && typeof proposer.propose === 'function') return proposer;
+  throw new Error(`proposer: expected 'random', 'rf' or a Proposer, got ${JSON.stringify(proposer)}`);
+}

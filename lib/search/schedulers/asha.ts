@@ -1,0 +1,96 @@
+import type { Trial } from '../types.js';
+import { maxPromotions } from './brackets.js';
+import {
+  LazyRng,
+  directionsOf,
+  pointOf,
+  type Scheduler,
+  type SchedulerSetup,
+  type TrialPlan,
+} from './scheduler.js';
+
+interface AshaRung {
+  budget: number;
+  /** Ok results of this rung, in the order they were told. */
+  results: Trial[];
+  promoted: Set<number>;
+  /** Ranking of `results` while it stays valid (no new result, and the strategy drew no randomness). */
+  ranking: number[] | undefined;
+}
+
+/**
+ * Asynchronous successive halving (Li et al. 2020). Rungs k = 0..s_max at budgets max / eta^(s_max - k)
+ * (SMAC3's most explorative bracket). Whenever a worker is free: from the top rung down, promote the best
+ * not-yet-promoted result among the top floor(n_k / eta) ok results of rung k; if none qualifies, start a new
+ * configuration at rung 0. No rung is ever waited for. Only ok results count and only they are promoted.
+ * With ParEGO, the weights are drawn afresh for each decision (ParEGO's own per-iteration weights).
+ */
+export class Asha implements Scheduler {
+  readonly name = 'asha';
+  private setup: SchedulerSetup | undefined;
+  private rungs: AshaRung[] = [];
+  private asked = 0;
+
+  init(setup: SchedulerSetup): void {
+    this.setup = setup;
+    const { max, eta } = setup.fidelity;
+    const sMax = maxPromotions(setup.fidelity);
+    this.rungs = Array.from({ length: sMax + 1 }, (_, k) => ({
+      budget: max / eta ** (sMax - k),
+      results: [],
+      promoted: new Set<number>(),
+      ranking: undefined,
+    }));
+  }
+
+  /** The budget of each rung. */
+  budgets(): number[] {
+    return this.rungs.map((r) => r.budget);
+  }
+
+  next(): TrialPlan {
+    const setup = this.setup;
+    if (!setup) throw new Error('asha: init() was not called');
+    for (let k = this.rungs.length - 2; k >= 0; k--) {
+      const rung = this.rungs[k];
+      const top = Math.floor(rung.results.length / setup.fidelity.eta);
+      if (top === 0) continue;
+      const ranking = this.rank(rung, setup);
+      for (let i = 0; i < top; i++) {
+        const candidate = rung.results[ranking[i]];
+        if (!rung.promoted.has(candidate.id)) {
+          return { budget: this.rungs[k + 1].budget, bracket: 0, rung: k + 1, parentTrialId: candidate.id };
+        }
+      }
+    }
+    return { budget: this.rungs[0].budget, bracket: 0, rung: 0 };
+  }
+
+  onAsked(trial: Trial): void {
+    this.asked++;
+    const k = trial.rung ?? 0;
+    if (k > 0 && trial.parentTrialId !== undefined) this.rungs[k - 1]?.promoted.add(trial.parentTrialId);
+  }
+
+  onResult(trial: Trial): void {
+    if (trial.status !== 'ok') return;
+    const rung = this.rungs[trial.rung ?? 0];
+    if (!rung) throw new Error(`asha: trial ${trial.id} has rung ${trial.rung}, beyond the top rung`);
+    rung.results.push(trial);
+    rung.ranking = undefined;
+  }
+
+  describe(): Record<string, unknown> {
+    return {};
+  }
+
+  private rank(rung: AshaRung, setup: SchedulerSetup): number[] {
+    if (rung.ranking) return rung.ranking;
+    const rng = new LazyRng(`${setup.seed}:promotion:asha:${this.asked}`);
+    const points = rung.results.map((t) => pointOf(t, setup.objectives));
+    const ranking = setup.promotion.rank(points, directionsOf(setup.objectives), rng.draw);
+    // A ranking that drew no randomness stays valid until the rung receives a new result.
+    if (!rng.used) rung.ranking = ranking;
+    return ranking;
+  }
+}

@@ -1,0 +1,484 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { nonDominatedSort } from '../pareto/index.js';
+import { Space } from '../space/index.js';
+import type { Configuration } from '../space/types.js';
+import { resolvePromotion, type PromotionName } from './promotion/index.js';
+import type { PromotionStrategy } from './promotion/strategy.js';
+import { resolveProposer, type ProposerName } from './proposers/index.js';
+import { resolveScheduler, type SchedulerName } from './schedulers/index.js';
+import { deriveRng, validateFidelity, type Scheduler, type TrialPlan } from './schedulers/scheduler.js';
+import type { HeaderEvent, ResultEvent, StudyEvent, StudyStorage } from './storage/events.js';
+import { JournalStorage, type JournalOptions } from './storage/journal.js';
+import { MemoryStorage } from './storage/memory.js';
+import type { Fidelity, ObjectiveSpec, Proposer, Trial, TrialResult } from './types.js';
+
+export class StudyError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StudyError';
+  }
+}
+
+export interface StudyOptions {
+  space: Space;
+  /** One or more objectives, e.g. `[{ name: 'error', direction: 'minimize' }]`. */
+  objectives: readonly ObjectiveSpec[];
+  /** Budget range; default `{ min: 1, max: 1, eta: 3 }` (a single fidelity). */
+  fidelity?: Fidelity;
+  /** Default 'hyperband' when fidelity.min < fidelity.max, else 'random'. */
+  scheduler?: SchedulerName | Scheduler;
+  /** Default 'random'. */
+  proposer?: ProposerName | Proposer;
+  /** How a rung is ranked for promotion with several objectives; default 'nds-crowding'. */
+  promotion?: PromotionName | PromotionStrategy;
+  /** Default 0. Same seed and same results told in the same order give the same proposals. */
+  seed?: number | string;
+  /** Warnings (e.g. a torn journal line that was dropped); default console.warn. */
+  onWarning?: (message: string) => void;
+}
+
+/** Options of `Study.open`: the study options (optional when the directory already holds a study) and journal settings. */
+export type OpenStudyOptions = Partial<StudyOptions> & Pick<JournalOptions, 'fsync'>;
+
+const RESERVED_OBJECTIVE_NAMES = new Set(['cost', 'attributes']);
+
+/**
+ * A study: the trials of one search, asked and told. Its state is a replay of its storage's events:
+ * opening a study directory again continues the search where it stopped, trials that were running when the
+ * process died are handed out again (same id, same configuration and budget) before anything new.
+ */
+export class Study {
+  readonly space: Space;
+  readonly objectives: readonly ObjectiveSpec[];
+  readonly fidelity: Fidelity;
+  readonly seed: number | string;
+  readonly scheduler: Scheduler;
+  readonly proposer: Proposer;
+  readonly promotion: PromotionStrategy;
+  readonly storage: StudyStorage;
+
+  private readonly all: Trial[] = [];
+  /** Finished trials in the order they were told (the proposers' history). */
+  private readonly finished: Trial[] = [];
+  private readonly running = new Map<number, Trial>();
+  /** Trials left running by a previous process, handed out again first. */
+  private orphans: number[] = [];
+  private readonly attempts = new Map<number, number>();
+  private readonly askedAt = new Map<number, number>();
+  private proposals = 0;
+  private spent = 0;
+  private temporaryDirectory: string | undefined;
+
+  private constructor(storage: StudyStorage, options: Partial<StudyOptions>, events: StudyEvent[]) {
+    this.storage = storage;
+    const header = events[0]?.type === 'header' ? events[0] : undefined;
+    if (events.length > 0 && !header) throw new StudyError(`${storage.locate(0)}: the first event must be the study header`);
+    const space = options.space ?? (header ? Space.fromJSON(header.space) : undefined);
+    const objectives = options.objectives ?? header?.objectives;
+    if (!space) throw new StudyError('study options: "space" is required for a new study');
+    if (!objectives) throw new StudyError('study options: "objectives" is required for a new study');
+    validateObjectives(objectives);
+    this.space = space;
+    this.objectives = objectives.map((o) => ({ name: o.name, direction: o.direction }));
+    this.fidelity = { ...(options.fidelity ?? header?.fidelity ?? { min: 1, max: 1, eta: 3 }) };
+    validateFidelity(this.fidelity);
+    this.seed = options.seed ?? header?.seed ?? 0;
+    const schedulerChoice =
+      options.scheduler ??
+      (header?.scheduler.name as SchedulerName | undefined) ??
+      (this.fidelity.min < this.fidelity.max ? 'hyperband' : 'random');
+    this.scheduler = resolveScheduler(schedulerChoice);
+    this.proposer = resolveProposer(options.proposer ?? (header?.proposer as ProposerName | undefined) ?? 'random');
+    this.promotion = resolvePromotion(options.promotion ?? (header?.promotion as PromotionName | undefined));
+    this.scheduler.init({ fidelity: this.fidelity, objectives: this.objectives, promotion: this.promotion, seed: String(this.seed) });
+
+    const mine = this.header();
+    if (header) {
+      checkCompatible(header, mine, options, storage.locate(0));
+    } else {
+      storage.append(mine);
+    }
+    this.replay(events);
+  }
+
+  /** A study kept in memory (tests, throw-away searches). */
+  static inMemory(options: StudyOptions): Study {
+    return Study.fromStorage(new MemoryStorage(), options);
+  }
+
+  /**
+   * Creates the study in `directory` (its journal is `directory/journal.jsonl`), or re-opens it: the journal is
+   * replayed, and the options, when given, must match those it was created with.
+   */
+  static open(directory: string, options: OpenStudyOptions = {}): Study {
+    const storage = new JournalStorage(directory, { fsync: options.fsync, onWarning: options.onWarning });
+    return Study.fromStorage(storage, options);
+  }
+
+  /** A study on any storage; an empty storage starts a new study, otherwise its events are replayed. */
+  static fromStorage(storage: StudyStorage, options: Partial<StudyOptions> = {}): Study {
+    return new Study(storage, options, storage.read());
+  }
+
+  /** The study directory (journal and checkpoints), when the storage has one. */
+  get directory(): string | undefined {
+    return this.storage.directory;
+  }
+
+  /**
+   * The next trial to run: first any trial a crash left running, then what the scheduler wants (a promotion,
+   * or a new configuration from the proposer). The trial is running from now until it is told.
+   */
+  ask(): Trial {
+    const trial = this.tryAsk();
+    if (!trial) throw new StudyError(`scheduler '${this.scheduler.name}' has nothing to run until a running trial is told`);
+    return trial;
+  }
+
+  /** Like `ask`, but null when the scheduler has nothing to run until a running trial is told. */
+  tryAsk(): Trial | null {
+    const orphan = this.orphans.shift();
+    if (orphan !== undefined) {
+      const attempt = (this.attempts.get(orphan) ?? 1) + 1;
+      this.storage.append({ type: 'started', trial: orphan, attempt });
+      this.attempts.set(orphan, attempt);
+      this.askedAt.set(orphan, performance.now());
+      return copyTrial(this.all[orphan]);
+    }
+    const plan = this.scheduler.next();
+    if (!plan) return null;
+    const id = this.all.length;
+    let trial: Trial;
+    if (plan.parentTrialId !== undefined) {
+      const parent = this.all[plan.parentTrialId];
+      if (!parent || parent.status !== 'ok') {
+        throw new StudyError(`scheduler '${this.scheduler.name}' promoted trial ${plan.parentTrialId}, which has no ok result`);
+      }
+      trial = this.newTrial(id, parent.config, parent.configId, plan);
+      this.storage.append({ type: 'promoted', ...placementOf(trial), parentTrialId: plan.parentTrialId });
+    } else {
+      const config = this.propose(plan.budget);
+      trial = this.newTrial(id, config, this.space.configId(config), plan);
+      this.storage.append({ type: 'asked', ...placementOf(trial) });
+    }
+    this.commitAsked(trial);
+    this.askedAt.set(id, performance.now());
+    return copyTrial(trial);
+  }
+
+  /**
+   * Records the result of a running trial. An `ok` result must hold every objective as a finite number;
+   * otherwise the trial becomes `failed` with the reason (it is never promoted, the search goes on).
+   * Values that are not objectives are kept in the attributes. `cost.seconds` defaults to the time since
+   * `ask`; `cost.budget` to the budget minus the parent's budget (a promotion continues from a checkpoint).
+   */
+  tell(trialId: number, result: TrialResult): Trial {
+    const trial = this.all[trialId];
+    if (!trial) throw new StudyError(`tell: no trial ${trialId} in this study`);
+    if (trial.status !== 'running') throw new StudyError(`tell: trial ${trialId} was already told (status ${trial.status})`);
+    const event = this.resultEvent(trial, result);
+    this.storage.append(event);
+    this.commitResult(trial, event);
+    this.askedAt.delete(trialId);
+    return copyTrial(trial);
+  }
+
+  /** Every trial, running ones included, by id. */
+  trials(): Trial[] {
+    return this.all.map(copyTrial);
+  }
+
+  /** Finished trials (ok, failed, timeout) in the order they were told. */
+  history(): readonly Trial[] {
+    return this.finished.map(copyTrial);
+  }
+
+  get finishedCount(): number {
+    return this.finished.length;
+  }
+
+  get runningCount(): number {
+    return this.running.size;
+  }
+
+  /** Running trials (those a crash left running included), by id. */
+  runningTrials(): Trial[] {
+    return [...this.running.values()].map(copyTrial);
+  }
+
+  /** Trials a previous process left running that `ask` will hand out again before anything new. */
+  get restartsPending(): number {
+    return this.orphans.length;
+  }
+
+  /** How many times a trial has been handed out (1, more after crashes). */
+  attemptOf(trialId: number): number {
+    return this.attempts.get(trialId) ?? 1;
+  }
+
+  /** Budget units spent by finished trials (the sum of `cost.budget`). */
+  get budgetSpent(): number {
+    return this.spent;
+  }
+
+  /** The budget a running trial is expected to spend (its budget minus its parent's). */
+  plannedCost(trial: Trial): number {
+    return trial.budget - this.previousBudget(trial);
+  }
+
+  /**
+   * The non-dominated ok trials at the highest budget that has any ok trial (results at different budgets are
+   * not comparable), by id.
+   */
+  paretoFront(): Trial[] {
+    const ok = this.finished.filter((t) => t.status === 'ok');
+    if (ok.length === 0) return [];
+    const top = Math.max(...ok.map((t) => t.budget));
+    const atTop = ok.filter((t) => t.budget === top);
+    const front = nonDominatedSort(
+      atTop.map((t) => this.objectives.map((o) => t.values[o.name])),
+      this.objectives.map((o) => o.direction),
+    )[0];
+    return front.map((i) => atTop[i]).sort((a, b) => a.id - b.id).map(copyTrial);
+  }
+
+  /** The trial this one was promoted from, if any. */
+  parentOf(trial: Pick<Trial, 'parentTrialId'>): Trial | undefined {
+    return trial.parentTrialId === undefined ? undefined : copyTrial(this.all[trial.parentTrialId]);
+  }
+
+  /** The budget already trained by the lineage of `trial` (its parent's budget, 0 for a new configuration). */
+  previousBudget(trial: Pick<Trial, 'parentTrialId'>): number {
+    return trial.parentTrialId === undefined ? 0 : this.all[trial.parentTrialId].budget;
+  }
+
+  /**
+   * Where the trainer keeps the checkpoint of this trial's lineage: the first trial of a configuration and all
+   * its promotions share one directory, so a promotion continues training. Per lineage rather than per
+   * configuration, because a configuration proposed twice (e.g. in two Hyperband brackets) must not share it.
+   * The directory is not created here.
+   */
+  checkpointDir(trial: Pick<Trial, 'id' | 'parentTrialId'>): string {
+    let root = this.all[trial.id] ?? trial;
+    while (root.parentTrialId !== undefined) root = this.all[root.parentTrialId];
+    const base = this.storage.directory ?? this.temporaryBase();
+    return path.join(base, 'checkpoints', `trial-${String(root.id).padStart(6, '0')}`);
+  }
+
+  close(): void {
+    this.storage.close();
+    if (this.temporaryDirectory) fs.rmSync(this.temporaryDirectory, { recursive: true, force: true });
+  }
+
+  private temporaryBase(): string {
+    this.temporaryDirectory ??= fs.mkdtempSync(path.join(os.tmpdir(), 'frnas-study-'));
+    return this.temporaryDirectory;
+  }
+
+  private header(): HeaderEvent {
+    return {
+      type: 'header',
+      version: 1,
+      space: this.space.toJSON(),
+      objectives: this.objectives.map((o) => ({ ...o })),
+      fidelity: { ...this.fidelity },
+      seed: this.seed,
+      scheduler: { name: this.scheduler.name, options: this.scheduler.describe() },
+      proposer: this.proposer.name,
+      promotion: this.promotion.name,
+    };
+  }
+
+  private propose(budget: number): Configuration {
+    // The k-th new configuration's stream depends on (seed, k) only, so a resumed study replays it.
+    const rng = deriveRng(String(this.seed), 'propose', this.proposals);
+    const config = this.proposer.propose({
+      space: this.space,
+      objectives: this.objectives,
+      history: this.finished,
+      pending: [...this.running.values()].map((t) => t.config),
+      budget,
+      fidelity: this.fidelity,
+      rng,
+    });
+    try {
+      this.space.validate(config);
+    } catch (error) {
+      throw new StudyError(`proposer '${this.proposer.name}' proposed an invalid configuration: ${(error as Error).message}`);
+    }
+    return config;
+  }
+
+  private newTrial(id: number, config: Configuration, configId: string, plan: TrialPlan): Trial {
+    const trial: Trial = {
+      id,
+      config,
+      configId,
+      budget: plan.budget,
+      status: 'running',
+      values: {},
+      cost: { seconds: 0, budget: 0 },
+      attributes: {},
+      bracket: plan.bracket,
+      rung: plan.rung,
+    };
+    if (plan.parentTrialId !== undefined) trial.parentTrialId = plan.parentTrialId;
+    return trial;
+  }
+
+  private commitAsked(trial: Trial): void {
+    this.all.push(trial);
+    this.running.set(trial.id, trial);
+    this.attempts.set(trial.id, 1);
+    if (trial.parentTrialId === undefined) this.proposals++;
+    this.scheduler.onAsked(trial);
+  }
+
+  private resultEvent(trial: Trial, result: TrialResult): ResultEvent {
+    const attributes: Record<string, unknown> = { ...(result.attributes ?? {}) };
+    let status = result.status ?? 'ok';
+    let error = result.error;
+    const values: Record<string, number> = {};
+    if (status === 'ok') {
+      for (const { name } of this.objectives) {
+        const value = result.values?.[name];
+        if (typeof value !== 'number' || !Number.isFinite(value)) {
+          status = 'failed';
+          error = `objective '${name}' is ${value === undefined ? 'missing' : typeof value === 'number' ? String(value) : JSON.stringify(value)}`;
+          break;
+        }
+        values[name] = value;
+      }
+    } else if (error === undefined) {
+      error = status === 'timeout' ? 'timed out' : 'failed';
+    }
+    if (status !== 'ok') for (const key of Object.keys(values)) delete values[key];
+    // Extra metrics (e.g. accuracy next to error) are kept, JSON-safe, among the attributes.
+    for (const [key, value] of Object.entries(result.values ?? {})) {
+      if (!this.objectives.some((o) => o.name === key) && !(key in attributes)) {
+        attributes[key] = typeof value === 'number' && !Number.isFinite(value) ? String(value) : (value as unknown);
+      }
+    }
+    const seconds = result.cost?.seconds ?? (performance.now() - (this.askedAt.get(trial.id) ?? performance.now())) / 1000;
+    const budget = result.cost?.budget ?? this.plannedCost(trial);
+    for (const [field, value] of [['seconds', seconds], ['budget', budget]] as const) {
+      if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+        throw new StudyError(`tell: trial ${trial.id}: cost.${field} must be a finite number >= 0, got ${String(value)}`);
+      }
+    }
+    const event: ResultEvent = { type: 'result', trial: trial.id, status, values, cost: { seconds, budget }, attributes };
+    if (error !== undefined) event.error = error;
+    return event;
+  }
+
+  private commitResult(trial: Trial, event: ResultEvent): void {
+    trial.status = event.status;
+    trial.values = { ...event.values };
+    trial.cost = { ...event.cost };
+    trial.attributes = { ...event.attributes };
+    if (event.error !== undefined) trial.error = event.error;
+    this.running.delete(trial.id);
+    this.finished.push(trial);
+    this.spent += event.cost.budget;
+    this.scheduler.onResult(trial);
+  }
+
+  /** Rebuilds the state from stored events: the scheduler sees the same calls in the same order as the first time. */
+  private replay(events: StudyEvent[]): void {
+    for (let index = 1; index < events.length; index++) {
+      const event = events[index];
+      const where = this.storage.locate(index);
+      switch (event.type) {
+        case 'header':
+          throw new StudyError(`${where}: a second study header`);
+        case 'asked':
+        case 'promoted': {
+          if (event.trial !== this.all.length) throw new StudyError(`${where}: trial ${event.trial} asked, expected trial ${this.all.length}`);
+          const plan = this.scheduler.next();
+          const parentTrialId = event.type === 'promoted' ? event.parentTrialId : undefined;
+          if (!plan || plan.budget !== event.budget || plan.bracket !== event.bracket || plan.rung !== event.rung || plan.parentTrialId !== parentTrialId) {
+            throw new StudyError(
+              `${where}: the journal says trial ${event.trial} ran at budget ${event.budget} (bracket ${event.bracket}, rung ${event.rung}` +
+                `${parentTrialId === undefined ? '' : `, promoted from ${parentTrialId}`}) but scheduler '${this.scheduler.name}' ` +
+                `would now ask ${plan ? JSON.stringify(plan) : 'nothing'}; was the study run with another scheduler or fidelity?`,
+            );
+          }
+          this.commitAsked(this.newTrial(event.trial, event.config, event.configId, plan));
+          break;
+        }
+        case 'started': {
+          const trial = this.all[event.trial];
+          if (!trial || trial.status !== 'running') throw new StudyError(`${where}: trial ${event.trial} restarted but it is not running`);
+          this.attempts.set(event.trial, event.attempt);
+          break;
+        }
+        case 'result': {
+          const trial = this.all[event.trial];
+          if (!trial) throw new StudyError(`${where}: result for trial ${event.trial}, which was never asked`);
+          if (trial.status !== 'running') throw new StudyError(`${where}: a second result for trial ${event.trial}`);
+          this.commitResult(trial, event);
+          break;
+        }
+      }
+    }
+    this.orphans = [...this.running.keys()].sort((a, b) => a - b);
+  }
+}
+
+function placementOf(trial: Trial): { trial: number; config: Configuration; configId: string; budget: number; bracket: number; rung: number } {
+  return {
+    trial: trial.id,
+    config: trial.config,
+    configId: trial.configId,
+    budget: trial.budget,
+    bracket: trial.bracket ?? 0,
+    rung: trial.rung ?? 0,
+  };
+}
+
+function copyTrial(trial: Trial): Trial {
+  return { ...trial, config: { ...trial.config }, values: { ...trial.values }, cost: { ...trial.cost }, attributes: { ...trial.attributes } };
+}
+
+function validateObjectives(objectives: readonly ObjectiveSpec[]): void {
+  if (!Array.isArray(objectives) || objectives.length === 0) throw new StudyError('study options: "objectives" must list at least one objective');
+  const names = new Set<string>();
+  objectives.forEach((o, i) => {
+    if (typeof o?.name !== 'string' || o.name === '') throw new StudyError(`objectives[${i}].name must be a non-empty string`);
+    if (RESERVED_OBJECTIVE_NAMES.has(o.name)) throw new StudyError(`objectives[${i}].name: '${o.name}' is reserved for the evaluation result`);
+    if (o.direction !== 'minimize' && o.direction !== 'maximize') {
+      throw new StudyError(`objectives[${i}].direction must be 'minimize' or 'maximize', got ${JSON.stringify(o.direction)}`);
+    }
+    if (names.has(o.name)) throw new StudyError(`objectives[${i}].name: '${o.name}' appears twice`);
+    names.add(o.name);
+  });
+}
+
+/** Stable JSON (sorted keys), to compare option objects whatever their key order. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
+  );
+}
+
+function checkCompatible(stored: HeaderEvent, mine: HeaderEvent, given: Partial<StudyOptions>, where: string): void {
+  const checks: [string, unknown, unknown, boolean][] = [
+    ['objectives', stored.objectives, mine.objectives, given.objectives !== undefined],
+    ['fidelity', stored.fidelity, mine.fidelity, given.fidelity !== undefined],
+    ['seed', stored.seed, mine.seed, given.seed !== undefined],
+    ['scheduler', stored.scheduler, mine.scheduler, given.scheduler !== undefined],
+    ['proposer', stored.proposer, mine.proposer, given.proposer !== undefined],
+    ['promotion', stored.promotion, mine.promotion, given.promotion !== undefined],
+    ['space', stored.space, mine.space, given.space !== undefined],
+  ];
+  for (const [field, before, now, wasGiven] of checks) {
+    if (wasGiven && canonical(before) !== canonical(now)) {
+      throw new StudyError(`${where}: the study was created with ${field} ${canonical(before)}, but the options give ${canonical(now)}`);
+    }
+  }
+}
