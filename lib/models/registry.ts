@@ -1,0 +1,44 @@
+import type { Backbone, BackboneBuildOptions, BackboneFactory } from './backbone.js';
+import { Dpn, dpnScales, type DpnScale } from './dpn.js';
+
+const factories = new Map<string, BackboneFactory>();
+
+/** Adds (or replaces) a backbone family under `name`, e.g. registerBackbone('my_net', (o) => new MyNet(o)). */
+export function registerBackbone(name: string, factory: BackboneFactory): void {
+  if (!name.trim()) throw new Error('backbone name must not be empty');
+  factories.set(name.toLowerCase(), factory);
+}
+
+/** Registered backbone names, sorted. */
+export function backboneNames(): string[] {
+  return [...factories.keys()].sort();
+}
+
+/** Builds the backbone `name` (case-insensitive). */
+export function createBackbone(name: string, options: BackboneBuildOptions): Backbone {
+  const factory = factories.get(name.toLowerCase());
+  if (!factory) throw new Error(`unknown backbone "${name}" (registered: ${backboneNames().join(', ')})`);
+  return factory(options);
+}
+
+/** The DPN of the FR-NAS search space; `width` multiplies the preset's channel counts. */
+function buildDpn(options: BackboneBuildOptions): Backbone {
+  const preset = (options.scale ?? 'tiny') as keyof typeof dpnScales;
+  const base: DpnScale | undefined = dpnScales[preset];
+  if (!base) throw new Error(`unknown DPN scale "${options.scale}" (expected ${Object.keys(dpnScales).join(', ')})`);
+  const w = options.width ?? 1;
+  const scaled = (c: number): number => Math.max(base.groups, Math.round((c * w) / base.groups) * base.groups);
+  const scale: DpnScale =
+    w === 1
+      ? { ...base, embeddingSize: options.embeddingSize }
+      : {
+          ...base,
+          stemChannels: scaled(base.stemChannels),
+          kR: scaled(base.kR),
+          bandwidths: [scaled(base.bandwidths[0]), scaled(base.bandwidths[1]), scaled(base.bandwidths[2]), scaled(base.bandwidths[3])],
+          embeddingSize: options.embeddingSize,
+        };
+  return new Dpn({ cell: options.cell ?? [2, 0, 1], imageSize: options.imageSize, channels: options.channels, seed: options.seed, scale });
+}
+
+registerBackbone('dpn', buildDpn);
