@@ -1,0 +1,151 @@
+import { expect } from 'chai';
+import seedrandom from 'seedrandom';
+import { Space } from '../../lib/space/index.js';
+import type { Configuration } from '../../lib/space/types.js';
+import type { ObjectiveSpec, ProposalContext, Trial, TrialStatus } from '../../lib/search/types.js';
+import { RandomForestProposer } from '../../lib/search/proposers/random-forest/index.js';
+
+const FIDELITY = { min: 1, max: 27, eta: 3 };
+
+function boxSpace(dimension: number): Space {
+  const hyperparameters: Record<string, unknown> = {};
+  for (let i = 0; i < dimension; i++) hyperparameters[`x${i}`] = { type: 'float', lower: 0, upper: 1, default: 0.5 };
+  return Space.fromJSON({ hyperparameters });
+}
+
+function trial(space: Space, id: number, config: Configuration, budget: number, values: Record<string, number>, status: TrialStatus = 'ok'): Trial {
+  return { id, config, configId: space.configId(config), budget, status, values: status === 'ok' ? values : {}, cost: { seconds: 0, budget }, attributes: {} };
+}
+
+function context(space: Space, objectives: ObjectiveSpec[], history: Trial[], seed: string, pending: Configuration[] = []): ProposalContext {
+  return { space, objectives, history, pending, budget: FIDELITY.min, fidelity: FIDELITY, rng: seedrandom(seed) };
+}
+
+const sphere = (space: Space, config: Configuration): number => space.encode(config).reduce((s, v) => s + (v - 0.3) ** 2, 0);
+
+/** A sequential search: propose, evaluate at the max budget, tell. Returns the best value after each evaluation. */
+function runSearch(space: Space, propose: (ctx: ProposalContext) => Configuration, f: (c: Configuration) => number, evaluations: number, seed: string): number[] {
+  const objectives: ObjectiveSpec[] = [{ name: 'loss', direction: 'minimize' }];
+  const history: Trial[] = [];
+  const best: number[] = [];
+  for (let i = 0; i < evaluations; i++) {
+    const config = propose({ ...context(space, objectives, history, `${seed}|${i}`), budget: FIDELITY.max });
+    const value = f(config);
+    history.push(trial(space, i, config, FIDELITY.max, { loss: value }));
+    best.push(Math.min(value, best.length ? best[best.length - 1] : Infinity));
+  }
+  return best;
+}
+
+describe('RandomForestProposer', () => {
+  const objectives: ObjectiveSpec[] = [{ name: 'loss', direction: 'minimize' }];
+
+  it('starts with the random initial design', () => {
+    const space = boxSpace(3);
+    const proposer = new RandomForestProposer({ initialDesign: 5 });
+    const history: Trial[] = [];
+    for (let i = 0; i < 5; i++) {
+      const config = proposer.propose(context(space, objectives, history, `init${i}`));
+      expect(proposer.lastProposal?.kind).to.equal('initial');
+      history.push(trial(space, i, config, 27, { loss: sphere(space, config) }));
+    }
+    proposer.propose(context(space, objectives, history, 'after'));
+    expect(proposer.lastProposal?.kind).to.not.equal('initial');
+  });
+
+  it('is deterministic: same history and stream, same proposal', () => {
+    const space = boxSpace(4);
+    const sampled = space.sample(30, 'history');
+    const history = sampled.map((c, i) => trial(space, i, c, 27, { loss: sphere(space, c) }));
+    const a = new RandomForestProposer({ randomFraction: 0 }).propose(context(space, objectives, history, 'same'));
+    const proposer = new RandomForestProposer({ randomFraction: 0 });
+    const b = proposer.propose(context(space, objectives, history, 'same'));
+    expect(proposer.lastProposal?.kind).to.equal('model');
+    expect(a).to.deep.equal(b);
+    const c = new RandomForestProposer({ randomFraction: 0 }).propose(context(space, objectives, history, 'other'));
+    expect(c).to.not.deep.equal(a);
+  });
+
+  it('proposes valid configurations that are neither evaluated nor pending, also in a tiny discrete space', () => {
+    const space = Space.fromJSON({
+      hyperparameters: {
+        a: { type: 'categorical', choices: ['p', 'q', 'r', 's'], default: 'p' },
+        b: { type: 'ordinal', sequence: [1, 2, 3, 4], default: 1 },
+      },
+    });
+    const all: Configuration[] = [];
+    for (const a of ['p', 'q', 'r', 's']) for (const b of [1, 2, 3, 4]) all.push({ a, b });
+    const score = (c: Configuration) => ['p', 'q', 'r', 's'].indexOf(c.a as string) + (c.b as number);
+    const history = all.slice(0, 12).map((c, i) => trial(space, i, c, 27, { loss: score(c) }));
+    const pending = all.slice(12, 14);
+    const remaining = new Set(all.slice(14).map((c) => space.configId(c)));
+    for (let s = 0; s < 5; s++) {
+      const proposer = new RandomForestProposer({ initialDesign: 0, randomFraction: 0, minPointsForModel: 5 });
+      const config = proposer.propose(context(space, objectives, history, `tiny${s}`, pending));
+      expect(space.isValid(config)).to.equal(true);
+      expect(remaining.has(space.configId(config)), JSON.stringify(config)).to.equal(true);
+    }
+  });
+
+  it('trains on the highest budget with enough ok results and imputes failures there', () => {
+    const space = boxSpace(3);
+    const configs = space.sample(40, 'budgets');
+    let id = 0;
+    const history: Trial[] = [
+      ...configs.slice(0, 30).map((c) => trial(space, id++, c, 1, { loss: sphere(space, c) })),
+      ...configs.slice(0, 10).map((c) => trial(space, id++, c, 3, { loss: sphere(space, c) })),
+      ...configs.slice(0, 3).map((c) => trial(space, id++, c, 9, { loss: sphere(space, c) })),
+      ...configs.slice(10, 13).map((c) => trial(space, id++, c, 3, {}, 'failed')),
+    ];
+    const proposer = new RandomForestProposer({ randomFraction: 0, minPointsForModel: 8 });
+    proposer.propose(context(space, objectives, history, 'budget'));
+    expect(proposer.lastProposal).to.include({ kind: 'model', trainingBudget: 3, trainingPoints: 13 });
+    // Too few results anywhere: a random proposal.
+    const few = new RandomForestProposer({ randomFraction: 0, minPointsForModel: 31 });
+    few.propose(context(space, objectives, history, 'budget'));
+    expect(few.lastProposal?.kind).to.equal('random');
+  });
+
+  it('scalarises several objectives by ParEGO with weights drawn from the stream', () => {
+    const space = boxSpace(3);
+    const two: ObjectiveSpec[] = [{ name: 'error', direction: 'minimize' }, { name: 'accuracy', direction: 'maximize' }];
+    const history = space.sample(20, 'mo').map((c, i) => {
+      const x = space.encode(c);
+      return trial(space, i, c, 27, { error: x[0], accuracy: x[1] - x[0] });
+    });
+    const proposer = new RandomForestProposer({ randomFraction: 0 });
+    const config = proposer.propose(context(space, two, history, 'mo'));
+    expect(space.isValid(config)).to.equal(true);
+    const weights = proposer.lastProposal?.weights ?? [];
+    expect(weights).to.have.length(2);
+    expect(weights[0] + weights[1]).to.be.closeTo(1, 1e-12);
+  });
+
+  it('rejects bad options with one clear error', () => {
+    expect(() => new RandomForestProposer({ randomFraction: 2 })).to.throw(/randomFraction/);
+    expect(() => new RandomForestProposer({ initialDesign: -1 })).to.throw(/initialDesign/);
+    expect(() => new RandomForestProposer({ nTrees: 0 })).to.throw(/nTrees/);
+    expect(() => new RandomForestProposer({ minPointsForModel: 0 })).to.throw(/minPointsForModel/);
+  });
+
+  it('beats random search on a 4-D quadratic over seeds (best value after 40 evaluations)', function () {
+    this.timeout(30000);
+    const space = boxSpace(4);
+    const f = (c: Configuration) => sphere(space, c);
+    const seeds = ['a', 'b', 'c', 'd', 'e'];
+    let wins = 0;
+    const rfBest: number[] = [];
+    const randomBest: number[] = [];
+    for (const seed of seeds) {
+      const rf = new RandomForestProposer({ initialDesign: 10 });
+      const rfRun = runSearch(space, (ctx) => rf.propose(ctx), f, 40, `rf${seed}`);
+      const randomRun = runSearch(space, (ctx) => ctx.space.sampleWith(ctx.rng), f, 40, `rs${seed}`);
+      rfBest.push(rfRun[rfRun.length - 1]);
+      randomBest.push(randomRun[randomRun.length - 1]);
+      if (rfRun[rfRun.length - 1] < randomRun[randomRun.length - 1]) wins++;
+    }
+    const median = (v: number[]) => [...v].sort((p, q) => p - q)[Math.floor(v.length / 2)];
+    expect(wins, `rf ${rfBest.join(', ')} vs random ${randomBest.join(', ')}`).to.be.at.least(4);
+    expect(median(rfBest)).to.be.below(median(randomBest));
+  });
+});
