@@ -1,2 +1,9 @@
 // Public surface of lib/fairness; re-exported by lib/index.ts.
-export {};
+export type { IdentityLabel, GroupLabel, EmbeddingMatrix, LabelledEmbeddings, SimilarityBlock, IdentityRankOptions } from './types.js';
+export { rankByIdentity, rankByIdentityGalleryProbe, selectRankableImages } from './rank.js';
+export { fairnessReport } from './report.js';
+export type { FairnessReport, FairnessReportInput, GroupRankSummary, GroupPair, GroupComparison } from './report.js';
+export { groupMetricFrame } from './metric-frame.js';
+export type { GroupMetric, GroupMetricFrame, GroupMetricFrameInput } from './metric-frame.js';
+export { verificationByGroup, pairSimilarities, thresholdAtFar } from './verification.js';
+export type { VerificationRates, VerificationByGroup } from './verification.js';
