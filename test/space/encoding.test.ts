@@ -12,7 +12,7 @@ describe('space encoding', () => {
       expect(vector).to.have.length(space.names.length);
       space.names.forEach((name, index) => {
         if (name in config) expect(vector[index]).to.be.within(0, 1);
-        else expect(vector[index]).to.be.NaN;
+        else expect(Number.isNaN(vector[index]), name).to.equal(true);
       });
     }
   });
