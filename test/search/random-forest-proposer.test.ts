@@ -128,24 +128,24 @@ describe('RandomForestProposer', () => {
     expect(() => new RandomForestProposer({ minPointsForModel: 0 })).to.throw(/minPointsForModel/);
   });
 
-  it('beats random search on a 4-D quadratic over seeds (best value after 40 evaluations)', function () {
+  it('beats random search on a 4-D quadratic over seeds (best value after 50 evaluations)', function () {
     this.timeout(30000);
     const space = boxSpace(4);
     const f = (c: Configuration) => sphere(space, c);
-    const seeds = ['a', 'b', 'c', 'd', 'e'];
+    const seeds = ['a', 'b', 'c', 'd', 'e', 'f', 'g'];
     let wins = 0;
     const rfBest: number[] = [];
     const randomBest: number[] = [];
     for (const seed of seeds) {
       const rf = new RandomForestProposer({ initialDesign: 10 });
-      const rfRun = runSearch(space, (ctx) => rf.propose(ctx), f, 40, `rf${seed}`);
-      const randomRun = runSearch(space, (ctx) => ctx.space.sampleWith(ctx.rng), f, 40, `rs${seed}`);
+      const rfRun = runSearch(space, (ctx) => rf.propose(ctx), f, 50, `rf${seed}`);
+      const randomRun = runSearch(space, (ctx) => ctx.space.sampleWith(ctx.rng), f, 50, `rs${seed}`);
       rfBest.push(rfRun[rfRun.length - 1]);
       randomBest.push(randomRun[randomRun.length - 1]);
       if (rfRun[rfRun.length - 1] < randomRun[randomRun.length - 1]) wins++;
     }
     const median = (v: number[]) => [...v].sort((p, q) => p - q)[Math.floor(v.length / 2)];
-    expect(wins, `rf ${rfBest.join(', ')} vs random ${randomBest.join(', ')}`).to.be.at.least(4);
+    expect(wins, `rf ${rfBest.join(', ')} vs random ${randomBest.join(', ')}`).to.be.at.least(5);
     expect(median(rfBest)).to.be.below(median(randomBest));
   });
 });

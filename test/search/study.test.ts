@@ -55,11 +55,11 @@ describe('search: Study', () => {
 
   it('turns NaN, Infinity and missing objectives into failed trials with the reason', () => {
     const study = Study.inMemory({ space: toySpace(), objectives: twoObjectives });
-    const reasons = [
+    const reasons = ([
       { error: Number.NaN, disparity: 1 },
       { error: 1, disparity: Number.NEGATIVE_INFINITY },
       { error: 1 },
-    ].map((values) => study.tell(study.ask().id, { values }).error);
+    ] as Record<string, number>[]).map((values) => study.tell(study.ask().id, { values }).error);
     expect(reasons).to.deep.equal(["objective 'error' is NaN", "objective 'disparity' is -Infinity", "objective 'disparity' is missing"]);
     expect(study.trials().every((t) => t.status === 'failed' && Object.keys(t.values).length === 0)).to.equal(true);
   });
