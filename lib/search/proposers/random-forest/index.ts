@@ -12,7 +12,10 @@ export { expectedImprovement, normalCdf, normalPdf } from './acquisition.js';
 export { searchAcquisition } from './local-search.js';
 export type { AcquisitionFunction, AcquisitionScore, AcquisitionSearchOptions } from './local-search.js';
 
-/** Settings of the SMAC-style proposer; forest settings (nTrees, ratioFeatures, ...) pass through to the forest. */
+/**
+ * Settings of the SMAC-style proposer. Forest settings (nTrees, ratioFeatures, ...) pass through to the forest;
+ * their defaults here are SMAC3 MultiFidelityFacade's: 10 trees, all features, minSamplesSplit 2, minSamplesLeaf 1.
+ */
 export interface RandomForestProposerOptions extends Omit<RandomForestOptions, 'logY'> {
   /** Random configurations before the model is used (SMAC3 facade in FR-NAS: 10). */
   initialDesign?: number;
@@ -29,7 +32,7 @@ export interface RandomForestProposerOptions extends Omit<RandomForestOptions, '
   logTransform?: boolean;
   /** Exploration offset of expected improvement (SMAC3: 0). */
   xi?: number;
-  /** Random configurations scored per proposal ("sorted random search"; SMAC3: 5000). */
+  /** Random configurations scored per proposal ("sorted random search"; SMAC3 facade: up to 10000 challengers). */
   randomSamples?: number;
   /** Local searches per proposal (SMAC3: 10). */
   localSearchStarts?: number;
@@ -85,7 +88,9 @@ export class RandomForestProposer implements Proposer {
     if (!Number.isInteger(localSearchStarts) || localSearchStarts < 0) throw new Error(`RandomForestProposer: localSearchStarts must be a non-negative integer, got ${localSearchStarts}`);
     if (randomSamples + localSearchStarts === 0) throw new Error('RandomForestProposer: randomSamples and localSearchStarts cannot both be 0');
     this.options = { initialDesign, randomFraction, minPointsForModel, rho, logTransform, xi, randomSamples, localSearchStarts, maxLocalSearchSteps, ...forest } as RandomForestProposer['options'];
-    this.forestOptions = { ...forest, logY: logTransform };
+    // The MultiFidelityFacade's forest (HyperparameterOptimizationFacade.get_model) grows full trees on all
+    // features; the RandomForestRegressor defaults are those of SMAC3's RandomForest class instead.
+    this.forestOptions = { ratioFeatures: 1, minSamplesSplit: 2, minSamplesLeaf: 1, ...definedOnly(forest), logY: logTransform };
     // Validates the forest settings now rather than at the first model proposal.
     new RandomForestRegressor(this.forestOptions);
   }
@@ -192,6 +197,10 @@ function quantileSorted(sorted: readonly number[], q: number): number {
   const below = Math.floor(position);
   const above = Math.min(below + 1, sorted.length - 1);
   return sorted[below] + (sorted[above] - sorted[below]) * (position - below);
+}
+
+function definedOnly<T extends object>(options: T): Partial<T> {
+  return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 function uniqueConfigs(space: Space, history: readonly Trial[]): Configuration[] {
