@@ -1,0 +1,211 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { writeToString } from 'fast-csv';
+import { hypervolume, nonDominatedSort } from '../pareto/index.js';
+import type { ObjectiveSpec, Trial } from '../search/types.js';
+import { escapeXml, lineChartSvg, scatterSvg, type ScatterPoint } from './svg.js';
+
+export interface SearchReportOptions {
+  trials: readonly Trial[];
+  objectives: readonly ObjectiveSpec[];
+  /** Folder the files are written to (created if missing). */
+  outDir: string;
+  title?: string;
+  /** configId of the default configuration: marked in the plot, and every front member is compared with it. */
+  defaultConfigId?: string;
+  /** Hypervolume reference point, one value per objective; default: the worst value seen, pushed out by 10 % of the range. */
+  reference?: readonly number[];
+  /** The two objectives of the scatter plot (default: the first two). */
+  plot?: readonly [string, string];
+}
+
+export interface SearchReport {
+  /** The budget the front is taken at: the highest budget with a finished (`ok`) trial. */
+  budget: number;
+  /** Non-dominated `ok` trials at `budget`, sorted by the first objective. */
+  front: Trial[];
+  reference: number[];
+  hypervolume: number;
+  files: { csv: string; scatterSvg: string; hypervolumeSvg: string; html: string };
+}
+
+/** The `ok` trials at the highest budget that has any, and the non-dominated ones among them. */
+export function frontAtHighestBudget(
+  trials: readonly Trial[],
+  objectives: readonly ObjectiveSpec[],
+): { budget: number; candidates: Trial[]; front: Trial[] } {
+  const ok = trials.filter((t) => t.status === 'ok');
+  if (ok.length === 0) return { budget: NaN, candidates: [], front: [] };
+  const budget = Math.max(...ok.map((t) => t.budget));
+  const candidates = ok.filter((t) => t.budget === budget);
+  const points = candidates.map((t) => objectives.map((o) => t.values[o.name]));
+  const fronts = nonDominatedSort(points, objectives.map((o) => o.direction));
+  const front = (fronts[0] ?? []).map((i) => candidates[i]);
+  const first = objectives[0].name;
+  const sign = objectives[0].direction === 'maximize' ? -1 : 1;
+  front.sort((a, b) => sign * (a.values[first] - b.values[first]) || a.id - b.id);
+  return { budget, candidates, front };
+}
+
+/** Worst value per objective over `points`, pushed 10 % of the range further (direction-aware). */
+export function defaultReference(points: readonly (readonly number[])[], objectives: readonly ObjectiveSpec[]): number[] {
+  return objectives.map((o, i) => {
+    const vs = points.map((p) => p[i]).filter(Number.isFinite);
+    if (vs.length === 0) return o.direction === 'maximize' ? 0 : 1;
+    const lo = Math.min(...vs);
+    const hi = Math.max(...vs);
+    const pad = (hi - lo) * 0.1 || Math.abs(hi) * 0.1 || 1;
+    return o.direction === 'maximize' ? lo - pad : hi + pad;
+  });
+}
+
+/** Numeric leaves of a trial's attributes, flattened to dotted names (`perGroup.female.accuracy`), two levels deep. */
+function numericAttributes(attributes: Record<string, unknown>): Record<string, number> {
+  const out: Record<string, number> = {};
+  const walk = (value: unknown, path: string, depth: number) => {
+    if (typeof value === 'number' && Number.isFinite(value)) out[path] = value;
+    else if (value && typeof value === 'object' && !Array.isArray(value) && depth < 3) {
+      for (const [k, v] of Object.entries(value as Record<string, unknown>)) walk(v, path ? `${path}.${k}` : k, depth + 1);
+    }
+  };
+  walk(attributes, '', 0);
+  return out;
+}
+
+const fmt = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? '' : Number(v.toPrecision(6)).toString());
+
+/**
+ * Writes the report of a search: `front.csv` (one row per front member), `front.svg` (the two plotted objectives, front
+ * highlighted, dominated points faded, default configuration marked), `hypervolume.svg` (hypervolume of the front at the
+ * report budget against budget spent) and a self-contained `report.html`.
+ */
+export async function writeSearchReport(options: SearchReportOptions): Promise<SearchReport> {
+  const { trials, objectives, outDir } = options;
+  if (objectives.length === 0) throw new Error('writeSearchReport: no objectives given');
+  const names = objectives.map((o) => o.name);
+  const directions = objectives.map((o) => o.direction);
+  const { budget, candidates, front } = frontAtHighestBudget(trials, objectives);
+  const vector = (t: Trial) => names.map((n) => t.values[n]);
+  const reference = options.reference ? [...options.reference] : defaultReference(candidates.map(vector), objectives);
+  if (reference.length !== names.length) {
+    throw new Error(`writeSearchReport: reference has ${reference.length} values for ${names.length} objectives`);
+  }
+  const hv = front.length ? hypervolume(front.map(vector), reference, directions) : 0;
+  const defaultTrial = options.defaultConfigId
+    ? candidates.find((t) => t.configId === options.defaultConfigId)
+    : undefined;
+
+  await mkdir(outDir, { recursive: true });
+  const files = {
+    csv: join(outDir, 'front.csv'),
+    scatterSvg: join(outDir, 'front.svg'),
+    hypervolumeSvg: join(outDir, 'hypervolume.svg'),
+    html: join(outDir, 'report.html'),
+  };
+
+  // CSV: one row per front member; config keys and numeric attributes as columns.
+  const configKeys = [...new Set(front.flatMap((t) => Object.keys(t.config)))].sort();
+  const attrRows = front.map((t) => numericAttributes(t.attributes));
+  const attrKeys = [...new Set(attrRows.flatMap((a) => Object.keys(a)))].sort();
+  const header = ['trial', 'config_id', 'budget', ...names, ...configKeys.map((k) => `config.${k}`), ...attrKeys];
+  const rows = front.map((t, i) => [
+    String(t.id),
+    t.configId,
+    fmt(t.budget),
+    ...names.map((n) => fmt(t.values[n])),
+    ...configKeys.map((k) => (k in t.config ? String(t.config[k]) : '')),
+    ...attrKeys.map((k) => fmt(attrRows[i][k])),
+  ]);
+  await writeFile(files.csv, await writeToString([header, ...rows]) + '\n');
+
+  // Scatter of the two plotted objectives over every ok trial at the report budget.
+  const [px, py] = options.plot ?? [names[0], names[1] ?? names[0]];
+  for (const n of [px, py]) if (!names.includes(n)) throw new Error(`writeSearchReport: plot objective '${n}' is not one of ${names.join(', ')}`);
+  const frontIds = new Set(front.map((t) => t.id));
+  const points: ScatterPoint[] = candidates.map((t) => ({
+    x: t.values[px],
+    y: t.values[py],
+    kind: frontIds.has(t.id) ? 'front' : 'dominated',
+    label: `trial ${t.id}: ${px}=${fmt(t.values[px])}, ${py}=${fmt(t.values[py])}\n${JSON.stringify(t.config)}`,
+  }));
+  if (defaultTrial) points.push({ x: defaultTrial.values[px], y: defaultTrial.values[py], kind: 'default', label: 'default configuration' });
+  const title = options.title ?? 'frnas search';
+  const scatter = scatterSvg(points, { title: `${title}: Pareto front at budget ${fmt(budget)}`, xLabel: px, yLabel: py, stepKind: 'front' });
+  await writeFile(files.scatterSvg, scatter);
+
+  // Hypervolume of the report-budget front against the budget spent, in the order trials finished.
+  let spent = 0;
+  const seen: number[][] = [];
+  const hvPoints: { x: number; y: number }[] = [{ x: 0, y: 0 }];
+  for (const t of [...trials].filter((t) => t.status !== 'pending' && t.status !== 'running').sort((a, b) => a.id - b.id)) {
+    spent += t.cost.budget;
+    if (t.status === 'ok' && t.budget === budget) seen.push(vector(t));
+    hvPoints.push({ x: spent, y: seen.length ? hypervolume(seen, reference, directions) : 0 });
+  }
+  const hvSvg = lineChartSvg([{ name: `hypervolume (budget ${fmt(budget)})`, points: hvPoints }], {
+    title: `${title}: hypervolume against budget spent`,
+    xLabel: 'budget spent (units, e.g. epochs)',
+    yLabel: 'hypervolume',
+  });
+  await writeFile(files.hypervolumeSvg, hvSvg);
+
+  await writeFile(files.html, renderHtml({ title, trials, objectives, front, budget, reference, hv, defaultTrial, scatter, hvSvg, spent }));
+  return { budget, front, reference, hypervolume: hv, files };
+}
+
+function renderHtml(r: {
+  title: string;
+  trials: readonly Trial[];
+  objectives: readonly ObjectiveSpec[];
+  front: Trial[];
+  budget: number;
+  reference: number[];
+  hv: number;
+  defaultTrial?: Trial;
+  scatter: string;
+  hvSvg: string;
+  spent: number;
+}): string {
+  const count = (s: string) => r.trials.filter((t) => t.status === s).length;
+  const names = r.objectives.map((o) => o.name);
+  const better = (o: ObjectiveSpec, a: number, b: number) => (o.direction === 'minimize' ? a < b : a > b);
+  const versusDefault = (t: Trial): string => {
+    const d = r.defaultTrial;
+    if (!d) return '';
+    if (t.id === d.id) return 'is the default';
+    const wins = r.objectives.filter((o) => better(o, t.values[o.name], d.values[o.name])).length;
+    const losses = r.objectives.filter((o) => better(o, d.values[o.name], t.values[o.name])).length;
+    const verdict = losses === 0 && wins > 0 ? 'dominates the default' : wins === 0 && losses > 0 ? 'dominated by the default' : 'trade-off';
+    const deltas = r.objectives.map((o) => `${o.name} ${t.values[o.name] - d.values[o.name] >= 0 ? '+' : ''}${fmt(t.values[o.name] - d.values[o.name])}`);
+    return `${verdict} (${deltas.join(', ')})`;
+  };
+  const groupCells = (t: Trial): string => {
+    const attrs = numericAttributes(t.attributes);
+    const keys = Object.keys(attrs).filter((k) => k.startsWith('perGroup.'));
+    return keys.map((k) => `${escapeXml(k.slice('perGroup.'.length))}: ${fmt(attrs[k])}`).join('<br>');
+  };
+  const rows = r.front
+    .map(
+      (t) => `<tr><td>${t.id}</td>${names.map((n) => `<td>${fmt(t.values[n])}</td>`).join('')}<td><code>${escapeXml(
+        Object.entries(t.config)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(' '),
+      )}</code></td><td>${groupCells(t)}</td><td>${escapeXml(versusDefault(t))}</td></tr>`,
+    )
+    .join('\n');
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>${escapeXml(r.title)}</title>
+<style>body{font-family:sans-serif;margin:2em;max-width:1100px}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;vertical-align:top}th{background:#f4f4f4}.figs{display:flex;flex-wrap:wrap;gap:1em}code{font-size:12px}</style>
+</head><body>
+<h1>${escapeXml(r.title)}</h1>
+<p>${r.trials.length} trials (${count('ok')} ok, ${count('failed')} failed, ${count('timeout')} timed out); budget spent ${fmt(r.spent)};
+Pareto front at budget ${fmt(r.budget)}: ${r.front.length} configurations; hypervolume ${fmt(r.hv)} (reference ${r.reference.map(fmt).join(', ')}).</p>
+<div class="figs">${r.scatter}${r.hvSvg}</div>
+<h2>The fairer architectures: Pareto front</h2>
+<table><thead><tr><th>trial</th>${names.map((n) => `<th>${escapeXml(n)}</th>`).join('')}<th>configuration</th><th>per group</th><th>vs default</th></tr></thead>
+<tbody>
+${rows}
+</tbody></table>
+</body></html>
+`;
+}

@@ -1,0 +1,89 @@
+import { expect } from 'chai';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { frontAtHighestBudget, writeSearchReport } from '../../lib/report/index.js';
+import type { ObjectiveSpec, Trial } from '../../lib/search/types.js';
+import { assertWellFormedXml } from '../support/xml.js';
+
+const objectives: ObjectiveSpec[] = [
+  { name: 'error', direction: 'minimize' },
+  { name: 'rank_disparity', direction: 'minimize' },
+];
+
+function trial(id: number, budget: number, error: number, disparity: number, status: Trial['status'] = 'ok'): Trial {
+  return {
+    id,
+    config: { edge1: id % 9, head: id % 2 ? 'CosFace' : 'ArcFace' },
+    configId: `c${id}`,
+    budget,
+    status,
+    values: status === 'ok' ? { error, rank_disparity: disparity } : {},
+    cost: { seconds: 1, budget: budget },
+    attributes: { perGroup: { female: { accuracy: 1 - error - disparity / 2 }, male: { accuracy: 1 - error + disparity / 2 } } },
+    ...(status === 'failed' ? { error: 'diverged' } : {}),
+  };
+}
+
+describe('report', () => {
+  // At budget 4: (0.1,0.5) (0.2,0.2) (0.4,0.1) are non-dominated; (0.3,0.3) is dominated by (0.2,0.2); trial 5 is failed.
+  const trials: Trial[] = [
+    trial(0, 1, 0.05, 0.01), // lower budget: never on the report front even though it looks best
+    trial(1, 4, 0.1, 0.5),
+    trial(2, 4, 0.2, 0.2),
+    trial(3, 4, 0.3, 0.3),
+    trial(4, 4, 0.4, 0.1),
+    trial(5, 4, 0, 0, 'failed'),
+  ];
+  let dir = '';
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'frnas-report-'));
+  });
+  after(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('takes the front among ok trials at the highest budget', () => {
+    const { budget, front } = frontAtHighestBudget(trials, objectives);
+    expect(budget).to.equal(4);
+    expect(front.map((t) => t.id)).to.deep.equal([1, 2, 4]);
+  });
+
+  it('writes CSV rows = front size, well-formed SVG and HTML, and the exact hypervolume', async () => {
+    const report = await writeSearchReport({
+      trials,
+      objectives,
+      outDir: dir,
+      reference: [1, 1],
+      defaultConfigId: 'c3',
+      title: 'test search',
+    });
+    // HV w.r.t. (1,1): staircase of (0.1,0.5),(0.2,0.2),(0.4,0.1) = 0.1*0.5 + 0.2*0.8 + 0.6*0.9 ... computed by slabs:
+    // x in [0.1,0.2): height 1-0.5=0.5 -> 0.05; [0.2,0.4): 0.8 -> 0.16; [0.4,1]: 0.9 -> 0.54; total 0.75.
+    expect(report.hypervolume).to.be.closeTo(0.75, 1e-12);
+    const csv = (await readFile(report.files.csv, 'utf8')).trim().split('\n');
+    expect(csv).to.have.length(1 + 3);
+    expect(csv[0].split(',')).to.include.members(['trial', 'error', 'rank_disparity', 'config.edge1', 'perGroup.female.accuracy']);
+    expect(csv[1].split(',')[0]).to.equal('1');
+    const svg = await readFile(report.files.scatterSvg, 'utf8');
+    assertWellFormedXml(svg, 'front.svg');
+    expect(svg.match(/class="front"/g)).to.have.length(3 + 1); // three points + legend swatch
+    expect(svg).to.include('class="default"');
+    assertWellFormedXml(await readFile(report.files.hypervolumeSvg, 'utf8'), 'hypervolume.svg');
+    const html = await readFile(report.files.html, 'utf8');
+    expect(html).to.include('dominates the default'); // trial 2 (0.2,0.2) dominates the default (0.3,0.3)
+    expect(html).to.include('1 failed');
+    const body = html.slice(html.indexOf('<body>'), html.indexOf('</body>') + '</body>'.length);
+    assertWellFormedXml(body, 'report.html body');
+  });
+
+  it('rejects a reference point of the wrong length', async () => {
+    let message = '';
+    try {
+      await writeSearchReport({ trials, objectives, outDir: dir, reference: [1] });
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).to.match(/reference has 1 values for 2 objectives/);
+  });
+});
