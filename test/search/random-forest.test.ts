@@ -1,11 +1,8 @@
 import { expect } from 'chai';
 import seedrandom from 'seedrandom';
-import {
-  RandomForestRegressor,
-  expectedImprovement,
-  normalCdf,
-  logScale,
-} from '../../lib/search/proposers/random-forest/index.js';
+import { RandomForestRegressor, expectedImprovement } from '../../lib/search/proposers/random-forest/index.js';
+import { normalCdf } from '../../lib/search/proposers/random-forest/acquisition.js';
+import { logScale } from '../../lib/search/proposers/random-forest/cost-scaling.js';
 
 describe('RandomForestRegressor', () => {
   it('fits a smooth 1-D function: predictions near the truth inside the data', () => {

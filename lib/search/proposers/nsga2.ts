@@ -2,7 +2,7 @@ import type { Configuration, Rng } from '../../space/types.js';
 import type { Space } from '../../space/index.js';
 import type { ProposalContext, Proposer, Trial } from '../types.js';
 import { crowdingDistance, nonDominatedSort } from '../../pareto/index.js';
-import { randomUnseen } from './random-forest/index.js';
+import { randomUnseen } from './random-forest/random-design.js';
 
 /** Settings of the NSGA-II proposer (Deb et al. 2002, with pymoo's / Syne Tune's usual operator settings). */
 export interface Nsga2ProposerOptions {

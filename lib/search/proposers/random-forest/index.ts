@@ -1,4 +1,4 @@
-import type { Configuration, Rng } from '../../../space/types.js';
+import type { Configuration } from '../../../space/types.js';
 import type { Space } from '../../../space/index.js';
 import type { ProposalContext, Proposer, Trial } from '../../types.js';
 import { paregoScalarize, randomSimplexWeights } from '../../promotion/parego.js';
@@ -6,11 +6,13 @@ import { RandomForestRegressor, type RandomForestOptions } from './forest.js';
 import { expectedImprovement } from './acquisition.js';
 import { searchAcquisition, type AcquisitionScore } from './local-search.js';
 
-export { RandomForestRegressor, INACTIVE_IMPUTATION, VARIANCE_FLOOR } from './forest.js';
+import { logScale } from './cost-scaling.js';
+import { randomUnseen } from './random-design.js';
+
+// The public surface (lib/search re-exports all of it): the proposer, and the forest for other surrogate uses.
+export { RandomForestRegressor } from './forest.js';
 export type { RandomForestOptions, ForestPrediction } from './forest.js';
-export { expectedImprovement, normalCdf, normalPdf } from './acquisition.js';
-export { searchAcquisition } from './local-search.js';
-export type { AcquisitionFunction, AcquisitionScore, AcquisitionSearchOptions } from './local-search.js';
+export { expectedImprovement } from './acquisition.js';
 
 /**
  * Settings of the SMAC-style proposer. Forest settings (nTrees, ratioFeatures, ...) pass through to the forest;
@@ -50,8 +52,6 @@ export interface RandomForestProposalInfo {
   /** ParEGO weights drawn for this proposal (model proposals with several objectives). */
   weights?: number[];
 }
-
-const RANDOM_RETRIES = 100;
 
 /**
  * SMAC3 MultiFidelityFacade's configuration selector: random initial design, then interleaved random
@@ -176,29 +176,6 @@ export class RandomForestProposer implements Proposer {
   }
 }
 
-/**
- * SMAC3's RunHistoryLogScaledEncoder: scale to (0, 1] with the floor set below the minimum by the
- * distance from the minimum to the 5th percentile, then take the log.
- */
-export function logScale(values: readonly number[]): number[] {
-  const sorted = [...values].sort((a, b) => a - b);
-  const min = sorted[0];
-  const max = sorted[sorted.length - 1];
-  const percentile = quantileSorted(sorted, 0.05);
-  let floor = min - (percentile - min) - 1e-10;
-  if (floor === max) floor *= 1 - 1e-10;
-  const range = max - floor;
-  return values.map((v) => Math.log((v - floor) / range));
-}
-
-/** Linear-interpolation quantile of sorted values (numpy's default). */
-function quantileSorted(sorted: readonly number[], q: number): number {
-  const position = (sorted.length - 1) * q;
-  const below = Math.floor(position);
-  const above = Math.min(below + 1, sorted.length - 1);
-  return sorted[below] + (sorted[above] - sorted[below]) * (position - below);
-}
-
 function definedOnly<T extends object>(options: T): Partial<T> {
   return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
@@ -207,11 +184,4 @@ function uniqueConfigs(space: Space, history: readonly Trial[]): Configuration[]
   const seen = new Map<string, Configuration>();
   for (const trial of history) seen.set(trial.configId, trial.config);
   return [...seen.values()];
-}
-
-/** A random configuration that is neither evaluated nor pending (a duplicate only if the space is exhausted). */
-export function randomUnseen(space: Space, rng: Rng, taken: ReadonlySet<string>): Configuration {
-  let config = space.sampleWith(rng);
-  for (let attempt = 1; attempt < RANDOM_RETRIES && taken.has(space.configId(config)); attempt++) config = space.sampleWith(rng);
-  return config;
 }
