@@ -2,6 +2,7 @@
 // Each figure is the median of several runs after one warm-up run; machines are shared, so expect noise.
 import seedrandom from 'seedrandom';
 import { hypervolume, nonDominatedSort } from '../lib/pareto/index.js';
+import { rankByIdentity } from '../lib/fairness/index.js';
 
 const rng = seedrandom('frnas-pareto-benchmark');
 
@@ -46,5 +47,14 @@ const sphere4 = Array.from({ length: 300 }, () => {
   return v.map((x) => x / norm);
 });
 report['hypervolume 4-D, 300 points on a sphere (WFG)'] = `${medianMilliseconds(3, () => hypervolume(sphere4, [1, 1, 1, 1])).toFixed(1)} ms`;
+
+// 5,000 images of 500 identities, 128-d: identity centre plus noise, flat Float32Array as a tensor gives it.
+const images = 5_000;
+const dim = 128;
+const centres = Array.from({ length: 500 }, () => Array.from({ length: dim }, gaussian));
+const identities = Array.from({ length: images }, (_, i) => i % 500);
+const embeddings = new Float32Array(images * dim);
+identities.forEach((id, i) => centres[id].forEach((c, k) => (embeddings[i * dim + k] = c + 1.5 * gaussian())));
+report['rankByIdentity, 5,000 x 128-d embeddings, 500 identities'] = `${medianMilliseconds(3, () => rankByIdentity({ embeddings, dim, identities })).toFixed(0)} ms`;
 
 for (const [name, figure] of Object.entries(report)) console.log(`${name.padEnd(62)} ${figure}`);

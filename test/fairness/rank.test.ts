@@ -69,6 +69,11 @@ describe('fairness/rankByIdentity', () => {
     }
   });
 
+  it('agrees with the reference walk on a 128-d set spanning several cache tiles with ragged edges', () => {
+    const { embeddings, identities } = randomSet('tiles', 301, 128, 60);
+    expect(rankByIdentity({ embeddings, identities, blockSize: 23 })).to.deep.equal(walkRanks(embeddings, identities));
+  });
+
   it('accepts similarity blocks computed elsewhere and checks their size', () => {
     const { embeddings, identities } = randomSet('hook', 25, 4, 5);
     const unit = embeddings.map((v) => v.map((x) => x / Math.hypot(...v)));
