@@ -1,4 +1,5 @@
 import type { tf } from '../backend/index.js';
+import type { DpnScale } from './dpn.js';
 import type { ParameterStore } from './parameters.js';
 
 /** A feature extractor: NHWC images -> [n, embeddingSize] embeddings. Owns its variables in `parameters`. */
@@ -24,8 +25,8 @@ export interface BackboneBuildOptions {
   width?: number;
   /** DPN only: op indices of edge1, edge2, edge3 (default FR-NAS's 2, 0, 1). */
   cell?: readonly [number, number, number];
-  /** DPN only: a preset of `dpnScales` ('tiny', 'small', 'paper'). */
-  scale?: string;
+  /** DPN only: a preset of `dpnScales` ('tiny', 'small', 'paper') or a full scale. */
+  scale?: string | DpnScale;
 }
 
 /** Builds a backbone; registered under a name with `registerBackbone`. */

@@ -23,9 +23,9 @@ export function createBackbone(name: string, options: BackboneBuildOptions): Bac
 
 /** The DPN of the FR-NAS search space; `width` multiplies the preset's channel counts. */
 function buildDpn(options: BackboneBuildOptions): Backbone {
-  const preset = (options.scale ?? 'tiny') as keyof typeof dpnScales;
-  const base: DpnScale | undefined = dpnScales[preset];
-  if (!base) throw new Error(`unknown DPN scale "${options.scale}" (expected ${Object.keys(dpnScales).join(', ')})`);
+  const chosen = options.scale ?? 'tiny';
+  const base: DpnScale | undefined = typeof chosen === 'object' ? chosen : dpnScales[chosen as keyof typeof dpnScales];
+  if (!base) throw new Error(`unknown DPN scale "${String(chosen)}" (expected ${Object.keys(dpnScales).join(', ')})`);
   const w = options.width ?? 1;
   const scaled = (c: number): number => Math.max(base.groups, Math.round((c * w) / base.groups) * base.groups);
   const scale: DpnScale =

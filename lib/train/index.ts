@@ -1,2 +1,19 @@
 // Public surface of lib/train; re-exported by lib/index.ts.
-export {};
+export { Optimizer, optimizerDefaults } from './optimizers.js';
+export type { OptimizerName, OptimizerSettings, OptimizerState } from './optimizers.js';
+export { learningRateAt, learningRateSchedule } from './schedules.js';
+export type { LearningRateSchedule, ScheduleName, ScheduleOptions } from './schedules.js';
+export { batchesPerEpoch, classLabels, epochBatches, imageTensor, loadFaceArrays, seededPermutation } from './face-arrays.js';
+export type { FaceArrays, FaceDatasetSource, LoadedFaceBatch, SplitFaceDatasetSource, TrainingBatch } from './face-arrays.js';
+export { FaceTrainer, TrainingDivergedError } from './trainer.js';
+export type { EpochReport, FaceTrainingSpec } from './trainer.js';
+export { findCheckpoint, listCheckpoints, loadCheckpoint, saveCheckpoint, trainingFingerprint } from './checkpoint.js';
+export type { CheckpointManifest, CheckpointTensorEntry } from './checkpoint.js';
+export { embedFaces, evaluateEmbeddings, evaluateFaceModel, pixelEmbeddings } from './evaluation.js';
+export type { FaceEvaluation, FaceMetrics } from './evaluation.js';
+export { faceTrainingDefaults, prepareFaceData, resolveTrainingSpec, runFaceTraining, trainConfiguration } from './run.js';
+export type {
+  FaceDataPreparation, FaceTrainingData, FaceTrainingDataSource, FaceTrainingDefaults, FaceTrainingResult, FaceTrainingRunOptions, TrainConfigurationOptions,
+} from './run.js';
+export { faceRecognitionObjective, trialResult } from './objective.js';
+export type { FaceObjectiveName, FaceRecognitionObjectiveOptions } from './objective.js';

@@ -1,0 +1,127 @@
+import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { FaceTrainer, FaceTrainingSpec } from './trainer.js';
+
+/** One tensor's place in the weights file (float32, little-endian). */
+export interface CheckpointTensorEntry {
+  name: string;
+  section: 'parameter' | 'optimizer';
+  length: number;
+  /** Offset in float32 elements. */
+  offset: number;
+}
+
+/** `epoch-<n>.json`, written after its `epoch-<n>.bin` so a manifest always has complete weights. */
+export interface CheckpointManifest {
+  format: 'frnas-checkpoint';
+  version: 1;
+  /** Must equal the resuming run's fingerprint: same spec (incl. maxEpochs, seed) and number of classes. */
+  fingerprint: string;
+  spec: FaceTrainingSpec;
+  classes: number;
+  epochsDone: number;
+  optimizerStep: number;
+  /** Shuffles and flips are seeded by (seed, epoch): epochsDone is the whole random state to restore. */
+  rng: { scheme: 'seed-epoch'; seed: number };
+  weightsFile: string;
+  tensors: CheckpointTensorEntry[];
+  createdAt: string;
+}
+
+/** What must match for a checkpoint to be continued: the full training spec and the class count. */
+export function trainingFingerprint(spec: FaceTrainingSpec, classes: number): string {
+  const sorted = Object.fromEntries(Object.entries(spec).filter(([, v]) => v !== undefined).sort(([a], [b]) => a.localeCompare(b)));
+  return JSON.stringify({ spec: sorted, classes });
+}
+
+/** Writes weights, BatchNorm statistics, optimizer slots and position of `trainer` to `dir`. Returns the manifest path. */
+export async function saveCheckpoint(trainer: FaceTrainer, dir: string): Promise<string> {
+  await mkdir(dir, { recursive: true });
+  const tensors: CheckpointTensorEntry[] = [];
+  const chunks: Float32Array[] = [];
+  let offset = 0;
+  const add = (name: string, section: CheckpointTensorEntry['section'], values: Float32Array): void => {
+    tensors.push({ name, section, length: values.length, offset });
+    chunks.push(values);
+    offset += values.length;
+  };
+  for (const [name, values] of trainer.backbone.parameters.snapshot()) add(name, 'parameter', values);
+  const optimizerState = trainer.optimizer.saveState();
+  for (const [name, values] of optimizerState.slots) add(name, 'optimizer', values);
+  const all = new Float32Array(offset);
+  let at = 0;
+  for (const chunk of chunks) {
+    all.set(chunk, at);
+    at += chunk.length;
+  }
+  const base = `epoch-${trainer.epochsDone}`;
+  const manifest: CheckpointManifest = {
+    format: 'frnas-checkpoint',
+    version: 1,
+    fingerprint: trainingFingerprint(trainer.spec, trainer.classes),
+    spec: trainer.spec,
+    classes: trainer.classes,
+    epochsDone: trainer.epochsDone,
+    optimizerStep: optimizerState.step,
+    rng: { scheme: 'seed-epoch', seed: trainer.spec.seed },
+    weightsFile: `${base}.bin`,
+    tensors,
+    createdAt: new Date().toISOString(),
+  };
+  // Write to temporary names and rename, so a crash never leaves a half-written checkpoint behind.
+  const bytes = new Uint8Array(all.buffer, all.byteOffset, all.byteLength);
+  const suffix = `.tmp-${process.pid}-${Date.now()}`;
+  await writeFile(join(dir, `${base}.bin${suffix}`), bytes);
+  await rename(join(dir, `${base}.bin${suffix}`), join(dir, `${base}.bin`));
+  await writeFile(join(dir, `${base}.json${suffix}`), JSON.stringify(manifest, null, 1));
+  await rename(join(dir, `${base}.json${suffix}`), join(dir, `${base}.json`));
+  return join(dir, `${base}.json`);
+}
+
+/** The manifests in `dir` (none when the directory does not exist), sorted by epochsDone. */
+export async function listCheckpoints(dir: string): Promise<CheckpointManifest[]> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return [];
+  }
+  const manifests: CheckpointManifest[] = [];
+  for (const name of names.filter((n) => /^epoch-\d+\.json$/.test(n))) {
+    try {
+      const manifest = JSON.parse(await readFile(join(dir, name), 'utf8')) as CheckpointManifest;
+      if (manifest.format === 'frnas-checkpoint' && manifest.version === 1) manifests.push(manifest);
+    } catch {
+      // An unreadable manifest is not a checkpoint; training starts from an earlier one or from scratch.
+    }
+  }
+  return manifests.sort((a, b) => a.epochsDone - b.epochsDone);
+}
+
+/** The latest checkpoint in `dir` with the trainer's fingerprint and at most `maxEpochs` epochs done. */
+export async function findCheckpoint(trainer: FaceTrainer, dir: string, maxEpochs: number): Promise<CheckpointManifest | undefined> {
+  const fingerprint = trainingFingerprint(trainer.spec, trainer.classes);
+  const usable = (await listCheckpoints(dir)).filter((m) => m.fingerprint === fingerprint && m.epochsDone <= maxEpochs);
+  return usable.at(-1);
+}
+
+/** Restores `trainer` (weights, BatchNorm statistics, optimizer, epochs done) from a manifest in `dir`. */
+export async function loadCheckpoint(trainer: FaceTrainer, dir: string, manifest: CheckpointManifest): Promise<void> {
+  if (manifest.fingerprint !== trainingFingerprint(trainer.spec, trainer.classes)) {
+    throw new Error(`checkpoint in ${dir} was made for a different configuration or data set`);
+  }
+  const bytes = await readFile(join(dir, manifest.weightsFile));
+  const copy = new Uint8Array(bytes.byteLength);
+  copy.set(bytes);
+  const all = new Float32Array(copy.buffer);
+  const parameters = new Map<string, Float32Array>();
+  const slots = new Map<string, Float32Array>();
+  for (const entry of manifest.tensors) {
+    if (entry.offset + entry.length > all.length) throw new Error(`checkpoint ${manifest.weightsFile} is truncated`);
+    const values = all.subarray(entry.offset, entry.offset + entry.length);
+    (entry.section === 'parameter' ? parameters : slots).set(entry.name, values);
+  }
+  trainer.backbone.parameters.restore(parameters);
+  trainer.optimizer.restoreState({ step: manifest.optimizerStep, slots });
+  trainer.epochsDone = manifest.epochsDone;
+}

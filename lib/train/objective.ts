@@ -1,0 +1,91 @@
+import { activeBackend, initBackend, type BackendName } from '../backend/index.js';
+import type { EvaluationContext, EvaluationResult } from '../search/index.js';
+import type { Configuration } from '../space/types.js';
+import type { FaceMetrics } from './evaluation.js';
+import { prepareFaceData, resolveTrainingSpec, runFaceTraining, type FaceDataPreparation, type FaceTrainingData, type FaceTrainingDataSource, type FaceTrainingDefaults, type FaceTrainingResult } from './run.js';
+
+/** Objective names a face-recognition trial can report (all minimised). */
+export type FaceObjectiveName = 'error' | 'disparity' | 'rank_disparity' | 'ratio' | 'rank_ratio' | 'error_ratio' | 'mean_rank';
+
+const metricOf: Record<FaceObjectiveName, keyof FaceMetrics> = {
+  error: 'error',
+  disparity: 'disparity',
+  rank_disparity: 'rankDisparity',
+  ratio: 'ratio',
+  rank_ratio: 'rankRatio',
+  error_ratio: 'errorRatio',
+  mean_rank: 'meanRank',
+};
+
+export interface FaceRecognitionObjectiveOptions extends FaceTrainingDefaults, Omit<FaceDataPreparation, 'imageSize' | 'channels'> {
+  dataset: FaceTrainingDataSource;
+  /** The search's maximum budget in epochs: the schedule's length, so promotions continue exactly. */
+  maxEpochs: number;
+  /** Objectives returned as the trial's values; default FR-NAS's ['error', 'rank_disparity']. */
+  objectives?: readonly FaceObjectiveName[];
+  /** Ignore checkpoints and train every trial from scratch. */
+  restart?: boolean;
+  /** Backend to initialise before the first trial. */
+  backend?: BackendName;
+  referenceGroups?: readonly [string, string];
+  /** Run each trial in a worker thread (so several trials train in parallel; needs a plain-data dataset). */
+  workers?: boolean;
+}
+
+/** Turns a training result into what the search engine records: objectives, cost, attributes. */
+export function trialResult(result: FaceTrainingResult, objectives: readonly FaceObjectiveName[], backend?: string): EvaluationResult {
+  const values: Record<string, number> = {};
+  for (const name of objectives) {
+    const key = metricOf[name];
+    if (!key) throw new Error(`unknown objective "${name}" (expected ${Object.keys(metricOf).join(', ')})`);
+    values[name] = result.metrics[key];
+  }
+  const lastLoss = result.history.at(-1)?.loss;
+  return {
+    ...values,
+    cost: { seconds: result.seconds, budget: result.epochsTrained },
+    attributes: {
+      ...result.metrics,
+      perGroup: result.perGroup,
+      epochs: result.epochs,
+      epochsTrained: result.epochsTrained,
+      resumedFrom: result.resumedFrom,
+      trainLoss: lastLoss,
+      secondsPerEpoch: result.history.length ? result.history.reduce((s, h) => s + h.seconds, 0) / result.history.length : undefined,
+      trainableParameters: result.trainableParameters,
+      backend,
+    },
+  };
+}
+
+/**
+ * The evaluator of FR-NAS trials for the search engine: `evaluate(config, budget, context)` builds the
+ * configuration's network, trains it to `budget` epochs (continuing this lineage's checkpoint in
+ * `context.checkpointDir` when one exists), evaluates rank-1 error and disparities on the evaluation split,
+ * and returns the objectives (default error and rank_disparity), cost and every metric as attributes.
+ * A diverged run throws `diverged: ...`, which the engine records as a failed trial.
+ */
+export function faceRecognitionObjective(
+  options: FaceRecognitionObjectiveOptions,
+): (config: Configuration, budget: number, context: EvaluationContext) => Promise<EvaluationResult> {
+  const objectives = options.objectives ?? ['error', 'rank_disparity'];
+  for (const name of objectives) if (!metricOf[name]) throw new Error(`unknown objective "${name}" (expected ${Object.keys(metricOf).join(', ')})`);
+  if (options.workers) throw new Error('workers: true is not available yet');
+  let prepared: Promise<FaceTrainingData> | undefined;
+  let backendReady: Promise<unknown> | undefined;
+  return async (config, budget, context) => {
+    backendReady ??= options.backend ? initBackend(options.backend) : Promise.resolve();
+    await backendReady;
+    const spec = resolveTrainingSpec(config, options, options.maxEpochs);
+    prepared ??= prepareFaceData(options.dataset, { ...options, imageSize: spec.imageSize, channels: spec.channels });
+    const data = await prepared;
+    const result = await runFaceTraining(spec, data, {
+      epochs: Math.round(budget),
+      checkpointDir: context?.checkpointDir,
+      restart: options.restart,
+      signal: context?.signal,
+      referenceGroups: options.referenceGroups,
+    });
+    return trialResult(result, objectives, activeBackend());
+  };
+}

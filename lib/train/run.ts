@@ -1,0 +1,224 @@
+import { initBackend, type BackendName } from '../backend/index.js';
+import type { GroupRankSummary } from '../fairness/index.js';
+import type { DpnScale } from '../models/dpn.js';
+import type { LossName } from '../models/losses.js';
+import type { Configuration } from '../space/types.js';
+import { findCheckpoint, loadCheckpoint, saveCheckpoint } from './checkpoint.js';
+import { evaluateFaceModel, type FaceMetrics } from './evaluation.js';
+import { classLabels, loadFaceArrays, type FaceArrays, type SplitFaceDatasetSource } from './face-arrays.js';
+import type { OptimizerName } from './optimizers.js';
+import type { ScheduleName } from './schedules.js';
+import { FaceTrainer, type EpochReport, type FaceTrainingSpec } from './trainer.js';
+
+/** Training and evaluation images in memory. */
+export interface FaceTrainingData {
+  train: FaceArrays;
+  evaluation: FaceArrays;
+}
+
+/** Settings that are not searched: model size, input, batch, seed, schedule length. All have defaults. */
+export interface FaceTrainingDefaults {
+  model?: string;
+  scale?: string | DpnScale;
+  width?: number;
+  imageSize?: number;
+  channels?: 1 | 3;
+  embeddingSize?: number;
+  batchSize?: number;
+  seed?: number;
+  flip?: boolean;
+  loss?: LossName;
+  momentum?: number;
+  weightDecay?: number;
+  nesterov?: boolean;
+  schedule?: ScheduleName;
+  warmupEpochs?: number;
+  decayEpochs?: number;
+  lrCycleDecay?: number;
+  /** Length of the learning-rate schedule (the search's maximum budget). */
+  maxEpochs?: number;
+}
+
+/** CPU-sized defaults; FR-NAS's own values are given in docs/trainer.md. */
+export const faceTrainingDefaults: Required<Omit<FaceTrainingDefaults, 'width' | 'warmupEpochs' | 'decayEpochs' | 'lrCycleDecay' | 'maxEpochs'>> = {
+  model: 'dpn',
+  scale: 'tiny',
+  imageSize: 32,
+  channels: 1,
+  embeddingSize: 64,
+  batchSize: 64,
+  seed: 222,
+  flip: true,
+  loss: 'focal',
+  momentum: 0.9,
+  weightDecay: 1e-4,
+  nesterov: false,
+  schedule: 'cosine',
+};
+
+function pick<T extends string>(value: unknown, allowed: readonly T[], key: string): T | undefined {
+  if (value === undefined) return undefined;
+  const match = allowed.find((a) => a.toLowerCase() === String(value).toLowerCase());
+  if (!match) throw new Error(`config ${key} = ${JSON.stringify(value)} is not one of ${allowed.join(', ')}`);
+  return match;
+}
+
+function numberOf(config: Configuration, key: string): number | undefined {
+  const value = config[key];
+  if (value === undefined) return undefined;
+  const n = typeof value === 'number' ? value : Number(value);
+  if (!Number.isFinite(n)) throw new Error(`config ${key} = ${JSON.stringify(value)} is not a number`);
+  return n;
+}
+
+/**
+ * Resolves a configuration of the FR-NAS search space (edge1..3, head, optimizer, lr_adam | lr_sgd) or of a
+ * phase-1 config file (backbone, batch_size, lr, momentum, weight_decay, sched, lr_cycle_decay, head,
+ * optimizer) into a full training spec. Configuration keys win over `defaults`.
+ */
+export function resolveTrainingSpec(config: Configuration, defaults: FaceTrainingDefaults = {}, maxEpochs?: number): FaceTrainingSpec {
+  const given = Object.fromEntries(Object.entries(defaults).filter(([, v]) => v !== undefined)) as FaceTrainingDefaults;
+  const d: FaceTrainingDefaults & typeof faceTrainingDefaults = { ...faceTrainingDefaults, ...given } as FaceTrainingDefaults & typeof faceTrainingDefaults;
+  const model = String(config.backbone ?? d.model);
+  const optimizer = pick<OptimizerName>(config.optimizer, ['SGD', 'Adam', 'AdamW'], 'optimizer') ?? 'Adam';
+  const explicitLr = numberOf(config, 'lr') ?? (optimizer === 'SGD' ? numberOf(config, 'lr_sgd') : numberOf(config, 'lr_adam'));
+  const learningRate = explicitLr ?? (optimizer === 'SGD' ? 0.1 : 1e-3);
+  const edges = ['edge1', 'edge2', 'edge3'].map((key, i) => numberOf(config, key) ?? [2, 0, 1][i]);
+  const epochs = maxEpochs ?? d.maxEpochs;
+  if (epochs === undefined) throw new Error('maxEpochs (the schedule length, i.e. the maximum budget) is required');
+  const spec: FaceTrainingSpec = {
+    model,
+    cell: model.toLowerCase() === 'dpn' ? [edges[0], edges[1], edges[2]] : undefined,
+    scale: model.toLowerCase() === 'dpn' ? d.scale : undefined,
+    width: d.width,
+    imageSize: d.imageSize,
+    channels: d.channels,
+    embeddingSize: d.embeddingSize,
+    head: String(config.head ?? 'CosFace'),
+    loss: pick<LossName>(config.loss, ['focal', 'crossEntropy'], 'loss') ?? d.loss,
+    optimizer,
+    learningRate,
+    momentum: numberOf(config, 'momentum') ?? d.momentum,
+    weightDecay: numberOf(config, 'weight_decay') ?? d.weightDecay,
+    nesterov: config.nesterov === undefined ? d.nesterov : config.nesterov === true || config.nesterov === 'true',
+    schedule: pick<ScheduleName>(config.sched, ['cosine', 'step', 'constant'], 'sched') ?? d.schedule,
+    warmupEpochs: numberOf(config, 'warmup_epochs') ?? d.warmupEpochs,
+    decayEpochs: numberOf(config, 'decay_epochs') ?? d.decayEpochs,
+    lrCycleDecay: numberOf(config, 'lr_cycle_decay') ?? d.lrCycleDecay,
+    batchSize: numberOf(config, 'batch_size') ?? d.batchSize,
+    seed: numberOf(config, 'seed') ?? d.seed,
+    flip: d.flip,
+    maxEpochs: epochs,
+  };
+  return Object.fromEntries(Object.entries(spec).filter(([, v]) => v !== undefined)) as unknown as FaceTrainingSpec;
+}
+
+export interface FaceTrainingRunOptions {
+  /** Train until this many epochs are done in total (the trial's budget). */
+  epochs: number;
+  /** Where checkpoints are read and written (`epoch-<n>.json` + `.bin`); none: no checkpoints. */
+  checkpointDir?: string;
+  /** Ignore existing checkpoints and train from scratch. */
+  restart?: boolean;
+  onEpoch?: (report: EpochReport) => void;
+  signal?: AbortSignal;
+  /** The ordered group pair of the disparity measures, e.g. ['M', 'F']; default the worst pair. */
+  referenceGroups?: readonly [string, string];
+}
+
+/** What one training run gives: FR-NAS's metrics on the evaluation split and what it cost. */
+export interface FaceTrainingResult {
+  metrics: FaceMetrics;
+  perGroup: Record<string, GroupRankSummary>;
+  /** Epochs done in total (the budget reached). */
+  epochs: number;
+  /** Epochs trained in this call (fewer when continued from a checkpoint). */
+  epochsTrained: number;
+  /** Epochs the run continued from (0 = from scratch). */
+  resumedFrom: number;
+  /** Wall seconds of this call (training + evaluation). */
+  seconds: number;
+  history: EpochReport[];
+  trainableParameters: number;
+}
+
+/** Trains `spec` on `data.train` up to `options.epochs` (continuing a checkpoint when one fits) and evaluates. */
+export async function runFaceTraining(spec: FaceTrainingSpec, data: FaceTrainingData, options: FaceTrainingRunOptions): Promise<FaceTrainingResult> {
+  const start = performance.now();
+  if (!(Number.isInteger(options.epochs) && options.epochs >= 1)) throw new Error(`epochs must be a positive integer, got ${options.epochs}`);
+  if (options.epochs > spec.maxEpochs) throw new Error(`epochs ${options.epochs} exceed the schedule's maxEpochs ${spec.maxEpochs}`);
+  const { labels, classes } = classLabels(data.train);
+  const trainer = new FaceTrainer(spec, classes);
+  try {
+    if (options.checkpointDir && !options.restart) {
+      const manifest = await findCheckpoint(trainer, options.checkpointDir, options.epochs);
+      if (manifest) await loadCheckpoint(trainer, options.checkpointDir, manifest);
+    }
+    const resumedFrom = trainer.epochsDone;
+    const history: EpochReport[] = [];
+    while (trainer.epochsDone < options.epochs) {
+      if (options.signal?.aborted) throw new Error(`aborted after ${trainer.epochsDone} epochs`);
+      const report = trainer.trainEpoch(data.train, labels);
+      history.push(report);
+      options.onEpoch?.(report);
+    }
+    if (options.checkpointDir && trainer.epochsDone > resumedFrom) await saveCheckpoint(trainer, options.checkpointDir);
+    const evaluation = evaluateFaceModel(trainer.backbone, data.evaluation, options.referenceGroups);
+    return {
+      metrics: evaluation.metrics,
+      perGroup: evaluation.perGroup,
+      epochs: trainer.epochsDone,
+      epochsTrained: trainer.epochsDone - resumedFrom,
+      resumedFrom,
+      seconds: (performance.now() - start) / 1000,
+      history,
+      trainableParameters: trainer.backbone.parameters.countTrainable(),
+    };
+  } finally {
+    trainer.dispose();
+  }
+}
+
+/** A data source for training: arrays already split, or a lib/data FaceDataset to split and load. */
+export type FaceTrainingDataSource = FaceTrainingData | SplitFaceDatasetSource;
+
+export interface FaceDataPreparation {
+  imageSize: number;
+  channels: 1 | 3;
+  /** Seed of the split (default 0). */
+  splitSeed?: number;
+  /** 'images' (FR-NAS on CelebA/VGGFace2) or 'identities'; default the data set's own. */
+  splitMode?: 'images' | 'identities' | 'official';
+  /** Fraction for evaluation (default 0.2). */
+  validation?: number;
+}
+
+/** Splits (when needed) and loads the data into memory. */
+export async function prepareFaceData(source: FaceTrainingDataSource, options: FaceDataPreparation): Promise<FaceTrainingData> {
+  if ('train' in source && 'evaluation' in source) return source;
+  const splits = source.split(options.splitSeed ?? 0, { mode: options.splitMode, validation: options.validation ?? 0.2 });
+  return {
+    train: await loadFaceArrays(splits.train, options.imageSize, options.channels),
+    evaluation: await loadFaceArrays(splits.validation, options.imageSize, options.channels),
+  };
+}
+
+export interface TrainConfigurationOptions extends FaceTrainingDefaults, Omit<FaceDataPreparation, 'imageSize' | 'channels'> {
+  dataset: FaceTrainingDataSource;
+  /** Epochs to train (and, unless maxEpochs is given, the schedule's length). */
+  epochs: number;
+  checkpointDir?: string;
+  restart?: boolean;
+  /** Backend to initialise first ('wasm', 'cpu', 'tensorflow'); default: keep the current one. */
+  backend?: BackendName;
+  onEpoch?: (report: EpochReport) => void;
+  referenceGroups?: readonly [string, string];
+}
+
+/** Trains one configuration (a search-space point or a phase-1 config file) and returns its metrics. */
+export async function trainConfiguration(config: Configuration, options: TrainConfigurationOptions): Promise<FaceTrainingResult> {
+  if (options.backend) await initBackend(options.backend);
+  const spec = resolveTrainingSpec(config, options, options.maxEpochs ?? options.epochs);
+  const data = await prepareFaceData(options.dataset, { ...options, imageSize: spec.imageSize, channels: spec.channels });
+  return runFaceTraining(spec, data, options);
+}
