@@ -1,6 +1,6 @@
 import { tf } from '../backend/tf.js';
 import { sharedImageCache, type ImageCache } from './cache.js';
-import { decodePixels, pixelsToFloats, type PixelOptions } from './decode.js';
+import { decodePixels, pixelsToFloats, resolvePixelOptions, type PixelOptions } from './decode.js';
 import { DataError } from './errors.js';
 import { seededRng, shuffled } from './random.js';
 import type {
@@ -118,6 +118,15 @@ export class FaceDataset {
     const counts = new Int32Array(this.identities.length);
     for (const item of this.items) counts[item.identityIndex]++;
     return counts;
+  }
+
+  /**
+   * The index of each of this data set's identities in `reference.identities` (-1 where absent), e.g. to score
+   * a validation split with the classifier head trained on `train` (splits re-index identities from 0).
+   */
+  identityIndicesIn(reference: FaceDataset): Int32Array {
+    const positions = new Map(reference.identities.map((identity, index) => [identity, index]));
+    return Int32Array.from(this.identities, (identity) => positions.get(identity) ?? -1);
   }
 
   /** A data set of the items at `indices` (in that order), sharing this one's groups, source and cache. */
@@ -252,8 +261,10 @@ export class FaceDataset {
     };
     if (requireAllGroups) {
       const present = this.groups.filter((group) => this.items.some((item) => item.group === group));
-      const requested: (keyof DatasetSplits)[] =
-        mode === 'official' ? (['train', 'validation', 'test'] as const).filter((part) => parts[part].length > 0) : ['train', ...(validation > 0 ? ['validation' as const] : []), ...(test > 0 ? ['test' as const] : [])];
+      // Official: the parts the data set ships; otherwise train and the evaluation splits asked for.
+      const requested = (['train', 'validation', 'test'] as const).filter((part) =>
+        mode === 'official' ? parts[part].length > 0 : part === 'train' || (part === 'validation' ? validation : test) > 0,
+      );
       for (const part of requested) {
         const counts = splits[part].groupCounts();
         for (const group of present) {
@@ -271,9 +282,7 @@ export class FaceDataset {
 
   /** Decoded pixels (bytes, size*size*channels, channels last) of one item, through the cache. */
   async readPixels(index: number, options: ImageOptions): Promise<Uint8Array> {
-    const resolved = resolvePixelOptions(options);
-    const cache = options.cache === undefined ? sharedImageCache : options.cache;
-    return this.readResolved(this.items[index], resolved, cache);
+    return this.readResolved(this.items[index], resolvePixelOptions(options), cacheOf(options));
   }
 
   private async readResolved(item: FaceItem, options: ResolvedPixelOptions, cache: ImageCache | null): Promise<Uint8Array> {
@@ -296,7 +305,7 @@ export class FaceDataset {
   /** Decodes the items at `indices` into one normalised Float32Array [N, size, size, channels]. */
   private async assemble(indices: readonly number[], flips: readonly boolean[], options: ImageOptions): Promise<Float32Array> {
     const resolved = resolvePixelOptions(options);
-    const cache = options.cache === undefined ? sharedImageCache : options.cache;
+    const cache = cacheOf(options);
     const normalize = options.normalize ?? 'unit';
     const imageLength = resolved.size * resolved.size * resolved.channels;
     const out = new Float32Array(indices.length * imageLength);
@@ -369,9 +378,7 @@ export class FaceDataset {
   }
 }
 
-function resolvePixelOptions(options: PixelOptions): ResolvedPixelOptions {
-  const resolved: ResolvedPixelOptions = { size: options.size, channels: options.channels ?? 1, crop: options.crop ?? 'center', centerFraction: options.centerFraction ?? 1 };
-  if (!Number.isInteger(resolved.size) || resolved.size < 1) throw new RangeError(`image size must be a positive integer, got ${resolved.size}`);
-  if (resolved.channels !== 1 && resolved.channels !== 3) throw new RangeError(`channels must be 1 or 3, got ${String(resolved.channels)}`);
-  return resolved;
+/** The cache a read uses: the given one, none for `null`, the shared one by default. */
+function cacheOf(options: ImageOptions): ImageCache | null {
+  return options.cache === undefined ? sharedImageCache : options.cache;
 }

@@ -98,10 +98,7 @@ function isPgm(bytes: Uint8Array): boolean {
  * `channels` channels: `size*size*channels` bytes, row-major, channels last.
  */
 export async function decodePixels(input: string | Uint8Array, options: PixelOptions): Promise<Uint8Array> {
-  const { size, channels = 1, crop = 'center', centerFraction = 1 } = options;
-  if (!Number.isInteger(size) || size < 1) throw new RangeError(`image size must be a positive integer, got ${size}`);
-  if (channels !== 1 && channels !== 3) throw new RangeError(`channels must be 1 or 3, got ${String(channels)}`);
-  if (!(centerFraction > 0 && centerFraction <= 1)) throw new RangeError(`centerFraction must be in (0, 1], got ${centerFraction}`);
+  const { size, channels, crop, centerFraction } = resolvePixelOptions(options);
   const name = typeof input === 'string' ? input : `<${input.byteLength} bytes>`;
   let bytes: Uint8Array;
   try {
@@ -148,6 +145,16 @@ export async function decodePixels(input: string | Uint8Array, options: PixelOpt
     if (error instanceof DataError) throw error;
     throw new DataError(`cannot decode image ${name}: ${(error as Error).message}`);
   }
+}
+
+/** Pixel options with every default filled in and checked. */
+export function resolvePixelOptions(options: PixelOptions): Required<PixelOptions> {
+  const { size, channels = 1, crop = 'center', centerFraction = 1 } = options;
+  if (!Number.isInteger(size) || size < 1) throw new RangeError(`image size must be a positive integer, got ${size}`);
+  if (channels !== 1 && channels !== 3) throw new RangeError(`channels must be 1 or 3, got ${String(channels)}`);
+  if (crop !== 'center' && crop !== 'stretch') throw new RangeError(`crop must be center or stretch, got ${String(crop)}`);
+  if (!(centerFraction > 0 && centerFraction <= 1)) throw new RangeError(`centerFraction must be in (0, 1], got ${centerFraction}`);
+  return { size, channels, crop, centerFraction };
 }
 
 /** Safety net for the channel count libvips returns (it may keep three for a grey PNG, or one for a grey JPEG). */

@@ -75,6 +75,10 @@ describe('data: FaceDataset', () => {
       const { validation } = dataset.split(2);
       expect(Math.max(...validation.items.map((item) => item.identityIndex))).to.equal(validation.identities.length - 1);
       expect(validation.groups).to.deep.equal(dataset.groups);
+      const { train } = dataset.split(2);
+      const toTrain = validation.identityIndicesIn(train);
+      validation.identities.forEach((identity, index) => expect(train.identities[toTrain[index]]).to.equal(identity));
+      expect([...countsDataset([2]).identityIndicesIn(validation)]).to.deep.equal([-1]);
     });
   });
 

@@ -69,5 +69,5 @@ export async function loadFolderDataset(dir: string, options: FolderOptions = {}
 /** ORL / AT&T faces: `s1`..`s40` folders of PGM images and `attributes.csv` (`subject,perceived_sex,...`). */
 export async function loadOrl(dir: string, options: FolderOptions = {}): Promise<FaceDataset> {
   const root = resolve(dir);
-  return loadFolderDataset(root, { groupBy: 'perceived_sex', name: `orl:${root}`, ...options });
+  return loadFolderDataset(root, { ...options, groupBy: options.groupBy ?? 'perceived_sex', name: options.name ?? `orl:${root}` });
 }
