@@ -78,7 +78,10 @@ describe('data: FaceDataset', () => {
       const { train } = dataset.split(2);
       const toTrain = validation.identityIndicesIn(train);
       validation.identities.forEach((identity, index) => expect(train.identities[toTrain[index]]).to.equal(identity));
-      expect([...countsDataset([2]).identityIndicesIn(validation)]).to.deep.equal([-1]);
+      // p5 (2 images) and p6 (1 image) are too small to be evaluated: train only.
+      const toValidation = dataset.identityIndicesIn(validation);
+      expect([toValidation[5], toValidation[6]]).to.deep.equal([-1, -1]);
+      expect(toValidation[0]).to.be.at.least(0);
     });
   });
 
