@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import sharp from 'sharp';
 import { DataError, FaceDataset, ImageCache, syntheticFaces, type FaceItemInput } from '../../lib/data/index.js';
 
 /** A data set of the given images per identity (no pixels needed for split and filter tests). */
@@ -140,6 +141,20 @@ describe('data: FaceDataset', () => {
     expect(dataset.filter({ identityFraction: 0.4, seed: 2 }).identities).to.deep.equal(half.identities);
     expect(dataset.filter({ groups: ['m'] }).groupCounts().f.images).to.equal(0);
     expect(() => dataset.filter({ groups: ['x'] })).to.throw(DataError, /group "x"/);
+  });
+
+  it('reads items given as encoded bytes', async () => {
+    const png = async (value: number): Promise<Uint8Array> =>
+      sharp(Buffer.alloc(6 * 6, value), { raw: { width: 6, height: 6, channels: 1 } }).png().toBuffer();
+    const items: FaceItemInput[] = await Promise.all(
+      [10, 200].map(async (value, index) => ({ id: `b${index}`, source: { kind: 'bytes', bytes: await png(value) }, identity: `p${index}`, group: 'g', attributes: {} }) as const),
+    );
+    const dataset = new FaceDataset({ name: 'bytes', items, groupAttribute: 'g' });
+    const batch = await dataset.loadAll({ size: 3, normalize: 'symmetric', cache: new ImageCache() });
+    const values = batch.images.dataSync();
+    batch.images.dispose();
+    expect(values[0]).to.be.closeTo((10 / 255) * 2 - 1, 1e-6);
+    expect(values[9]).to.be.closeTo((200 / 255) * 2 - 1, 1e-6);
   });
 
   describe('batches', () => {
