@@ -28,7 +28,7 @@ export function parseCsv(text: string, file: string): CsvRecord[] {
   };
   const endRecord = (): void => {
     endField();
-    if (!(fields.length === 1 && fields[0] === '' )) records.push({ line: recordLine, fields });
+    if (!(fields.length === 1 && fields[0] === '')) records.push({ line: recordLine, fields });
     fields = [];
   };
   for (let i = 0; i < text.length; i++) {
