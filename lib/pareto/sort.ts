@@ -1,5 +1,6 @@
 import type { Direction, MinimisedPoints } from './types.js';
 import { toMinimised } from './validate.js';
+import { Staircase } from './staircase.js';
 
 /** Point indices in lexicographic order of their (minimised) objectives, ties by index. */
 export function lexicographicOrder(set: MinimisedPoints): Int32Array {
@@ -21,6 +22,7 @@ export function frontRanks(set: MinimisedPoints): Int32Array {
   if (set.count === 0) return ranks;
   if (set.objectives === 1) return rankSingleObjective(set, ranks);
   if (set.objectives === 2) return rankTwoObjectives(set, ranks);
+  if (set.objectives === 3) return rankThreeObjectives(set, ranks);
   return rankEfficientNonDominated(set, ranks);
 }
 
@@ -65,6 +67,46 @@ function rankTwoObjectives(set: MinimisedPoints, ranks: Int32Array): Int32Array 
       lastF2[lo] = f2;
     }
     ranks[p] = lo;
+  }
+  return ranks;
+}
+
+/**
+ * Three objectives in O(N log^2 N): visit points in lexicographic order, so an earlier point q dominates p
+ * iff its (f2, f3) projection weakly dominates p's and the two points differ. Each front keeps the 2-D
+ * staircase of its members' projections in a balanced tree (with the smallest f1 of each projection),
+ * so "does front k dominate p" is one O(log N) lookup, and a binary search over fronts places p.
+ */
+function rankThreeObjectives(set: MinimisedPoints, ranks: Int32Array): Int32Array {
+  const { values } = set;
+  const order = lexicographicOrder(set);
+  const fronts: Staircase[] = [];
+  const dominatedByFront = (stairs: Staircase, f1: number, f2: number, f3: number): boolean => {
+    // The member with the largest f2 <= p's f2 has the smallest f3 among those.
+    const q = stairs.floor(f2);
+    if (q === null || q.y > f3) return false;
+    return q.x < f2 || q.y < f3 || q.tag < f1;
+  };
+  for (const p of order) {
+    const f1 = values[3 * p];
+    const f2 = values[3 * p + 1];
+    const f3 = values[3 * p + 2];
+    let lo = 0;
+    let hi = fronts.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (dominatedByFront(fronts[mid], f1, f2, f3)) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo === fronts.length) fronts.push(new Staircase());
+    ranks[p] = lo;
+    // Add p's projection to its front's staircase, dropping the projections it strictly dominates.
+    const stairs = fronts[lo];
+    const left = stairs.floor(f2);
+    if (left !== null && left.y <= f3) continue; // an identical projection is already there
+    if (left !== null && left.x === f2) stairs.remove(f2);
+    for (let right = stairs.higher(f2); right !== null && right.y >= f3; right = stairs.higher(f2)) stairs.remove(right.x);
+    stairs.insert(f2, f3, f1);
   }
   return ranks;
 }
@@ -129,7 +171,8 @@ function ranksToFronts(ranks: Int32Array): number[][] {
  * Sorts points into non-dominated fronts (Pareto dominance: no worse in every objective, strictly better
  * in one). Returns the fronts as lists of point indices in ascending order; the first is the Pareto front.
  * Identical points do not dominate each other and land in the same front.
- * O(N log N) for one and two objectives; ENS-BS (O(M N^2) worst case, near N log N in practice) for more.
+ * O(N log N) for one and two objectives, O(N log^2 N) for three (per-front staircases in balanced trees),
+ * ENS-BS (O(M N^2) worst case, near M N log N in practice) for more.
  */
 export function nonDominatedSort(points: readonly (readonly number[])[], directions?: readonly Direction[]): number[][] {
   return ranksToFronts(frontRanks(toMinimised(points, directions)));

@@ -5,6 +5,8 @@
 interface StairNode {
   x: number;
   y: number;
+  /** Caller's data carried with the point (the 3-D sort keeps the first objective here). */
+  tag: number;
   left: StairNode | null;
   right: StairNode | null;
   height: number;
@@ -50,10 +52,10 @@ function rebalance(node: StairNode): StairNode {
   return node;
 }
 
-function insertNode(node: StairNode | null, x: number, y: number): StairNode {
-  if (node === null) return { x, y, left: null, right: null, height: 1 };
-  if (x < node.x) node.left = insertNode(node.left, x, y);
-  else node.right = insertNode(node.right, x, y);
+function insertNode(node: StairNode | null, x: number, y: number, tag: number): StairNode {
+  if (node === null) return { x, y, tag, left: null, right: null, height: 1 };
+  if (x < node.x) node.left = insertNode(node.left, x, y, tag);
+  else node.right = insertNode(node.right, x, y, tag);
   return rebalance(node);
 }
 
@@ -108,8 +110,8 @@ export class Staircase {
     return best;
   }
 
-  insert(x: number, y: number): void {
-    this.root = insertNode(this.root, x, y);
+  insert(x: number, y: number, tag = 0): void {
+    this.root = insertNode(this.root, x, y, tag);
   }
 
   remove(x: number): void {

@@ -66,6 +66,13 @@ describe('pareto/nonDominatedSort', () => {
     });
   }
 
+  it('agrees with brute force on 3-objective sets made almost entirely of ties', () => {
+    for (let trial = 0; trial < 100; trial++) {
+      const points = randomPoints(`nds-3-ties-${trial}`, 5 + (trial % 40), 3, 2 + (trial % 3));
+      expect(nonDominatedSort(points), `trial ${trial}`).to.deep.equal(bruteFronts(points));
+    }
+  });
+
   it('agrees with brute force under mixed directions', () => {
     const directions: ObjectiveDirection[] = ['maximize', 'minimize', 'maximize'];
     const points = randomPoints('nds-mixed', 80, 3, 5);
