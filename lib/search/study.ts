@@ -140,6 +140,8 @@ export class Study {
 
   /** Like `ask`, but null when the scheduler has nothing to run until a running trial is told. */
   tryAsk(): Trial | null {
+    // A restart told directly (without being asked again) is no longer pending.
+    while (this.orphans.length > 0 && this.all[this.orphans[0]].status !== 'running') this.orphans.shift();
     const orphan = this.orphans.shift();
     if (orphan !== undefined) {
       const attempt = (this.attempts.get(orphan) ?? 1) + 1;
@@ -211,7 +213,7 @@ export class Study {
 
   /** Trials a previous process left running that `ask` will hand out again before anything new. */
   get restartsPending(): number {
-    return this.orphans.length;
+    return this.orphans.filter((id) => this.all[id].status === 'running').length;
   }
 
   /** How many times a trial has been handed out (1, more after crashes). */
@@ -362,7 +364,9 @@ export class Study {
         attributes[key] = typeof value === 'number' && !Number.isFinite(value) ? String(value) : (value as unknown);
       }
     }
-    const seconds = result.cost?.seconds ?? (performance.now() - (this.askedAt.get(trial.id) ?? performance.now())) / 1000;
+    const askedAt = this.askedAt.get(trial.id);
+    // A trial asked by an earlier process has no start time here: its duration is unknown, counted as 0.
+    const seconds = result.cost?.seconds ?? (askedAt === undefined ? 0 : Math.max(0, performance.now() - askedAt) / 1000);
     const budget = result.cost?.budget ?? this.plannedCost(trial);
     for (const [field, value] of [['seconds', seconds], ['budget', budget]] as const) {
       if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {

@@ -152,6 +152,20 @@ describe('search: Study', () => {
       fs.rmSync(dir, { recursive: true });
     });
 
+    it('a trial left running can also be told directly, and is then not handed out again', () => {
+      const storage = new MemoryStorage();
+      const options = { space: toySpace(), objectives: twoObjectives, seed: 4 };
+      const first = Study.fromStorage(storage, options);
+      const a = first.ask();
+      const b = first.ask();
+      const again = Study.fromStorage(new MemoryStorage(storage.events), options);
+      expect(again.restartsPending).to.equal(2);
+      again.tell(a.id, { values: { error: 1, disparity: 1 } });
+      expect(again.restartsPending).to.equal(1);
+      expect(again.ask().id).to.equal(b.id);
+      expect(again.ask().id).to.equal(2);
+    });
+
     it('drops a torn last line with a warning and goes on', () => {
       const dir = tempDir();
       const options = { space: toySpace(), objectives: twoObjectives, seed: 1 };

@@ -16,6 +16,8 @@ interface AshaRung {
   promoted: Set<number>;
   /** Ranking of `results` while it stays valid (no new result, and the strategy drew no randomness). */
   ranking: number[] | undefined;
+  /** With one objective: indices of `results` kept sorted by value (ties in told order), updated by insertion. */
+  sorted: number[];
 }
 
 /**
@@ -24,6 +26,7 @@ interface AshaRung {
  * not-yet-promoted result among the top floor(n_k / eta) ok results of rung k; if none qualifies, start a new
  * configuration at rung 0. No rung is ever waited for. Only ok results count and only they are promoted.
  * With ParEGO, the weights are drawn afresh for each decision (ParEGO's own per-iteration weights).
+ * With one objective every strategy is plain sorting by value (ties in told order), kept up to date by insertion.
  */
 export class Asha implements Scheduler {
   readonly name = 'asha';
@@ -40,6 +43,7 @@ export class Asha implements Scheduler {
       results: [],
       promoted: new Set<number>(),
       ranking: undefined,
+      sorted: [],
     }));
   }
 
@@ -78,6 +82,25 @@ export class Asha implements Scheduler {
     if (!rung) throw new Error(`asha: trial ${trial.id} has rung ${trial.rung}, beyond the top rung`);
     rung.results.push(trial);
     rung.ranking = undefined;
+    if (this.setup && this.setup.objectives.length === 1) this.insertSorted(rung, this.setup);
+  }
+
+  // One objective: every promotion strategy reduces to sorting by value, so keep the order by binary insertion
+  // instead of re-sorting the rung at every decision (the bottom rung holds most results).
+  private insertSorted(rung: AshaRung, setup: SchedulerSetup): void {
+    const { name, direction } = setup.objectives[0];
+    const sign = direction === 'maximize' ? -1 : 1;
+    const index = rung.results.length - 1;
+    const value = sign * rung.results[index].values[name];
+    let low = 0;
+    let high = rung.sorted.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      // Upper bound: a tie goes after the results told before it.
+      if (sign * rung.results[rung.sorted[middle]].values[name] <= value) low = middle + 1;
+      else high = middle;
+    }
+    rung.sorted.splice(low, 0, index);
   }
 
   describe(): Record<string, unknown> {
@@ -85,6 +108,7 @@ export class Asha implements Scheduler {
   }
 
   private rank(rung: AshaRung, setup: SchedulerSetup): number[] {
+    if (setup.objectives.length === 1) return rung.sorted;
     if (rung.ranking) return rung.ranking;
     const rng = new LazyRng(`${setup.seed}:promotion:asha:${this.asked}`);
     const points = rung.results.map((t) => pointOf(t, setup.objectives));
