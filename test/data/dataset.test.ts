@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import sharp from 'sharp';
+import { tf } from '../../lib/backend/tf.js';
 import { DataError, FaceDataset, ImageCache, syntheticFaces, type FaceItemInput } from '../../lib/data/index.js';
 
 /** A data set of the given images per identity (no pixels needed for split and filter tests). */
@@ -225,7 +226,6 @@ describe('data: FaceDataset', () => {
     });
 
     it('leaves no tensors behind when the consumer stops early', async () => {
-      const { tf } = await import('../../lib/backend/tf.js');
       const before = tf.memory().numTensors;
       for await (const batch of dataset.batches({ batchSize: 2, size: 8, prefetch: 2 })) {
         batch.images.dispose();
