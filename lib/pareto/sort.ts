@@ -215,3 +215,52 @@ export function paretoDominates(a: readonly number[], b: readonly number[], dire
   }
   return strictlyBetter;
 }
+
+/**
+ * Indices (ascending) of the weakly Pareto-optimal points: those no other point beats strictly in every
+ * objective. A superset of paretoFront (it also keeps points that tie the front in some objective and lose
+ * in others). O(M N^2); meant for analysis-sized sets.
+ */
+export function weakParetoFront(points: readonly (readonly number[])[], directions?: readonly Direction[]): number[] {
+  const { count, objectives: m, values } = toMinimised(points, directions);
+  const kept: number[] = [];
+  for (let i = 0; i < count; i++) {
+    let beaten = false;
+    for (let j = 0; j < count && !beaten; j++) {
+      if (j === i) continue;
+      let strictlyEverywhere = true;
+      for (let k = 0; k < m && strictlyEverywhere; k++) if (!(values[j * m + k] < values[i * m + k])) strictlyEverywhere = false;
+      beaten = strictlyEverywhere;
+    }
+    if (!beaten) kept.push(i);
+  }
+  return kept;
+}
+
+/** An objective of a set of records: which value to read and whether it is minimised or maximised. */
+export interface ParetoObjective {
+  name: string;
+  direction: Direction;
+}
+
+/**
+ * The non-dominated records (e.g. finished trials) on the named objectives, in their original order.
+ * Every record must have a finite value for every objective; duplicates are all kept.
+ */
+export function nonDominatedRecords<T extends { values: Readonly<Record<string, number>> }>(
+  records: readonly T[],
+  objectives: readonly ParetoObjective[],
+): T[] {
+  if (!Array.isArray(records)) throw new TypeError('records must be an array of { values } objects');
+  if (!Array.isArray(objectives) || objectives.length === 0) throw new RangeError('objectives must list at least one { name, direction }');
+  const points = records.map((record, i) =>
+    objectives.map(({ name }) => {
+      const value = record?.values?.[name];
+      if (typeof value !== 'number' || !Number.isFinite(value)) {
+        throw new TypeError(`records[${i}].values.${name} must be a finite number, got ${String(value)}`);
+      }
+      return value;
+    }),
+  );
+  return paretoFront(points, objectives.map((o) => o.direction)).map((i) => records[i]);
+}

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { nonDominatedSort, paretoFront, paretoRanks, uniqueParetoFront, paretoDominates, crowdingDistance } from '../../lib/pareto/index.js';
+import { nonDominatedSort, paretoFront, paretoRanks, uniqueParetoFront, weakParetoFront, paretoDominates, nonDominatedRecords, crowdingDistance } from '../../lib/pareto/index.js';
 import type { ObjectiveDirection } from '../../lib/pareto/index.js';
 import { bruteFronts, randomPoints } from './brute-force.js';
 
@@ -86,6 +86,28 @@ describe('pareto/nonDominatedSort', () => {
     expect(() => nonDominatedSort([[1, 2]], ['minimize'])).to.throw(/directions has 1 entries/);
     expect(() => nonDominatedSort([[1, 2]], ['minimize', 'max' as ObjectiveDirection])).to.throw(/directions\[1\]/);
     expect(() => nonDominatedSort([[]])).to.throw(/points\[0\] must be a non-empty array/);
+  });
+});
+
+describe('pareto/weakParetoFront and nonDominatedRecords', () => {
+  it('weak front also keeps points that only tie the front somewhere', () => {
+    // (1, 3) is dominated by (1, 2) but not beaten strictly in both objectives.
+    const points = [[1, 2], [1, 3], [2, 1], [3, 3]];
+    expect(paretoFront(points)).to.deep.equal([0, 2]);
+    expect(weakParetoFront(points)).to.deep.equal([0, 1, 2]);
+    expect(weakParetoFront([])).to.deep.equal([]);
+  });
+
+  it('picks the non-dominated records by named objectives and directions', () => {
+    const trials = [
+      { id: 'a', values: { error: 0.10, disparity: 0.05 } },
+      { id: 'b', values: { error: 0.08, disparity: 0.09 } },
+      { id: 'c', values: { error: 0.12, disparity: 0.06 } },
+    ];
+    const minimiseBoth = [{ name: 'error', direction: 'minimize' }, { name: 'disparity', direction: 'minimize' }] as const;
+    expect(nonDominatedRecords(trials, minimiseBoth).map((t) => t.id)).to.deep.equal(['a', 'b']);
+    expect(nonDominatedRecords(trials, [{ name: 'error', direction: 'maximize' }]).map((t) => t.id)).to.deep.equal(['c']);
+    expect(() => nonDominatedRecords([{ values: { error: 1 } }], minimiseBoth)).to.throw(/records\[0\].values.disparity must be a finite number/);
   });
 });
 
