@@ -163,7 +163,8 @@ function readHyperparameter(raw: unknown, path: string): Hyperparameter {
       require('choices');
       return at(where, () => new CategoricalHyperparameter(name, {
         choices: obj.choices as HyperparameterValue[],
-        weights: (obj.weights ?? undefined) as number[] | undefined,
+        // ConfigSpace 0.4.x called the weights `probabilities`.
+        weights: (obj.weights ?? obj.probabilities ?? undefined) as number[] | undefined,
         default: defaultOf(obj),
       }));
     case 'ordinal':

@@ -74,6 +74,13 @@ export function gaussian(rng: Rng): number {
   return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rng());
 }
 
+/** Digits after the decimal point in the shortest text of `x` (1e-7 -> 7, 0.25 -> 2, 3 -> 0). */
+function decimalsOf(x: number): number {
+  const [mantissa, exponent] = String(Math.abs(x)).split('e');
+  const fraction = (mantissa.split('.')[1] ?? '').length;
+  return Math.max(0, fraction - Number(exponent ?? 0));
+}
+
 function checkFiniteNumber(hp: Hyperparameter, value: unknown, field: string): number {
   if (typeof value !== 'number' || !Number.isFinite(value)) {
     throw new SpaceError(`${hp.kind} hyperparameter '${hp.name}': ${field} must be a finite number, got ${show(value)}`, hp.name, field);
@@ -116,6 +123,7 @@ export class FloatHyperparameter extends Hyperparameter {
   readonly cardinality: number;
   private readonly low: number; // lower / upper on the sampling scale
   private readonly high: number;
+  private readonly gridDecimals: number;
 
   constructor(name: string, options: FloatOptions) {
     super(name);
@@ -131,6 +139,7 @@ export class FloatHyperparameter extends Hyperparameter {
       if (options.q > this.upper - this.lower) this.fail(`q (${options.q}) is wider than the range [${this.lower}, ${this.upper}]`, 'q');
     }
     this.q = options.q;
+    this.gridDecimals = Math.min(100, Math.max(decimalsOf(this.lower), decimalsOf(this.q ?? 0)));
     this.cardinality = this.q === undefined ? Infinity : Math.floor((this.upper - this.lower) / this.q + 1e-9) + 1;
     this.low = this.log ? Math.log(this.lower) : this.lower;
     this.high = this.log ? Math.log(this.upper) : this.upper;
@@ -170,7 +179,9 @@ export class FloatHyperparameter extends Hyperparameter {
     let value = this.log ? Math.exp(scaled) : scaled;
     if (this.q !== undefined) {
       const step = Math.min(Math.round((value - this.lower) / this.q), this.cardinality - 1);
-      value = this.lower + Math.max(0, step) * this.q;
+      // Rounded to the decimals of lower and q, so a grid point reads 0.57, not 0.5700000000000001,
+      // and equals (same configId as) the value a person types.
+      value = Number((this.lower + Math.max(0, step) * this.q).toFixed(this.gridDecimals));
     }
     // exp/log round-off can leave the range by an ulp; keep every decoded value legal.
     return value < this.lower ? this.lower : value > this.upper ? this.upper : value;

@@ -91,3 +91,14 @@ describe('space hyperparameters', () => {
     expect(() => new FloatHyperparameter('', { lower: 0, upper: 1 })).to.throw(SpaceError, /non-empty string/);
   });
 });
+
+describe('space quantized floats', () => {
+  it('decode to the grid values a person would type (0.57, not 0.5700000000000001)', () => {
+    const momentum = new FloatHyperparameter('m', { lower: 0, upper: 0.99, q: 0.01 });
+    const values = Array.from({ length: 100 }, (_, k) => momentum.fromUnit(k / 99));
+    expect(new Set(values).size).to.equal(100);
+    for (const value of values) expect(String(value)).to.match(/^0(\.\d{1,2})?$/);
+    const tiny = new FloatHyperparameter('t', { lower: 1e-7, upper: 1e-6, q: 1e-7 });
+    expect([0, 0.6, 1].map((u) => tiny.fromUnit(u))).to.deep.equal([1e-7, 6e-7, 1e-6]);
+  });
+});
