@@ -93,12 +93,20 @@ export class RandomForestRegressor {
       if (!Number.isFinite(y[i])) throw new Error(`RandomForestRegressor: target ${i} is ${y[i]}, expected a finite number`);
     }
     const targets = Float64Array.from(y);
+    // Rows sorted by each feature once; every tree derives its presorted order from these in O(n).
+    const sortedRows = new Int32Array(d * n);
+    const keys = new Float64Array(n);
+    const ids = Array.from({ length: n }, (_, i) => i);
+    for (let f = 0; f < d; f++) {
+      for (let i = 0; i < n; i++) keys[i] = data[i * d + f];
+      sortedRows.set(ids.sort((a, b) => keys[a] - keys[b] || a - b), f * n);
+    }
     this.dimension = d;
     this.trees = [];
     for (let t = 0; t < this.options.nTrees; t++) {
       const rows = new Int32Array(n);
       for (let i = 0; i < n; i++) rows[i] = this.options.bootstrapping ? Math.floor(rng() * n) : i;
-      this.trees.push(new TreeBuilder(data, d, targets, rows, this.options, rng).build());
+      this.trees.push(new TreeBuilder(data, d, targets, rows, sortedRows, this.options, rng).build());
     }
     return this;
   }
@@ -156,11 +164,17 @@ function definedOnly<T extends object>(options: T): Partial<T> {
 /**
  * Grows one tree by presorting: every feature keeps the node's samples in sorted order in one
  * segment [start, end) of its own array, and a split partitions all segments stably, so no node sorts.
+ * Samples are positions 0..n-1 of the bootstrap sample; their features and targets are copied into
+ * flat typed arrays so the inner loops only index arrays.
  */
 class TreeBuilder {
   private readonly n: number;
-  /** order[f * n + p]: the p-th sample (index into `rows`) in ascending order of feature f within its node. */
+  /** order[f * n + q]: the q-th sample in ascending order of feature f within its node's segment. */
   private readonly order: Int32Array;
+  /** columns[f * n + p]: feature f of sample p. */
+  private readonly columns: Float64Array;
+  /** y[p]: target of sample p. */
+  private readonly y: Float64Array;
   private readonly goesLeft: Uint8Array;
   private readonly scratch: Int32Array;
   private readonly features: Int32Array;
@@ -169,25 +183,42 @@ class TreeBuilder {
   private readonly left: number[] = [];
   private readonly right: number[] = [];
   private readonly value: number[] = [];
+  private splitFeature = -1;
+  private splitThreshold = 0;
 
   constructor(
-    private readonly data: Float64Array,
+    data: Float64Array,
     private readonly d: number,
-    private readonly targets: Float64Array,
-    private readonly rows: Int32Array,
+    targets: Float64Array,
+    rows: Int32Array,
+    sortedRows: Int32Array,
     private readonly options: Required<RandomForestOptions>,
     private readonly rng: Rng,
   ) {
-    this.n = rows.length;
-    this.order = new Int32Array(d * this.n);
-    this.goesLeft = new Uint8Array(this.n);
-    this.scratch = new Int32Array(this.n);
+    const n = rows.length;
+    this.n = n;
+    this.order = new Int32Array(d * n);
+    this.columns = new Float64Array(d * n);
+    this.y = new Float64Array(n);
+    this.goesLeft = new Uint8Array(n);
+    this.scratch = new Int32Array(n);
     this.features = Int32Array.from({ length: d }, (_, f) => f);
-    const keys = new Float64Array(this.n);
+    for (let p = 0; p < n; p++) {
+      this.y[p] = targets[rows[p]];
+      for (let f = 0; f < d; f++) this.columns[f * n + p] = data[rows[p] * d + f];
+    }
+    // Positions of each original row in the bootstrap sample, as linked lists (head per row, next per position).
+    const head = new Int32Array(n).fill(-1);
+    const next = new Int32Array(n).fill(-1);
+    for (let p = n - 1; p >= 0; p--) {
+      next[p] = head[rows[p]];
+      head[rows[p]] = p;
+    }
     for (let f = 0; f < d; f++) {
-      for (let p = 0; p < this.n; p++) keys[p] = data[rows[p] * d + f];
-      const sorted = Array.from({ length: this.n }, (_, p) => p).sort((a, b) => keys[a] - keys[b] || a - b);
-      this.order.set(sorted, f * this.n);
+      let q = f * n;
+      for (let k = 0; k < n; k++) {
+        for (let p = head[sortedRows[f * n + k]]; p >= 0; p = next[p]) this.order[q++] = p;
+      }
     }
   }
 
@@ -202,14 +233,6 @@ class TreeBuilder {
     };
   }
 
-  private y(p: number): number {
-    return this.targets[this.rows[p]];
-  }
-
-  private x(p: number, f: number): number {
-    return this.data[this.rows[p] * this.d + f];
-  }
-
   private addNode(): number {
     this.feature.push(-1);
     this.threshold.push(0);
@@ -220,17 +243,18 @@ class TreeBuilder {
   }
 
   private leafValue(start: number, end: number): number {
+    const { order, y } = this;
     const count = end - start;
     if (this.options.logY) {
       // log(mean(exp(y))) computed stably around the largest y.
       let top = -Infinity;
-      for (let q = start; q < end; q++) top = Math.max(top, this.y(this.order[q]));
+      for (let q = start; q < end; q++) top = Math.max(top, y[order[q]]);
       let sum = 0;
-      for (let q = start; q < end; q++) sum += Math.exp(this.y(this.order[q]) - top);
+      for (let q = start; q < end; q++) sum += Math.exp(y[order[q]] - top);
       return top + Math.log(sum / count);
     }
     let sum = 0;
-    for (let q = start; q < end; q++) sum += this.y(this.order[q]);
+    for (let q = start; q < end; q++) sum += y[order[q]];
     return sum / count;
   }
 
@@ -239,23 +263,24 @@ class TreeBuilder {
     const node = this.addNode();
     const count = end - start;
     const o = this.options;
+    const { order, y } = this;
     let lo = Infinity;
     let hi = -Infinity;
     for (let q = start; q < end; q++) {
-      const v = this.y(this.order[q]);
+      const v = y[order[q]];
       if (v < lo) lo = v;
       if (v > hi) hi = v;
     }
-    const split = count >= o.minSamplesSplit && depth < o.maxDepth && hi - lo > o.epsPurity && count >= 2 * o.minSamplesLeaf
-      ? this.bestSplit(start, end)
-      : undefined;
-    if (!split) {
+    const splittable = count >= o.minSamplesSplit && depth < o.maxDepth && hi - lo > o.epsPurity && count >= 2 * o.minSamplesLeaf;
+    if (!splittable || !this.findSplit(start, end)) {
       this.value[node] = this.leafValue(start, end);
       return node;
     }
-    const nLeft = this.partition(start, end, split.feature, split.threshold);
-    this.feature[node] = split.feature;
-    this.threshold[node] = split.threshold;
+    const feature = this.splitFeature;
+    const threshold = this.splitThreshold;
+    const nLeft = this.partition(start, end, feature, threshold);
+    this.feature[node] = feature;
+    this.threshold[node] = threshold;
     const leftChild = this.grow(start, start + nLeft, depth + 1);
     const rightChild = this.grow(start + nLeft, end, depth + 1);
     this.left[node] = leftChild;
@@ -264,69 +289,73 @@ class TreeBuilder {
   }
 
   /**
-   * Best variance-reducing split over a random subset of features; when none of them can be split
-   * (all values equal, or too few on one side) the remaining features are tried, as sklearn does.
+   * Best variance-reducing split over a random subset of features, left in splitFeature/splitThreshold;
+   * when none of them can be split (all values equal, or too few on one side) the remaining features are
+   * tried, as sklearn does. False when no feature can be split.
    */
-  private bestSplit(start: number, end: number): { feature: number; threshold: number } | undefined {
-    const d = this.d;
+  private findSplit(start: number, end: number): boolean {
+    const { d, n, order, columns, y, features } = this;
     const wanted = Math.max(1, Math.floor(d * this.options.ratioFeatures));
     const minLeaf = this.options.minSamplesLeaf;
     const count = end - start;
     let total = 0;
-    for (let q = start; q < end; q++) total += this.y(this.order[q]);
+    for (let q = start; q < end; q++) total += y[order[q]];
     let bestScore = -Infinity;
-    let best: { feature: number; threshold: number } | undefined;
+    let found = false;
     // Partial Fisher-Yates: the first `wanted` drawn features are the candidates, the rest the fallback.
     for (let k = 0; k < d; k++) {
-      if (k >= wanted && best) break;
+      if (k >= wanted && found) break;
       const pick = k + Math.floor(this.rng() * (d - k));
-      const f = this.features[pick];
-      this.features[pick] = this.features[k];
-      this.features[k] = f;
-      const base = f * this.n;
+      const f = features[pick];
+      features[pick] = features[k];
+      features[k] = f;
+      const base = f * n;
       let sumLeft = 0;
       for (let q = start; q < end - 1; q++) {
-        const p = this.order[base + q];
-        sumLeft += this.y(p);
+        const p = order[base + q];
+        sumLeft += y[p];
         const nLeft = q - start + 1;
         if (nLeft < minLeaf) continue;
         const nRight = count - nLeft;
         if (nRight < minLeaf) break;
-        const here = this.x(p, f);
-        const next = this.x(this.order[base + q + 1], f);
-        if (next <= here) continue;
+        const here = columns[base + p];
+        const nextValue = columns[base + order[base + q + 1]];
+        if (nextValue <= here) continue;
         const sumRight = total - sumLeft;
         // Maximising sum^2/n on both sides is minimising the children's squared error.
         const score = (sumLeft * sumLeft) / nLeft + (sumRight * sumRight) / nRight;
         if (score > bestScore) {
           bestScore = score;
-          best = { feature: f, threshold: (here + next) / 2 };
+          found = true;
+          this.splitFeature = f;
+          this.splitThreshold = (here + nextValue) / 2;
         }
       }
     }
-    return best;
+    return found;
   }
 
   /** Stable partition of every feature's segment by the split; returns the size of the left part. */
   private partition(start: number, end: number, feature: number, threshold: number): number {
-    const order = this.order;
+    const { d, n, order, columns, goesLeft, scratch } = this;
     let nLeft = 0;
+    const splitBase = feature * n;
     for (let q = start; q < end; q++) {
-      const p = order[feature * this.n + q];
-      const left = this.x(p, feature) <= threshold;
-      this.goesLeft[p] = left ? 1 : 0;
+      const p = order[splitBase + q];
+      const left = columns[splitBase + p] <= threshold;
+      goesLeft[p] = left ? 1 : 0;
       if (left) nLeft++;
     }
-    for (let f = 0; f < this.d; f++) {
-      const base = f * this.n;
-      let l = start;
+    for (let f = 0; f < d; f++) {
+      const base = f * n;
+      let l = base + start;
       let r = 0;
-      for (let q = start; q < end; q++) {
-        const p = order[base + q];
-        if (this.goesLeft[p]) order[base + l++] = p;
-        else this.scratch[r++] = p;
+      for (let q = base + start; q < base + end; q++) {
+        const p = order[q];
+        if (goesLeft[p]) order[l++] = p;
+        else scratch[r++] = p;
       }
-      order.set(this.scratch.subarray(0, r), base + l);
+      order.set(scratch.subarray(0, r), l);
     }
     return nLeft;
   }
