@@ -74,6 +74,14 @@ export function gaussian(rng: Rng): number {
   return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rng());
 }
 
+/** numpy's rounding (ties to the even neighbour), which ConfigSpace uses for integer defaults: 4.5 -> 4, 5.5 -> 6. */
+function roundHalfToEven(x: number): number {
+  const floor = Math.floor(x);
+  const fraction = x - floor;
+  if (fraction !== 0.5) return Math.round(x);
+  return floor % 2 === 0 ? floor : floor + 1;
+}
+
 /** Digits after the decimal point in the shortest text of `x` (1e-7 -> 7, 0.25 -> 2, 3 -> 0). */
 function decimalsOf(x: number): number {
   const [mantissa, exponent] = String(Math.abs(x)).split('e');
@@ -211,7 +219,7 @@ export interface IntegerOptions {
   log?: boolean;
   /** Step: legal values are lower + k·q (k = 0, 1, ...) up to upper. */
   q?: number;
-  /** Defaults to the rounded (geometric, when log) midpoint — ConfigSpace's choice. */
+  /** Defaults to the (geometric, when log) midpoint rounded half to even, on the grid — ConfigSpace's choice. */
   default?: number;
 }
 
@@ -254,7 +262,7 @@ export class IntegerHyperparameter extends Hyperparameter {
     this.high = this.log ? Math.log(top + 0.5) : 1;
     if (options.default === undefined) {
       const middle = this.log ? Math.sqrt(this.lower * this.upper) : (this.lower + this.upper) / 2;
-      this.default = this.snap(Math.round(middle));
+      this.default = this.snap(roundHalfToEven(middle));
     } else {
       const reason = this.illegalReason(options.default);
       if (reason !== undefined) this.fail(`default ${reason}`, 'default');

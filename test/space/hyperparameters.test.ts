@@ -14,7 +14,9 @@ describe('space hyperparameters', () => {
     expect(new FloatHyperparameter('a', { lower: 0, upper: 10 }).default).to.equal(5);
     expect(new FloatHyperparameter('b', { lower: 1e-4, upper: 1, log: true }).default).to.be.closeTo(1e-2, 1e-15);
     expect(new IntegerHyperparameter('c', { lower: 1, upper: 100, log: true }).default).to.equal(10);
-    expect(new IntegerHyperparameter('d', { lower: 0, upper: 9, q: 3 }).default).to.equal(6); // 4.5 -> 5 -> nearest grid point 6
+    expect(new IntegerHyperparameter('d', { lower: 0, upper: 9 }).default).to.equal(4); // 4.5 rounds to even, as numpy does
+    expect(new IntegerHyperparameter('d', { lower: 0, upper: 11 }).default).to.equal(6); // 5.5 -> 6
+    expect(new IntegerHyperparameter('d', { lower: 0, upper: 10, q: 4 }).default).to.equal(4); // 5 -> nearest grid point 4
     expect(new CategoricalHyperparameter('e', { choices: ['x', 'y', 'z'] }).default).to.equal('x');
     expect(new CategoricalHyperparameter('f', { choices: ['x', 'y', 'z'], weights: [1, 5, 2] }).default).to.equal('y');
     expect(new OrdinalHyperparameter('g', { sequence: ['low', 'mid', 'high'] }).default).to.equal('low');
