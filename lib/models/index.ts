@@ -11,3 +11,4 @@ export type { Head, HeadName, HeadOutput, MagFaceSettings } from './heads.js';
 export { classificationLoss, crossEntropyLoss, focalLoss } from './losses.js';
 export type { LossName } from './losses.js';
 export { backboneNames, createBackbone, registerBackbone } from './registry.js';
+export { LayeredBackbone, backboneFamilies, scaledChannels } from './families.js';

@@ -4,6 +4,8 @@ import type { DpnScale } from '../models/dpn.js';
 import { createHead, type Head } from '../models/heads.js';
 import { classificationLoss, type LossName } from '../models/losses.js';
 import { createBackbone } from '../models/registry.js';
+// Registers the backbone families (resnet, vgg, mobilenetv3, ghostnet, densenet, rexnet, vovnet, dpn107).
+import '../models/families.js';
 import { batchesPerEpoch, classLabels, epochBatches, imageCount, type FaceArrays } from './face-arrays.js';
 import { Optimizer, type OptimizerName } from './optimizers.js';
 import { learningRateAt, learningRateSchedule, type LearningRateSchedule, type ScheduleName } from './schedules.js';
