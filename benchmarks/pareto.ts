@@ -1,7 +1,7 @@
 // Timings of the Pareto and fairness kernels: npx tsx benchmarks/pareto.ts
 // Each figure is the median of several runs after one warm-up run; machines are shared, so expect noise.
 import seedrandom from 'seedrandom';
-import { hypervolume, nonDominatedSort } from '../lib/pareto/index.js';
+import { hypervolume, hypervolumeContributions, nonDominatedSort } from '../lib/pareto/index.js';
 import { rankByIdentity } from '../lib/fairness/index.js';
 
 const rng = seedrandom('frnas-pareto-benchmark');
@@ -41,6 +41,8 @@ const uniform3 = uniform(10_000, 3);
 report['nonDominatedSort 2-D, 10,000 uniform points'] = `${medianMilliseconds(7, () => nonDominatedSort(uniform2)).toFixed(1)} ms`;
 report['nonDominatedSort 3-D, 10,000 uniform points'] = `${medianMilliseconds(7, () => nonDominatedSort(uniform3)).toFixed(1)} ms`;
 report['nonDominatedSort 3-D, 10,000 points on a sphere (one front)'] = `${medianMilliseconds(3, () => nonDominatedSort(sphere)).toFixed(1)} ms`;
+const sphere1000 = sphere.slice(0, 1_000);
+report['hypervolumeContributions 3-D, 1,000 points on a sphere'] = `${medianMilliseconds(3, () => hypervolumeContributions(sphere1000, [1, 1, 1])).toFixed(0)} ms`;
 const sphere4 = Array.from({ length: 300 }, () => {
   const v = [0, 0, 0, 0].map(() => Math.abs(gaussian()));
   const norm = Math.hypot(...v);
