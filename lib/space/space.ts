@@ -271,8 +271,9 @@ export class Space {
 
   /** One valid configuration drawn from an existing stream (proposers use the study's stream). */
   sampleWith(rng: Rng, maxAttempts = MAX_SAMPLE_ATTEMPTS): Configuration {
+    if (!Number.isInteger(maxAttempts) || maxAttempts < 1) throw new SpaceError(`sampleWith: maxAttempts must be a positive integer, got ${show(maxAttempts)}`);
     const order = this.topological();
-    const rejections = new Map<ForbiddenClause, number>();
+    let rejections: Map<ForbiddenClause, number> | undefined; // only spaces with forbidden clauses need it
     for (let attempt = 0; attempt < maxAttempts; attempt++) {
       const config: Configuration = {};
       for (const entry of order) {
@@ -280,9 +281,11 @@ export class Space {
       }
       const violated = this.firstForbidden(config);
       if (violated === undefined) return config;
+      rejections ??= new Map();
       rejections.set(violated, (rejections.get(violated) ?? 0) + 1);
     }
-    const [worst] = [...rejections.entries()].sort((a, b) => b[1] - a[1])[0];
+    // At least one draw was rejected, so `rejections` exists.
+    const [worst] = [...(rejections as Map<ForbiddenClause, number>).entries()].sort((a, b) => b[1] - a[1])[0];
     throw new SpaceError(
       `the space is (nearly) all forbidden: ${maxAttempts} draws in a row were excluded by forbidden clauses ` +
         `(most often by ${worst.describe()})`,
