@@ -79,6 +79,7 @@ describe('space sampling', () => {
     expect(() => space.sample(-1, 1)).to.throw(SpaceError, /n must be a non-negative integer/);
     expect(() => space.sample(1.5, 1)).to.throw(SpaceError, /n must be a non-negative integer/);
     expect(() => space.sample(1, null as unknown as number)).to.throw(SpaceError, /seed/);
+    expect(() => space.sampleWith(seedrandom('x'), 0)).to.throw(SpaceError, /maxAttempts must be a positive integer/);
   });
 
   it('fails clearly when forbidden clauses exclude (nearly) everything', () => {
