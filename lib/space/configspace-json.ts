@@ -178,6 +178,9 @@ function readHyperparameter(raw: unknown, path: string): Hyperparameter {
       if (typeof type === 'string' && UNSUPPORTED_TYPES.includes(type)) {
         fail(`${where}.type`, `${type} is not supported (frnas samples uniform and log-uniform priors only); use uniform_float / uniform_int`, name);
       }
+      if (typeof type === 'string' && ['float', 'integer', 'int'].includes(type)) {
+        fail(`${where}.type`, `unknown ConfigSpace type ${show(type)} (ConfigSpace says uniform_float / uniform_int; in frnas's own format "hyperparameters" is an object keyed by name)`, name);
+      }
       return fail(`${where}.type`, `unknown hyperparameter type ${show(type)}`, name);
   }
 }

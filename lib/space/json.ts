@@ -165,7 +165,12 @@ function readHyperparameter(name: string, raw: unknown, path: string): Hyperpara
     case undefined:
       return fail(`${path}.type`, 'missing (one of float, integer, categorical, ordinal, constant)', name);
     default:
-      return fail(`${path}.type`, `unknown type ${show(type)} (expected float, integer, categorical, ordinal or constant)`, name);
+      return fail(
+        `${path}.type`,
+        `unknown type ${show(type)} (expected float, integer, categorical, ordinal or constant` +
+          `${typeof type === 'string' && type.startsWith('uniform_') ? '; ConfigSpace files list hyperparameters in an array' : ''})`,
+        name,
+      );
   }
 }
 

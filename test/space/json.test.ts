@@ -97,6 +97,8 @@ describe('space JSON', () => {
       ['bounds reversed', base({ lr: { ...lr, lower: 1, upper: 0.1 } }), /^hyperparameters\.lr\.upper: float hyperparameter 'lr': lower \(1\) must be below upper \(0\.1\)/],
       ['missing bound', base({ lr: { type: 'float', upper: 1 } }), /^hyperparameters\.lr\.lower: missing/],
       ['unknown type', base({ lr: { ...lr, type: 'double' } }), /^hyperparameters\.lr\.type: unknown type "double"/],
+      ['ConfigSpace type in our format', base({ lr: { ...lr, type: 'uniform_float' } }), /^hyperparameters\.lr\.type: unknown type "uniform_float" .*ConfigSpace files list hyperparameters in an array/],
+      ['our type in an array (ConfigSpace) file', { hyperparameters: [{ name: 'lr', ...lr }] }, /^hyperparameters\[0\] \('lr'\)\.type: unknown ConfigSpace type "float" .*uniform_float/],
       ['missing type', base({ lr: { lower: 0, upper: 1 } }), /^hyperparameters\.lr\.type: missing/],
       ['typo in a field', base({ lr: { ...lr, defualt: 0.1 } }), /^hyperparameters\.lr\.defualt: unknown field for a float hyperparameter/],
       ['default out of range', base({ lr: { ...lr, default: 5 } }), /^hyperparameters\.lr\.default: .*default 5 is above the upper bound 1/],
