@@ -184,7 +184,7 @@ describe('search: optimize', () => {
     fs.rmSync(dir, { recursive: true });
   });
 
-  it("proposer 'rf' plugs into every multi-fidelity scheduler", async () => {
+  it("proposers 'rf' and 'nsga2' plug into the schedulers", async () => {
     const space = Space.fromFile(fileURLToPath(new URL('../../search-spaces/frnas-dpn.json', import.meta.url)));
     for (const scheduler of ['hyperband', 'asha'] as const) {
       const { trials } = await optimize({
@@ -193,6 +193,11 @@ describe('search: optimize', () => {
       });
       expect(trials.filter((t) => t.status === 'ok')).to.have.length(25);
     }
+    const { trials } = await optimize({
+      space, objectives: twoObjectives, scheduler: 'random', proposer: 'nsga2', seed: 1, stop: { trials: 30 },
+      evaluate: (config) => ({ error: Number(config.edge2) / 9, disparity: Number(config.edge3) / 9 }),
+    });
+    expect(trials.filter((t) => t.status === 'ok')).to.have.length(30);
   });
 
   it('rejects bad options with one clear error', async () => {
