@@ -6,6 +6,7 @@
 //                                        [--overhead-trials 1000] [--skip-overhead]
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import seedrandom from 'seedrandom';
 import { optimize, type Trial, type Proposer, type ProposalContext } from '../lib/search/index.js';
@@ -205,7 +206,7 @@ function svgPlot(results: Map<string, Map<string, Curve[]>>, budget: number, gri
 }
 
 /** Median milliseconds of one rf proposal with `trials` results at the full budget (the model fits on all of them). */
-function proposalOverhead(trials: number): { fitPoints: number; medianMs: number; calls: number } {
+function proposalOverhead(trials: number): { fitPoints: number; medianMs: number; minMs: number; medianCpuMs: number; calls: number } {
   const problem = fidelityProblems()[0];
   const space = problem.space();
   const configs = space.sample(trials, 'overhead');
@@ -215,16 +216,21 @@ function proposalOverhead(trials: number): { fitPoints: number; medianMs: number
   }));
   const proposer = new RandomForestProposer({ randomFraction: 0 });
   const times: number[] = [];
-  const calls = 15;
+  // CPU time of this process too: on a shared machine the wall time includes waiting for a core.
+  const cpuTimes: number[] = [];
+  const calls = 25;
   for (let i = 0; i < calls; i++) {
     const context: ProposalContext = {
       space, objectives: problem.objectives, history, pending: [], budget: problem.fidelity.min, fidelity: problem.fidelity, rng: seedrandom(`overhead${i}`),
     };
     const t0 = performance.now();
+    const c0 = process.cpuUsage();
     proposer.propose(context);
+    const cpu = process.cpuUsage(c0);
     times.push(performance.now() - t0);
+    cpuTimes.push((cpu.user + cpu.system) / 1000);
   }
-  return { fitPoints: trials, medianMs: median(times), calls };
+  return { fitPoints: trials, medianMs: median(times), minMs: Math.min(...times), medianCpuMs: median(cpuTimes), calls };
 }
 
 async function main(): Promise<void> {
@@ -274,33 +280,30 @@ async function main(): Promise<void> {
     }
   }
   say('');
-  say('Share of the budget at which a multi-fidelity method reaches the final median HV of the best full-fidelity method');
-  say('(median over seeds of the first epochs reaching it / budget; "—" = not reached by the median seed)');
+  say('Share of the budget at which each multi-fidelity method first reaches the final median HV of each full-fidelity');
+  say('method (median over seeds of epochs-to-reach / budget; "—" when the median seed does not reach it; seeds reaching it in brackets)');
+  const fullMethods = methods.filter((m) => m.fullFidelity);
+  const multiMethods = methods.filter((m) => !m.fullFidelity);
+  say(`| problem | method | ${fullMethods.map((m) => `${m.name} final HV → share`).join(' | ')} |`);
+  say(`|---|---|${fullMethods.map(() => '---').join('|')}|`);
   for (const [problem, byMethod] of results) {
-    const full = methods.filter((m) => m.fullFidelity && byMethod.has(m.name));
-    if (full.length === 0) continue;
-    let best = full[0].name;
-    let bestValue = -Infinity;
-    for (const m of full) {
-      const v = median(byMethod.get(m.name)!.map((c) => valueAt(c, args.budget)));
-      if (v > bestValue) {
-        bestValue = v;
-        best = m.name;
-      }
-    }
-    for (const m of methods.filter((x) => !x.fullFidelity)) {
-      const curves = byMethod.get(m.name);
-      if (!curves) continue;
-      const reached = curves.map((c) => epochsToReach(c, bestValue) ?? Infinity);
-      const share = median(reached) / args.budget;
-      const hits = reached.filter(Number.isFinite).length;
-      say(`  ${problem}: ${m.name} reaches ${best}'s ${bestValue.toFixed(4)} at ${Number.isFinite(share) ? `${(100 * share).toFixed(0)} %` : '—'} of the budget (${hits}/${curves.length} seeds reach it)`);
+    const targets = fullMethods.map((m) => median(byMethod.get(m.name)!.map((c) => valueAt(c, args.budget))));
+    for (const m of multiMethods) {
+      const curves = byMethod.get(m.name)!;
+      const cells = targets.map((target) => {
+        const reached = curves.map((c) => epochsToReach(c, target) ?? Infinity);
+        const share = median(reached) / args.budget;
+        const hits = reached.filter(Number.isFinite).length;
+        if (!(target > 0)) return `${target.toFixed(3)} (nothing to reach)`;
+        return `${target.toFixed(3)} → ${Number.isFinite(share) ? `${(100 * share).toFixed(0)} %` : '—'} (${hits}/${curves.length})`;
+      });
+      say(`| ${problem} | ${m.name} | ${cells.join(' | ')} |`);
     }
   }
   if (!args.skipOverhead) {
     const overhead = proposalOverhead(args.overheadTrials);
     say('');
-    say(`rf proposer overhead: median ${overhead.medianMs.toFixed(1)} ms per propose with ${overhead.fitPoints} trials (model fit on all of them), ${overhead.calls} calls`);
+    say(`rf proposer overhead: median ${overhead.medianMs.toFixed(1)} ms wall (fastest ${overhead.minMs.toFixed(1)} ms; median CPU time ${overhead.medianCpuMs.toFixed(1)} ms) per propose with ${overhead.fitPoints} trials at the full budget (model fit on all of them), ${overhead.calls} calls; load average ${loadavg()[0].toFixed(1)} on ${cpus().length} CPUs`);
   }
   writeFileSync(join(args.out, 'summary.md'), summary.join('\n') + '\n');
   console.log(`\nwrote ${join(args.out, 'hypervolume.csv')}, runs.csv, hypervolume.svg, summary.md`);

@@ -263,15 +263,7 @@ class TreeBuilder {
     const node = this.addNode();
     const count = end - start;
     const o = this.options;
-    const { order, y } = this;
-    let lo = Infinity;
-    let hi = -Infinity;
-    for (let q = start; q < end; q++) {
-      const v = y[order[q]];
-      if (v < lo) lo = v;
-      if (v > hi) hi = v;
-    }
-    const splittable = count >= o.minSamplesSplit && depth < o.maxDepth && hi - lo > o.epsPurity && count >= 2 * o.minSamplesLeaf;
+    const splittable = count >= o.minSamplesSplit && count >= 2 * o.minSamplesLeaf && depth < o.maxDepth;
     if (!splittable || !this.findSplit(start, end)) {
       this.value[node] = this.leafValue(start, end);
       return node;
@@ -291,7 +283,7 @@ class TreeBuilder {
   /**
    * Best variance-reducing split over a random subset of features, left in splitFeature/splitThreshold;
    * when none of them can be split (all values equal, or too few on one side) the remaining features are
-   * tried, as sklearn does. False when no feature can be split.
+   * tried, as sklearn does. False when no feature can be split or the targets are pure (span < epsPurity).
    */
   private findSplit(start: number, end: number): boolean {
     const { d, n, order, columns, y, features } = this;
@@ -299,7 +291,15 @@ class TreeBuilder {
     const minLeaf = this.options.minSamplesLeaf;
     const count = end - start;
     let total = 0;
-    for (let q = start; q < end; q++) total += y[order[q]];
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (let q = start; q < end; q++) {
+      const v = y[order[q]];
+      total += v;
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+    if (!(hi - lo > this.options.epsPurity)) return false;
     let bestScore = -Infinity;
     let found = false;
     // Partial Fisher-Yates: the first `wanted` drawn features are the candidates, the rest the fallback.
