@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { fileURLToPath } from 'node:url';
 import seedrandom from 'seedrandom';
 import { Space } from '../../lib/space/index.js';
 import type { Configuration } from '../../lib/space/types.js';
@@ -119,6 +120,24 @@ describe('RandomForestProposer', () => {
     const weights = proposer.lastProposal?.weights ?? [];
     expect(weights).to.have.length(2);
     expect(weights[0] + weights[1]).to.be.closeTo(1, 1e-12);
+  });
+
+  it('handles the FR-NAS space: categoricals, conditional (inactive) learning rates and failed trials', () => {
+    const space = Space.fromFile(fileURLToPath(new URL('../../search-spaces/frnas-dpn.json', import.meta.url)));
+    const two: ObjectiveSpec[] = [{ name: 'error', direction: 'minimize' }, { name: 'disparity', direction: 'minimize' }];
+    const history = space.sample(40, 'frnas').map((c, i) => {
+      // SGD with a large learning rate "diverges": a failed trial.
+      if (c.optimizer === 'SGD' && (c.lr_sgd as number) > 0.5) return trial(space, i, c, 9, {}, 'failed');
+      return trial(space, i, c, 9, { error: Number(c.edge1) / 9 + (c.head === 'ArcFace' ? 0.1 : 0), disparity: Number(c.edge3) / 9 });
+    });
+    const taken = new Set(history.map((t) => t.configId));
+    for (const seed of ['f1', 'f2', 'f3']) {
+      const proposer = new RandomForestProposer({ randomFraction: 0 });
+      const config = proposer.propose(context(space, two, history, seed));
+      expect(proposer.lastProposal?.kind).to.equal('model');
+      expect(space.isValid(config)).to.equal(true);
+      expect(taken.has(space.configId(config))).to.equal(false);
+    }
   });
 
   it('rejects bad options with one clear error', () => {
