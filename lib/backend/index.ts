@@ -4,7 +4,7 @@ export {
   initBackend, activeBackend, describeBackend, parseBackendName, backendFromArgv, BACKEND_NAMES,
 } from './init.js';
 export type { BackendName, InitBackendOptions } from './init.js';
-export { registerWasmKernels, WASM_ADDED_KERNELS } from './wasm_kernels.js';
+export { registerWasmKernels, builtinWasmKernel, WASM_ADDED_KERNELS, WASM_REPLACED_KERNELS } from './wasm_kernels.js';
 export type { WasmKernelReport } from './wasm_kernels.js';
 export { gatherRows, pickPerRow, labelMask, groupedConv2d, GROUPED_BLOCKDIAG_MAX_GROUPS } from './ops.js';
 export type { GroupedConvMethod } from './ops.js';

@@ -93,6 +93,29 @@ describe('backend: wasm gradient kernels equal cpu', function () {
     expect(err1).to.be.below(1e-6);
   });
 
+  it('Tile (replaced): BatchNorm-style [1,1,1,C] -> NHWC, inner and mixed reps, int32', async () => {
+    for (const [shape, reps] of [[[1, 1, 1, 5], [3, 4, 2, 1]], [[2, 3], [2, 3]], [[3, 1, 2], [1, 4, 1]], [[4], [3]]] as [number[], number[]][]) {
+      expect(await compare(() => tf.tile(randomTensor(shape, `t${shape}`), reps)), `${shape} x ${reps}`).to.equal(0);
+    }
+    const [a] = await runOn('wasm', () => tf.tile(tf.tensor2d([[1, 2], [3, 4]], [2, 2], 'int32'), [2, 2]));
+    expect(Array.from(a)).to.deep.equal([1, 2, 1, 2, 3, 4, 3, 4, 1, 2, 1, 2, 3, 4, 3, 4]);
+  });
+
+  it('Sum and Mean (replaced): leading, middle and innermost axes, keepDims, int32 passthrough', async () => {
+    const cases: [number[], number[], boolean][] = [
+      [[6, 5, 4, 7], [0, 1, 2], false], [[6, 5, 4, 7], [0, 1, 2], true], [[6, 5, 4, 7], [1, 2], false],
+      [[6, 5, 4, 7], [3], false], [[6, 5, 4, 7], [0, 2], true], [[9, 3], [0], false], [[4, 5, 6], [1], true],
+    ];
+    for (const [shape, axes, keep] of cases) {
+      const e1 = await compare(() => tf.sum(randomTensor(shape, `s${shape}${axes}`, 3), axes, keep));
+      const e2 = await compare(() => tf.mean(randomTensor(shape, `m${shape}${axes}`, 3), axes, keep));
+      expect(e1, `sum ${shape} over ${axes}`).to.be.below(1e-5);
+      expect(e2, `mean ${shape} over ${axes}`).to.be.below(1e-5);
+    }
+    const [s] = await runOn('wasm', () => tf.sum(tf.tensor2d([[1, 2], [3, 4]], [2, 2], 'int32'), 0));
+    expect(Array.from(s)).to.deep.equal([4, 6]);
+  });
+
   it('the kernels free their intermediates (no wasm tensors left behind)', async () => {
     await tf.setBackend('wasm');
     const backend = tf.backend() as unknown as { numDataIds(): number };
@@ -100,13 +123,21 @@ describe('backend: wasm gradient kernels equal cpu', function () {
     const x = randomTensor([2, 9, 9, 3], 'lx');
     const dy = randomTensor([2, 5, 5, 4], 'ldy');
     const f = randomTensor([3, 3, 3, 4], 'lf');
+    const dx = randomTensor([2, 9, 9, 4], 'ldx');
+    const ddy = randomTensor([2, 5, 5, 8], 'lddy');
+    const df = randomTensor([3, 3, 4, 2], 'ldf');
     const outs = [
+      tf.engine().runKernel('DepthwiseConv2dNativeBackpropInput', { dy: ddy, filter: df },
+        { strides: [2, 2], pad: 'same', dilations: [1, 1], inputShape: [2, 9, 9, 4] } as unknown as tf.NamedAttrMap) as tf.Tensor,
+      tf.engine().runKernel('DepthwiseConv2dNativeBackpropFilter', { x: dx, dy: ddy },
+        { strides: [2, 2], pad: 'same', dilations: [1, 1], filterShape: [3, 3, 4, 2] } as unknown as tf.NamedAttrMap) as tf.Tensor,
+      tf.sum(x, [0, 1, 2]), tf.mean(x, [1, 2]), tf.tile(f, [1, 2, 1, 1]),
       tf.engine().runKernel('Conv2DBackpropFilter', { x, dy },
         { strides: [2, 2], pad: 'same', dataFormat: 'NHWC', filterShape: [3, 3, 3, 4] } as unknown as tf.NamedAttrMap) as tf.Tensor,
       tf.engine().runKernel('Conv2DBackpropInput', { dy, filter: f },
         { strides: [2, 2], pad: 'same', dataFormat: 'NHWC', inputShape: [2, 9, 9, 3] } as unknown as tf.NamedAttrMap) as tf.Tensor,
     ];
-    tf.dispose([x, dy, f, ...outs]);
+    tf.dispose([x, dy, f, dx, ddy, df, ...outs]);
     expect(backend.numDataIds()).to.equal(before);
   });
 });

@@ -1,0 +1,287 @@
+// Training throughput (images/s: forward + backward + Adam, batch 64) and peak RSS of the reference backbone
+// for each available TensorFlow.js backend, side by side with the same network in PyTorch (CPU, 2 threads).
+// Every configuration runs in its own child process so that its peak RSS is its own.
+//
+//   npx tsx benchmarks/backend.ts                      # wasm (and tensorflow if installed) + PyTorch, 32x32 and 64x64
+//   npx tsx benchmarks/backend.ts --backends wasm,cpu --sizes 32 --seconds 20
+//   npx tsx benchmarks/backend.ts --profile --size 64   # wasm step time per kernel
+//   npx tsx benchmarks/backend.ts --grouped            # groupedConv2d: split vs block-diagonal on wasm
+// Writes benchmarks/results/backend.csv (and prints the table).
+import { spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import seedrandom from 'seedrandom';
+import { tf, initBackend, describeBackend, labelMask, groupedConv2d, type BackendName } from '../lib/backend/index.js';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const BATCH = 64;
+const CLASSES = 100;
+
+// ---------- the reference backbone (same layers as benchmarks/backend_pytorch.py) ----------
+// stem conv3x3(3->32)+BN+ReLU; residual blocks 32->32 (s1), 32->64 (s2), 64->128 (s2); depthwise-separable
+// 128->512 (s2); global average pool; 128-d embedding (dense + BN); ArcFace head over 100 classes.
+
+type Params = Map<string, tf.Variable>;
+
+function makeParams(rng: () => number): Params {
+  const p: Params = new Map();
+  const he = (shape: number[], fanIn: number): tf.Variable => {
+    const n = shape.reduce((a, b) => a * b, 1);
+    const v = new Float32Array(n);
+    const s = Math.sqrt(2 / fanIn);
+    for (let i = 0; i < n; i++) v[i] = (rng() * 2 - 1) * s * Math.sqrt(3);
+    return tf.variable(tf.tensor(v, shape));
+  };
+  const conv = (name: string, k: number, cin: number, cout: number): void => {
+    p.set(name, he([k, k, cin, cout], k * k * cin));
+  };
+  const bn = (name: string, c: number): void => {
+    p.set(`${name}.g`, tf.variable(tf.ones([c])));
+    p.set(`${name}.b`, tf.variable(tf.zeros([c])));
+  };
+  conv('stem', 3, 3, 32); bn('stem.bn', 32);
+  const blocks: [string, number, number][] = [['r1', 32, 32], ['r2', 32, 64], ['r3', 64, 128]];
+  for (const [name, cin, cout] of blocks) {
+    conv(`${name}.c1`, 3, cin, cout); bn(`${name}.bn1`, cout);
+    conv(`${name}.c2`, 3, cout, cout); bn(`${name}.bn2`, cout);
+    if (cin !== cout) { conv(`${name}.sc`, 1, cin, cout); bn(`${name}.scbn`, cout); }
+  }
+  p.set('dw', he([3, 3, 128, 1], 9)); bn('dw.bn', 128);
+  conv('pw', 1, 128, 512); bn('pw.bn', 512);
+  p.set('emb', he([512, 128], 512)); bn('emb.bn', 128);
+  p.set('arc', he([128, CLASSES], 128));
+  return p;
+}
+
+function batchNorm(x: tf.Tensor, p: Params, name: string): tf.Tensor {
+  const axes = x.rank === 4 ? [0, 1, 2] : [0];
+  const { mean, variance } = tf.moments(x, axes);
+  return tf.batchNorm(x, mean, variance, p.get(`${name}.b`) as tf.Tensor1D, p.get(`${name}.g`) as tf.Tensor1D, 1e-5);
+}
+
+function convBn(x: tf.Tensor4D, p: Params, name: string, bnName: string, stride: number, relu: boolean): tf.Tensor4D {
+  const y = batchNorm(tf.conv2d(x, p.get(name) as tf.Tensor4D, stride, 'same'), p, bnName);
+  return (relu ? tf.relu(y) : y) as tf.Tensor4D;
+}
+
+function forwardLoss(p: Params, x: tf.Tensor4D, labels: tf.Tensor1D): tf.Scalar {
+  let h = convBn(x, p, 'stem', 'stem.bn', 1, true);
+  for (const [name, stride] of [['r1', 1], ['r2', 2], ['r3', 2]] as [string, number][]) {
+    const a = convBn(h, p, `${name}.c1`, `${name}.bn1`, stride, true);
+    const b = convBn(a, p, `${name}.c2`, `${name}.bn2`, 1, false);
+    const sc = p.has(`${name}.sc`) ? convBn(h, p, `${name}.sc`, `${name}.scbn`, stride, false) : h;
+    h = tf.relu(tf.add(b, sc));
+  }
+  h = tf.relu(batchNorm(tf.depthwiseConv2d(h, p.get('dw') as tf.Tensor4D, 2, 'same'), p, 'dw.bn')) as tf.Tensor4D;
+  h = convBn(h, p, 'pw', 'pw.bn', 1, true);
+  const pooled = tf.mean(h, [1, 2]) as tf.Tensor2D;
+  const emb = batchNorm(tf.matMul(pooled, p.get('emb') as tf.Tensor2D), p, 'emb.bn') as tf.Tensor2D;
+  // ArcFace: s * cos(theta + m) on the target class, s * cos(theta) elsewhere.
+  const e = tf.div(emb, tf.norm(emb, 2, 1, true));
+  const w = p.get('arc') as tf.Tensor2D;
+  const wn = tf.div(w, tf.norm(w, 2, 0, true));
+  const cos = tf.clipByValue(tf.matMul(e, wn), -1 + 1e-6, 1 - 1e-6);
+  const target = tf.cos(tf.add(tf.acos(cos), 0.5));
+  const mask = labelMask(labels, CLASSES);
+  const logits = tf.mul(tf.add(tf.mul(mask, target), tf.mul(tf.sub(1, mask), cos)), 30);
+  return tf.neg(tf.mean(tf.sum(tf.mul(tf.logSoftmax(logits), mask), 1))) as tf.Scalar;
+}
+
+interface ChildResult {
+  backend: string; size: number; imagesPerSec: number; peakRssMB: number; steps: number; params: number; loss: number;
+}
+
+async function child(backend: BackendName, size: number, seconds: number, maxSteps: number): Promise<ChildResult> {
+  await initBackend({ prefer: backend, log: () => undefined });
+  const rng = seedrandom(`bench-${size}`);
+  const params = makeParams(rng);
+  const count = [...params.values()].reduce((a, v) => a + v.size, 0);
+  const xs = new Float32Array(BATCH * size * size * 3).map(() => rng() * 2 - 1);
+  const x = tf.tensor4d(xs, [BATCH, size, size, 3]);
+  const labels = tf.tensor1d(Array.from({ length: BATCH }, () => Math.floor(rng() * CLASSES)), 'int32');
+  const opt = tf.train.adam(1e-3);
+  const vars = [...params.values()];
+  const step = (): number => {
+    const l = opt.minimize(() => forwardLoss(params, x, labels), true, vars) as tf.Scalar;
+    const v = l.dataSync()[0];
+    l.dispose();
+    return v;
+  };
+  step(); // warm-up: kernel setup, XNNPACK operator creation
+  let steps = 0;
+  let loss = 0;
+  const t0 = performance.now();
+  while (steps < maxSteps && (steps < 2 || performance.now() - t0 < seconds * 1000)) {
+    loss = step();
+    steps++;
+  }
+  const dt = (performance.now() - t0) / 1000;
+  return {
+    backend: describeBackend(), size, imagesPerSec: (steps * BATCH) / dt,
+    peakRssMB: process.resourceUsage().maxRSS / 1024, steps, params: count, loss,
+  };
+}
+
+// ---------- where a wasm training step spends its time, kernel by kernel ----------
+async function profileStep(size: number): Promise<void> {
+  await initBackend({ prefer: 'wasm', log: () => undefined });
+  const rng = seedrandom(`bench-${size}`);
+  const params = makeParams(rng);
+  const x = tf.tensor4d(new Float32Array(BATCH * size * size * 3).map(() => rng() * 2 - 1), [BATCH, size, size, 3]);
+  const labels = tf.tensor1d(Array.from({ length: BATCH }, () => Math.floor(rng() * CLASSES)), 'int32');
+  const opt = tf.train.adam(1e-3);
+  const vars = [...params.values()];
+  const step = (): void => { opt.minimize(() => forwardLoss(params, x, labels), true, vars)?.dispose(); };
+  step();
+  const info = await tf.profile(step);
+  const byName = new Map<string, { ms: number; n: number }>();
+  for (const k of info.kernels) {
+    const e = byName.get(k.name) ?? { ms: 0, n: 0 };
+    e.ms += Number(k.kernelTimeMs);
+    e.n++;
+    byName.set(k.name, e);
+  }
+  const total = [...byName.values()].reduce((a, e) => a + e.ms, 0);
+  console.log(`${size}x${size}: ${total.toFixed(0)} ms in kernels; peak bytes ${(info.peakBytes / 2 ** 20).toFixed(0)} MB`);
+  for (const [name, e] of [...byName.entries()].sort((a, b) => b[1].ms - a[1].ms).slice(0, 25)) {
+    console.log(`${name.padEnd(40)} ${e.ms.toFixed(1).padStart(8)} ms ${String(e.n).padStart(5)} calls ${(100 * e.ms / total).toFixed(1).padStart(5)} %`);
+  }
+  const detail = arg('detail', '');
+  for (const k of info.kernels) {
+    if (k.name === detail) console.log(`  ${detail} ${JSON.stringify(k.inputShapes)} -> ${JSON.stringify(k.outputShapes)} ${Number(k.kernelTimeMs).toFixed(1)} ms`);
+  }
+  console.log(`peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
+}
+
+// ---------- grouped convolution: split vs block-diagonal ----------
+async function groupedBench(): Promise<void> {
+  await initBackend({ prefer: 'wasm', log: () => undefined });
+  const rng = seedrandom('grouped');
+  console.log('| shape (N,H,W,C) | groups | split ms | blockdiag ms | blockdiag / split |');
+  console.log('|---|---|---|---|---|');
+  for (const [n, hw, c] of [[64, 16, 64], [64, 8, 128], [64, 32, 32]]) {
+    for (const groups of [2, 4, 8, 16, 32]) {
+      if (c % groups !== 0) continue;
+      const x = tf.tensor4d(new Float32Array(n * hw * hw * c).map(() => rng() - 0.5), [n, hw, hw, c]);
+      const f = tf.variable(tf.tensor4d(new Float32Array(9 * (c / groups) * c).map(() => rng() - 0.5), [3, 3, c / groups, c]));
+      const time = (method: 'split' | 'blockdiag'): number => {
+        const run = (): void => {
+          const g = tf.grads((xx: tf.Tensor, ff: tf.Tensor) => tf.sum(groupedConv2d(xx as tf.Tensor4D, ff as tf.Tensor4D, 1, 'same', groups, method)));
+          tf.dispose(g([x, f]).map((t) => { t.dataSync(); return t; }));
+        };
+        run();
+        const t0 = performance.now();
+        for (let i = 0; i < 3; i++) run();
+        return (performance.now() - t0) / 3;
+      };
+      const s = time('split');
+      const b = time('blockdiag');
+      console.log(`| ${n},${hw},${hw},${c} | ${groups} | ${s.toFixed(1)} | ${b.toFixed(1)} | ${(b / s).toFixed(2)} |`);
+      tf.dispose([x, f]);
+    }
+  }
+}
+
+// ---------- parent: run every configuration in child processes ----------
+function runChild(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<ChildResult | string> {
+  return new Promise((resolve) => {
+    const c = spawn(cmd, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    c.stdout.on('data', (d: Buffer) => { out += d.toString(); });
+    c.stderr.on('data', (d: Buffer) => { err += d.toString(); });
+    c.on('close', (code) => {
+      const line = out.split('\n').find((l) => l.startsWith('{"result"'));
+      if (code === 0 && line !== undefined) resolve((JSON.parse(line) as { result: ChildResult }).result);
+      else resolve(`exit ${code}: ${(err.trim().split('\n').pop() ?? '').slice(0, 200)}`);
+    });
+  });
+}
+
+function arg(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 && i + 1 < process.argv.length ? process.argv[i + 1] : fallback;
+}
+
+async function tfBackendAvailable(name: BackendName): Promise<boolean> {
+  try {
+    await initBackend({ prefer: name, log: () => undefined });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function parent(): Promise<void> {
+  const sizes = arg('sizes', '32,64').split(',').map(Number);
+  const seconds = arg('seconds', '20');
+  const wanted = arg('backends', 'tensorflow,wasm').split(',') as BackendName[];
+  const python = arg('python', '/usr/bin/python3');
+  const backends: BackendName[] = [];
+  for (const b of wanted) if (await tfBackendAvailable(b)) backends.push(b); else console.log(`(backend ${b} unavailable here: skipped)`);
+  const self = fileURLToPath(import.meta.url);
+  const tsx = ['--import', 'tsx', self];
+  type Row = { config: string; size: number; r: ChildResult | string; parallel?: number };
+  const rows: Row[] = [];
+  for (const size of sizes) {
+    const torch = await runChild(python, [join(HERE, 'backend_pytorch.py'), '--size', String(size), '--seconds', seconds, '--threads', '2']);
+    rows.push({ config: 'PyTorch CPU, 2 threads', size, r: torch });
+    for (const b of backends) {
+      const r = await runChild(process.execPath, [...tsx, '--child', b, '--size', String(size), '--seconds', seconds]);
+      rows.push({ config: `tfjs ${typeof r === 'string' ? b : r.backend}, 1 trial`, size, r });
+    }
+    if (backends.includes('wasm')) {
+      const two = await Promise.all([0, 1].map(() =>
+        runChild(process.execPath, [...tsx, '--child', 'wasm', '--size', String(size), '--seconds', seconds])));
+      for (const r of two) rows.push({ config: 'tfjs wasm, 2 trials in parallel (one each)', size, r, parallel: 2 });
+    }
+  }
+  const torchAt = new Map<number, number>();
+  for (const row of rows) if (row.config.startsWith('PyTorch') && typeof row.r !== 'string') torchAt.set(row.size, row.r.imagesPerSec);
+  const header = 'config,input,images_per_s,ratio_to_pytorch,peak_rss_mb,steps,params,final_loss';
+  const csv = [header];
+  console.log(`\nbatch ${BATCH}, forward + backward + Adam, random data; ${new Date().toISOString()}`);
+  console.log('| config | input | images/s | / PyTorch | peak RSS (MB) |');
+  console.log('|---|---|---|---|---|');
+  for (const size of sizes) {
+    const group = rows.filter((r) => r.size === size);
+    for (const row of group) {
+      const t = torchAt.get(size);
+      if (typeof row.r === 'string') {
+        console.log(`| ${row.config} | ${size}x${size} | failed: ${row.r} | | |`);
+        continue;
+      }
+      const ratio = t === undefined ? '' : (row.r.imagesPerSec / t).toFixed(2);
+      console.log(`| ${row.config} | ${size}x${size} | ${row.r.imagesPerSec.toFixed(1)} | ${ratio} | ${row.r.peakRssMB.toFixed(0)} |`);
+      csv.push([JSON.stringify(row.config), `${size}x${size}`, row.r.imagesPerSec.toFixed(2), ratio, row.r.peakRssMB.toFixed(0),
+        row.r.steps, row.r.params, row.r.loss.toFixed(4)].join(','));
+    }
+    const par = group.filter((r) => r.parallel !== undefined && typeof r.r !== 'string').map((r) => (r.r as ChildResult).imagesPerSec);
+    const t = torchAt.get(size);
+    if (par.length === 2) {
+      const total = par[0] + par[1];
+      console.log(`| tfjs wasm, 2 trials in parallel: total | ${size}x${size} | ${total.toFixed(1)} | ${t === undefined ? '' : (total / t).toFixed(2)} | |`);
+      csv.push([JSON.stringify('tfjs wasm, 2 trials in parallel: total'), `${size}x${size}`, total.toFixed(2),
+        t === undefined ? '' : (total / t).toFixed(2), '', '', '', ''].join(','));
+    }
+  }
+  const file = join(HERE, 'results', 'backend.csv');
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, csv.join('\n') + '\n');
+  console.log(`\nwritten ${file}`);
+}
+
+async function main(): Promise<void> {
+  const c = process.argv.indexOf('--child');
+  if (c >= 0) {
+    const r = await child(process.argv[c + 1] as BackendName, Number(arg('size', '32')), Number(arg('seconds', '20')), Number(arg('steps', '1000')));
+    console.log(JSON.stringify({ result: r }));
+    return;
+  }
+  if (process.argv.includes('--grouped')) return groupedBench();
+  if (process.argv.includes('--profile')) return profileStep(Number(arg('size', '32')));
+  return parent();
+}
+
+await main();

@@ -1,0 +1,181 @@
+// Data movement on the wasm heap in plain JS loops. The wasm backend's own Transpose, Slice, StridedSlice,
+// PadV2 (rank > 4) and Tile walk tensors element by element through index arithmetic and are 5-50x slower
+// than these loops for the NHWC shapes training uses (measured in benchmarks/backend.ts --profile).
+import type { tf } from './tf.js';
+
+type Info = tf.TensorInfo;
+
+/** The part of tfjs-backend-wasm's BackendWasm the added kernels use. */
+export interface WasmBackend {
+  disposeData(dataId: tf.DataId, force?: boolean): boolean;
+  makeOutput(shape: number[], dtype: tf.DataType): Info;
+  typedArrayFromHeap(info: Info): Float32Array | Int32Array | Uint8Array;
+}
+
+export function asBackend(backend: unknown): WasmBackend {
+  const b = backend as Partial<WasmBackend> | null;
+  if (b === null || typeof b !== 'object' || typeof b.makeOutput !== 'function' || typeof b.typedArrayFromHeap !== 'function') {
+    throw new Error('frnas wasm kernels called with a backend that is not tfjs-backend-wasm');
+  }
+  return b as WasmBackend;
+}
+
+/**
+ * A view on a tensor's heap memory. Views go stale when the heap grows, so take them only after the
+ * last makeOutput of a kernel.
+ */
+export function view(backend: WasmBackend, info: Info): Float32Array | Int32Array | Uint8Array {
+  return backend.typedArrayFromHeap(info);
+}
+
+export function size(shape: readonly number[]): number {
+  let n = 1;
+  for (const d of shape) n *= d;
+  return n;
+}
+
+/** 4-D transpose. Keeps runs along an unmoved last axis; [3,1,2,0] (NHWC <-> CHWN) walks cache-friendly. */
+export function transpose4(backend: WasmBackend, x: Info, perm: readonly number[]): Info {
+  const s = x.shape;
+  const outShape = perm.map((p) => s[p]);
+  const out = backend.makeOutput(outShape, x.dtype);
+  if (x.dtype !== 'float32') {
+    transposeGeneric(view(backend, x), view(backend, out), s, perm);
+    return out;
+  }
+  const xv = view(backend, x) as Float32Array;
+  const o = view(backend, out) as Float32Array;
+  if (perm[0] === 3 && perm[1] === 1 && perm[2] === 2 && perm[3] === 0) {
+    // x viewed as [A, M, C] -> out [C, M, A]; for each m, an A x C tile stays in L1.
+    const [a, m, c] = [s[0], s[1] * s[2], s[3]];
+    for (let j = 0; j < m; j++) {
+      for (let i = 0; i < a; i++) {
+        const src = (i * m + j) * c;
+        let dst = j * a + i;
+        for (let k = 0; k < c; k++, dst += m * a) o[dst] = xv[src + k];
+      }
+    }
+    return out;
+  }
+  transposeGeneric(xv, o, s, perm);
+  return out;
+}
+
+function transposeGeneric(
+  xv: Float32Array | Int32Array | Uint8Array, o: Float32Array | Int32Array | Uint8Array, s: number[], perm: readonly number[],
+): tf.TensorInfo | void {
+  const xs = [s[1] * s[2] * s[3], s[2] * s[3], s[3], 1];
+  const [A, B, C, D] = perm.map((p) => s[p]);
+  const [sa, sb, sc, sd] = perm.map((p) => xs[p]);
+  let k = 0;
+  for (let a = 0; a < A; a++) {
+    for (let b = 0; b < B; b++) {
+      for (let c = 0; c < C; c++) {
+        const base = a * sa + b * sb + c * sc;
+        if (sd === 1) {
+          for (let d = 0; d < D; d++) o[k++] = xv[base + d];
+        } else {
+          for (let d = 0; d < D; d++) o[k++] = xv[base + d * sd];
+        }
+      }
+    }
+  }
+}
+
+/**
+ * dy [N, oH, oW, C] spread on the grid of a transposed convolution: dy[n, y, x] lands at
+ * (offH + y*sH, offW + x*sW) of a zero [N, outH, outW, C] tensor; positions outside are dropped.
+ */
+export function spread(
+  backend: WasmBackend, dy: Info, sH: number, sW: number, offH: number, offW: number, outH: number, outW: number,
+): Info {
+  const [n, oH, oW, c] = dy.shape;
+  const out = backend.makeOutput([n, outH, outW, c], 'float32');
+  const d = view(backend, dy) as Float32Array;
+  const o = view(backend, out) as Float32Array;
+  o.fill(0);
+  for (let b = 0; b < n; b++) {
+    for (let y = 0; y < oH; y++) {
+      const h = offH + y * sH;
+      if (h < 0 || h >= outH) continue;
+      for (let x = 0; x < oW; x++) {
+        const w = offW + x * sW;
+        if (w < 0 || w >= outW) continue;
+        const src = ((b * oH + y) * oW + x) * c;
+        const dst = ((b * outH + h) * outW + w) * c;
+        for (let k = 0; k < c; k++) o[dst + k] = d[src + k];
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Depthwise filter gradient straight from the definition:
+ * dW[i, j, c, m] = sum over n, y, x of x[n, y*sH + i - top, x*sW + j - left, c] * dy[n, y, x, c*M + m].
+ * Depthwise layers are cheap (one multiply-add per tap and channel), so a JS loop beats composing kernels.
+ */
+export function depthwiseFilterGrad(
+  backend: WasmBackend, x: Info, dy: Info, fh: number, fw: number, sH: number, sW: number, top: number, left: number,
+): Info {
+  const [n, inH, inW, c] = x.shape;
+  const [, oH, oW, cm] = dy.shape;
+  const m = cm / c;
+  const out = backend.makeOutput([fh, fw, c, m], 'float32');
+  const xv = view(backend, x) as Float32Array;
+  const d = view(backend, dy) as Float32Array;
+  const o = view(backend, out) as Float32Array;
+  const acc = new Float64Array(fh * fw * c * m);
+  for (let b = 0; b < n; b++) {
+    for (let y = 0; y < oH; y++) {
+      for (let xx = 0; xx < oW; xx++) {
+        const dyBase = ((b * oH + y) * oW + xx) * cm;
+        for (let i = 0; i < fh; i++) {
+          const h = y * sH + i - top;
+          if (h < 0 || h >= inH) continue;
+          for (let j = 0; j < fw; j++) {
+            const w = xx * sW + j - left;
+            if (w < 0 || w >= inW) continue;
+            const xBase = ((b * inH + h) * inW + w) * c;
+            const aBase = (i * fw + j) * c * m;
+            if (m === 1) {
+              for (let k = 0; k < c; k++) acc[aBase + k] += xv[xBase + k] * d[dyBase + k];
+            } else {
+              for (let k = 0; k < c; k++) {
+                const xval = xv[xBase + k];
+                for (let q = 0; q < m; q++) acc[aBase + k * m + q] += xval * d[dyBase + k * m + q];
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+  o.set(acc);
+  return out;
+}
+
+/** Tile by doubling blocks in place with copyWithin (memmove speed); axis by axis from the last. */
+export function tile(backend: WasmBackend, x: Info, reps: readonly number[]): Info {
+  const outShape = x.shape.map((d, i) => d * reps[i]);
+  const out = backend.makeOutput(outShape, x.dtype);
+  if (size(outShape) === 0) return out;
+  const xv = view(backend, x);
+  const o = view(backend, out);
+  o.set(xv, 0);
+  const cur = [...x.shape];
+  for (let k = cur.length - 1; k >= 0; k--) {
+    const r = reps[k];
+    if (r === 1) continue;
+    const block = size(cur.slice(k));
+    const outer = size(cur.slice(0, k));
+    // From the last block down, so no source is overwritten before it is copied.
+    for (let b = outer - 1; b >= 0; b--) {
+      const src = b * block;
+      const dst = b * block * r;
+      for (let j = r - 1; j >= 0; j--) o.copyWithin(dst + j * block, src, src + block);
+    }
+    cur[k] *= r;
+  }
+  return out;
+}
