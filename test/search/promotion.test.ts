@@ -37,6 +37,17 @@ describe('search: multi-objective promotion', () => {
     expect(byName(rank.rank(POINTS, MIN).slice(0, 7)).sort()).to.deep.equal(['A', 'B', 'C', 'D', 'E', 'F', 'I']);
   });
 
+  it('with a limit, ranks at least that many in the same order as the full ranking', () => {
+    const rank = new NonDominatedCrowdingPromotion();
+    const full = rank.rank(POINTS, MIN);
+    for (let limit = 1; limit <= POINTS.length; limit++) {
+      const partial = rank.rank(POINTS, MIN, seedrandom('unused'), limit);
+      expect(partial.length).to.be.at.least(limit);
+      expect(partial).to.deep.equal(full.slice(0, partial.length));
+    }
+    expect(rank.rank(POINTS, MIN, seedrandom('unused'), 3)).to.have.length(5); // the whole first front
+  });
+
   it('respects maximised objectives', () => {
     const flipped = POINTS.map(([a, b]) => [a, -b]);
     const order = new NonDominatedCrowdingPromotion().rank(flipped, ['minimize', 'maximize']);

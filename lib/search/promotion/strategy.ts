@@ -12,7 +12,7 @@ export interface PromotionStrategy {
    * `rng` is a stream derived from (seed, bracket) by the scheduler: a strategy that needs randomness
    * (ParEGO's weights) draws from it, so resume and re-runs rank the same way.
    */
-  rank(points: readonly (readonly number[])[], directions: readonly Direction[], rng: Rng): number[];
+  rank(points: readonly (readonly number[])[], directions: readonly Direction[], rng: Rng, limit?: number): number[];
 }
 
 /** One objective: sorted by value (ties by index, i.e. the order results were told). Every strategy reduces to this. */

@@ -59,8 +59,8 @@ export class Asha implements Scheduler {
       const rung = this.rungs[k];
       const top = Math.floor(rung.results.length / setup.fidelity.eta);
       if (top === 0) continue;
-      const ranking = this.rank(rung, setup);
-      for (let i = 0; i < top; i++) {
+      const ranking = this.rank(rung, setup, top);
+      for (let i = 0; i < Math.min(top, ranking.length); i++) {
         const candidate = rung.results[ranking[i]];
         if (!rung.promoted.has(candidate.id)) {
           return { budget: this.rungs[k + 1].budget, bracket: 0, rung: k + 1, parentTrialId: candidate.id };
@@ -107,12 +107,13 @@ export class Asha implements Scheduler {
     return {};
   }
 
-  private rank(rung: AshaRung, setup: SchedulerSetup): number[] {
+  private rank(rung: AshaRung, setup: SchedulerSetup, top: number): number[] {
     if (setup.objectives.length === 1) return rung.sorted;
     if (rung.ranking) return rung.ranking;
     const rng = new LazyRng(`${setup.seed}:promotion:asha:${this.asked}`);
     const points = rung.results.map((t) => pointOf(t, setup.objectives));
-    const ranking = setup.promotion.rank(points, directionsOf(setup.objectives), rng.draw);
+    // `top` only changes when the rung receives a result, which also drops the cached ranking.
+    const ranking = setup.promotion.rank(points, directionsOf(setup.objectives), rng.draw, top);
     // A ranking that drew no randomness stays valid until the rung receives a new result.
     if (!rng.used) rung.ranking = ranking;
     return ranking;

@@ -118,7 +118,7 @@ export class SuccessiveHalving implements Scheduler {
     const points = ok.map((t) => pointOf(t, setup.objectives));
     // One stream per bracket run: ParEGO uses the same weights for all rungs of a bracket.
     const rng = new LazyRng(`${setup.seed}:promotion:${bracket}`);
-    const order = setup.promotion.rank(points, directionsOf(setup.objectives), rng.draw);
+    const order = setup.promotion.rank(points, directionsOf(setup.objectives), rng.draw, n);
     return order.slice(0, n).map((i) => ok[i]);
   }
 }
