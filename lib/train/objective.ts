@@ -2,6 +2,7 @@ import { activeBackend, initBackend, type BackendName } from '../backend/index.j
 import type { EvaluationContext, EvaluationResult } from '../search/index.js';
 import type { Configuration } from '../space/types.js';
 import type { FaceMetrics } from './evaluation.js';
+import { runTrialInWorker, shareTrainingData } from './worker-trials.js';
 import { prepareFaceData, resolveTrainingSpec, runFaceTraining, type FaceDataPreparation, type FaceTrainingData, type FaceTrainingDataSource, type FaceTrainingDefaults, type FaceTrainingResult } from './run.js';
 
 /** Objective names a face-recognition trial can report (all minimised). */
@@ -28,7 +29,10 @@ export interface FaceRecognitionObjectiveOptions extends FaceTrainingDefaults, O
   /** Backend to initialise before the first trial. */
   backend?: BackendName;
   referenceGroups?: readonly [string, string];
-  /** Run each trial in a worker thread (so several trials train in parallel; needs a plain-data dataset). */
+  /**
+   * Run each trial in its own worker thread, so the engine's parallel trials train on separate cores
+   * (wasm is single-threaded in Node). The data are loaded once and shared with the workers.
+   */
   workers?: boolean;
 }
 
@@ -70,9 +74,27 @@ export function faceRecognitionObjective(
 ): (config: Configuration, budget: number, context: EvaluationContext) => Promise<EvaluationResult> {
   const objectives = options.objectives ?? ['error', 'rank_disparity'];
   for (const name of objectives) if (!metricOf[name]) throw new Error(`unknown objective "${name}" (expected ${Object.keys(metricOf).join(', ')})`);
-  if (options.workers) throw new Error('workers: true is not available yet');
   let prepared: Promise<FaceTrainingData> | undefined;
   let backendReady: Promise<unknown> | undefined;
+  if (options.workers) {
+    return async (config, budget, context) => {
+      const spec = resolveTrainingSpec(config, options, options.maxEpochs);
+      prepared ??= prepareFaceData(options.dataset, { ...options, imageSize: spec.imageSize, channels: spec.channels }).then(shareTrainingData);
+      const { result, backend } = await runTrialInWorker(
+        {
+          spec,
+          data: await prepared,
+          epochs: Math.round(budget),
+          checkpointDir: context?.checkpointDir,
+          restart: options.restart,
+          backend: options.backend,
+          referenceGroups: options.referenceGroups,
+        },
+        { signal: context?.signal },
+      );
+      return trialResult(result, objectives, backend);
+    };
+  }
   return async (config, budget, context) => {
     backendReady ??= options.backend ? initBackend(options.backend) : Promise.resolve();
     await backendReady;
