@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tf } from '../../lib/backend/index.js';
 import type { EvaluationContext } from '../../lib/search/index.js';
+import type { Configuration } from '../../lib/space/types.js';
 import { faceRecognitionObjective } from '../../lib/train/objective.js';
 import { microDpn, randomFaces } from './fixtures.js';
 
@@ -25,7 +26,7 @@ describe('train/workers: trials in worker threads', function () {
   it('runs two trials at once in workers and gives the same figures as in-process training', async () => {
     const inWorkers = faceRecognitionObjective({ ...common, workers: true });
     const inProcess = faceRecognitionObjective(common);
-    const configs = [
+    const configs: Configuration[] = [
       { edge1: 0, edge2: 0, edge3: 1, head: 'CosFace', optimizer: 'SGD', lr_sgd: 0.1 },
       { edge1: 4, edge2: 3, edge3: 7, head: 'ArcFace', optimizer: 'AdamW', lr_adam: 0.001 },
     ];
