@@ -18,7 +18,7 @@ export { resolveScheduler, type SchedulerName } from './schedulers/index.js';
 export { deriveRng, type Scheduler, type SchedulerSetup, type TrialPlan } from './schedulers/scheduler.js';
 export type { StudyEvent, StudyStorage, HeaderEvent, AskedEvent, PromotedEvent, StartedEvent, ResultEvent } from './storage/events.js';
 export { MemoryStorage } from './storage/memory.js';
-export { JournalStorage, JournalError, JOURNAL_FILE, type JournalOptions } from './storage/journal.js';
+export { JournalStorage, JournalError, JOURNAL_FILE, LOCK_FILE, type JournalOptions } from './storage/journal.js';
 export { Study, StudyError, type StudyOptions, type OpenStudyOptions } from './study.js';
 export {
   optimize,

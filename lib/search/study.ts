@@ -41,7 +41,7 @@ export interface StudyOptions {
 }
 
 /** Options of `Study.open`: the study options (optional when the directory already holds a study) and journal settings. */
-export type OpenStudyOptions = Partial<StudyOptions> & Pick<JournalOptions, 'fsync'>;
+export type OpenStudyOptions = Partial<StudyOptions> & Pick<JournalOptions, 'fsync' | 'readOnly'>;
 
 const RESERVED_OBJECTIVE_NAMES = new Set(['cost', 'attributes']);
 
@@ -114,13 +114,19 @@ export class Study {
    * replayed, and the options, when given, must match those it was created with.
    */
   static open(directory: string, options: OpenStudyOptions = {}): Study {
-    const storage = new JournalStorage(directory, { fsync: options.fsync, onWarning: options.onWarning });
+    if (options.readOnly && !JournalStorage.exists(directory)) throw new StudyError(`${directory}: no study journal to open read-only`);
+    const storage = new JournalStorage(directory, { fsync: options.fsync, onWarning: options.onWarning, readOnly: options.readOnly });
     return Study.fromStorage(storage, options);
   }
 
   /** A study on any storage; an empty storage starts a new study, otherwise its events are replayed. */
   static fromStorage(storage: StudyStorage, options: Partial<StudyOptions> = {}): Study {
-    return new Study(storage, options, storage.read());
+    try {
+      return new Study(storage, options, storage.read());
+    } catch (error) {
+      storage.close();
+      throw error;
+    }
   }
 
   /** The study directory (journal and checkpoints), when the storage has one. */

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -164,6 +165,27 @@ describe('search: Study', () => {
       expect(again.restartsPending).to.equal(1);
       expect(again.ask().id).to.equal(b.id);
       expect(again.ask().id).to.equal(2);
+    });
+
+    it('one process at a time: a live lock holder is an error, a dead one is taken over, readOnly never locks', () => {
+      const dir = tempDir();
+      const options = { space: toySpace(), objectives: twoObjectives, seed: 1 };
+      const study = Study.open(dir, options);
+      study.tell(study.ask().id, { values: { error: 1, disparity: 2 } });
+      study.close();
+      const lock = path.join(dir, 'journal.lock');
+      expect(fs.existsSync(lock)).to.equal(false);
+      fs.writeFileSync(lock, `${process.ppid}\n`); // a live process that is not this one
+      expect(() => Study.open(dir, options)).to.throw(/in use by process/);
+      const reader = Study.open(dir, { ...options, readOnly: true });
+      expect(reader.finishedCount).to.equal(1);
+      expect(() => reader.ask()).to.throw(/read-only/);
+      const dead = spawnSync(process.execPath, ['-e', 'console.log(process.pid)']).stdout.toString().trim();
+      fs.writeFileSync(lock, `${dead}\n`);
+      const resumed = Study.open(dir, options);
+      expect(fs.readFileSync(lock, 'utf8').trim()).to.equal(String(process.pid));
+      resumed.close();
+      fs.rmSync(dir, { recursive: true });
     });
 
     it('drops a torn last line with a warning and goes on', () => {

@@ -3,6 +3,8 @@ import * as path from 'node:path';
 import { checkEventShape, type StudyEvent, type StudyStorage } from './events.js';
 
 export const JOURNAL_FILE = 'journal.jsonl';
+/** Holds the pid of the process writing the journal, so two processes never append to one study. */
+export const LOCK_FILE = 'journal.lock';
 
 export class JournalError extends Error {
   constructor(message: string) {
@@ -16,6 +18,11 @@ export interface JournalOptions {
   fsync?: boolean;
   /** Told about a torn last line that was dropped (default: console.warn). */
   onWarning?: (message: string) => void;
+  /**
+   * Only read (e.g. to report on a study another process is running): no lock, the file is never modified,
+   * a torn last line is skipped, and `append` throws.
+   */
+  readOnly?: boolean;
 }
 
 /**
@@ -32,12 +39,15 @@ export class JournalStorage implements StudyStorage {
   /** Line number (1-based) of each event read, for error messages. */
   private lineOf: number[] = [];
   private lineCount = 0;
+  private readonly readOnly: boolean;
+  private locked = false;
 
   constructor(directory: string, options: JournalOptions = {}) {
     this.directory = path.resolve(directory);
     this.file = path.join(this.directory, JOURNAL_FILE);
     this.fsync = options.fsync ?? true;
     this.onWarning = options.onWarning ?? ((message) => console.warn(message));
+    this.readOnly = options.readOnly ?? false;
   }
 
   /** Whether `directory` already holds a journal. */
@@ -47,6 +57,7 @@ export class JournalStorage implements StudyStorage {
 
   read(): StudyEvent[] {
     this.lineOf = [];
+    if (!this.readOnly) this.lock();
     if (!fs.existsSync(this.file)) return [];
     const bytes = fs.readFileSync(this.file);
     const text = bytes.toString('utf8');
@@ -64,12 +75,14 @@ export class JournalStorage implements StudyStorage {
     this.lineCount = lines.length;
     if (tail.trim() !== '') {
       const event = this.parse(tail, lines.length + 1);
-      if (typeof event === 'string') {
+      if (typeof event === 'string' && this.readOnly) {
+        // Maybe the writer is in the middle of this line: leave it alone.
+      } else if (typeof event === 'string') {
         this.onWarning(`${this.file} line ${lines.length + 1}: dropped a torn last line (${event}); the study resumes before it`);
         fs.truncateSync(this.file, Buffer.byteLength(text.slice(0, text.length - tail.length), 'utf8'));
       } else {
         // Complete event whose newline was lost: keep it and finish the line.
-        fs.appendFileSync(this.file, '\n');
+        if (!this.readOnly) fs.appendFileSync(this.file, '\n');
         events.push(event);
         this.lineCount++;
         this.lineOf.push(this.lineCount);
@@ -79,7 +92,9 @@ export class JournalStorage implements StudyStorage {
   }
 
   append(event: StudyEvent): void {
+    if (this.readOnly) throw new JournalError(`${this.file} was opened read-only`);
     if (this.fd === undefined) {
+      this.lock();
       fs.mkdirSync(this.directory, { recursive: true });
       this.fd = fs.openSync(this.file, 'a');
     }
@@ -98,6 +113,28 @@ export class JournalStorage implements StudyStorage {
   close(): void {
     if (this.fd !== undefined) fs.closeSync(this.fd);
     this.fd = undefined;
+    if (this.locked) fs.rmSync(path.join(this.directory, LOCK_FILE), { force: true });
+    this.locked = false;
+  }
+
+  /**
+   * Takes `journal.lock`. A lock left by a process that no longer runs (a killed search) is taken over;
+   * one held by a live other process is an error. The same process may open a study more than once.
+   */
+  private lock(): void {
+    if (this.locked) return;
+    const lockFile = path.join(this.directory, LOCK_FILE);
+    fs.mkdirSync(this.directory, { recursive: true });
+    if (fs.existsSync(lockFile)) {
+      const holder = Number(fs.readFileSync(lockFile, 'utf8').trim());
+      if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && isAlive(holder)) {
+        throw new JournalError(
+          `${this.directory} is in use by process ${holder} (${LOCK_FILE}); open it with readOnly: true to inspect it, or stop that process`,
+        );
+      }
+    }
+    fs.writeFileSync(lockFile, `${process.pid}\n`);
+    this.locked = true;
   }
 
   private parse(line: string, lineNumber: number): StudyEvent | string {
@@ -111,5 +148,15 @@ export class JournalStorage implements StudyStorage {
     if (problem !== undefined) return problem;
     if (lineNumber === 1 && (value as StudyEvent).type !== 'header') return 'the first event must be the study header';
     return value as StudyEvent;
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists but belongs to someone else.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
