@@ -17,3 +17,7 @@ export type {
 } from './run.js';
 export { faceRecognitionObjective, trialResult } from './objective.js';
 export type { FaceObjectiveName, FaceRecognitionObjectiveOptions } from './objective.js';
+export { createTrainingConfigs, readTrainingConfig, trainingConfigs } from './configs.js';
+export type { TrainingConfigGrid } from './configs.js';
+export { runTrialInWorker, shareTrainingData } from './worker-trials.js';
+export type { TrialWorkerInput, TrialWorkerMessage } from './trial-worker.js';
