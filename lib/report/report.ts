@@ -13,6 +13,8 @@ export interface SearchReportOptions {
   title?: string;
   /** configId of the default configuration: marked in the plot, and every front member is compared with it. */
   defaultConfigId?: string;
+  /** The default configuration's result when it was evaluated outside the study (wins over `defaultConfigId`). */
+  defaultTrial?: Trial;
   /** Hypervolume reference point, one value per objective; default: the worst value seen, pushed out by 10 % of the range. */
   reference?: readonly number[];
   /** The two objectives of the scatter plot (default: the first two). */
@@ -91,9 +93,8 @@ export async function writeSearchReport(options: SearchReportOptions): Promise<S
     throw new Error(`writeSearchReport: reference has ${reference.length} values for ${names.length} objectives`);
   }
   const hv = front.length ? hypervolume(front.map(vector), reference, directions) : 0;
-  const defaultTrial = options.defaultConfigId
-    ? candidates.find((t) => t.configId === options.defaultConfigId)
-    : undefined;
+  const defaultTrial =
+    options.defaultTrial ?? (options.defaultConfigId ? candidates.find((t) => t.configId === options.defaultConfigId) : undefined);
 
   await mkdir(outDir, { recursive: true });
   const files = {
@@ -106,8 +107,10 @@ export async function writeSearchReport(options: SearchReportOptions): Promise<S
   // CSV: one row per front member; config keys and numeric attributes as columns.
   const configKeys = [...new Set(front.flatMap((t) => Object.keys(t.config)))].sort();
   const attrRows = front.map((t) => numericAttributes(t.attributes));
-  const attrKeys = [...new Set(attrRows.flatMap((a) => Object.keys(a)))].sort();
-  const header = ['trial', 'config_id', 'budget', ...names, ...configKeys.map((k) => `config.${k}`), ...attrKeys];
+  const fixedColumns = ['trial', 'config_id', 'budget', ...names, ...configKeys.map((k) => `config.${k}`)];
+  // Attributes often repeat an objective (e.g. `error`): one column per name.
+  const attrKeys = [...new Set(attrRows.flatMap((a) => Object.keys(a)))].filter((k) => !fixedColumns.includes(k)).sort();
+  const header = [...fixedColumns, ...attrKeys];
   const rows = front.map((t, i) => [
     String(t.id),
     t.configId,
@@ -142,7 +145,7 @@ export async function writeSearchReport(options: SearchReportOptions): Promise<S
     if (t.status === 'ok' && t.budget === budget) seen.push(vector(t));
     hvPoints.push({ x: spent, y: seen.length ? hypervolume(seen, reference, directions) : 0 });
   }
-  const hvSvg = lineChartSvg([{ name: `hypervolume (budget ${fmt(budget)})`, points: hvPoints }], {
+  const hvSvg = lineChartSvg([{ name: `hypervolume (budget ${fmt(budget)})`, points: hvPoints, step: true }], {
     title: `${title}: hypervolume against budget spent`,
     xLabel: 'budget spent (units, e.g. epochs)',
     yLabel: 'hypervolume',
@@ -172,7 +175,7 @@ function renderHtml(r: {
   const versusDefault = (t: Trial): string => {
     const d = r.defaultTrial;
     if (!d) return '';
-    if (t.id === d.id) return 'is the default';
+    if (t.configId === d.configId) return 'is the default';
     const wins = r.objectives.filter((o) => better(o, t.values[o.name], d.values[o.name])).length;
     const losses = r.objectives.filter((o) => better(o, d.values[o.name], t.values[o.name])).length;
     const verdict = losses === 0 && wins > 0 ? 'dominates the default' : wins === 0 && losses > 0 ? 'dominated by the default' : 'trade-off';

@@ -24,6 +24,8 @@ export interface LineSeries {
   points: { x: number; y: number }[];
   /** Optional band (e.g. inter-quartile range) drawn under the line. */
   band?: { x: number; lo: number; hi: number }[];
+  /** Draw as a step function (value holds until the next x), e.g. best-so-far curves. */
+  step?: boolean;
 }
 
 export interface LineChartOptions {
@@ -36,6 +38,8 @@ export interface LineChartOptions {
 
 const PALETTE = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#17becf'];
 const MARGIN = { left: 70, right: 20, top: 40, bottom: 55 };
+/** Extra right margin of scatter plots: the legend lives there so it never hides a point. */
+const LEGEND_WIDTH = 160;
 
 /** Escapes text for XML content and attribute values. */
 export function escapeXml(text: string): string {
@@ -74,15 +78,24 @@ interface Frame {
 }
 
 /** Opens an SVG with axes, ticks, labels and title over the given data extent. */
-function openFrame(xs: number[], ys: number[], o: { title: string; xLabel: string; yLabel: string; width: number; height: number }): Frame {
+function openFrame(
+  xs: number[],
+  ys: number[],
+  o: { title: string; xLabel: string; yLabel: string; width: number; height: number; rightMargin?: number },
+): Frame {
   const finite = (v: number[]) => v.filter(Number.isFinite);
   const fx = finite(xs);
   const fy = finite(ys);
   const xTicks = niceTicks(fx.length ? Math.min(...fx) : 0, fx.length ? Math.max(...fx) : 1);
   const yTicks = niceTicks(fy.length ? Math.min(...fy) : 0, fy.length ? Math.max(...fy) : 1);
-  const [x0, x1] = [Math.min(xTicks[0] ?? 0, ...fx), Math.max(xTicks[xTicks.length - 1] ?? 1, ...fx)];
-  const [y0, y1] = [Math.min(yTicks[0] ?? 0, ...fy), Math.max(yTicks[yTicks.length - 1] ?? 1, ...fy)];
-  const pw = o.width - MARGIN.left - MARGIN.right;
+  // 5 % padding so markers on the extremes are not cut by the frame.
+  const padded = (lo: number, hi: number): [number, number] => {
+    const pad = (hi - lo) * 0.05;
+    return [lo - pad, hi + pad];
+  };
+  const [x0, x1] = padded(Math.min(xTicks[0] ?? 0, ...fx), Math.max(xTicks[xTicks.length - 1] ?? 1, ...fx));
+  const [y0, y1] = padded(Math.min(yTicks[0] ?? 0, ...fy), Math.max(yTicks[yTicks.length - 1] ?? 1, ...fy));
+  const pw = o.width - MARGIN.left - (o.rightMargin ?? MARGIN.right);
   const ph = o.height - MARGIN.top - MARGIN.bottom;
   const sx = (x: number) => MARGIN.left + (x1 === x0 ? 0.5 : (x - x0) / (x1 - x0)) * pw;
   const sy = (y: number) => MARGIN.top + ph - (y1 === y0 ? 0.5 : (y - y0) / (y1 - y0)) * ph;
@@ -114,7 +127,14 @@ export function scatterSvg(points: readonly ScatterPoint[], options: ScatterOpti
   const frame = openFrame(
     points.map((p) => p.x),
     points.map((p) => p.y),
-    { title: options.title, xLabel: options.xLabel, yLabel: options.yLabel, width: options.width ?? 640, height: options.height ?? 440 },
+    {
+      title: options.title,
+      xLabel: options.xLabel,
+      yLabel: options.yLabel,
+      width: options.width ?? 760,
+      height: options.height ?? 440,
+      rightMargin: LEGEND_WIDTH,
+    },
   );
   const { sx, sy, parts } = frame;
   parts.push(
@@ -147,7 +167,7 @@ export function scatterSvg(points: readonly ScatterPoint[], options: ScatterOpti
   const present = legend.filter(([k]) => points.some((p) => p.kind === k));
   present.forEach(([kind, text], i) => {
     const y = MARGIN.top + 14 + i * 18;
-    const x = (options.width ?? 640) - MARGIN.right - 150;
+    const x = (options.width ?? 760) - LEGEND_WIDTH + 16;
     parts.push(`<circle class="${kind}" cx="${x}" cy="${y}" r="5"/><text x="${x + 12}" y="${y}" dominant-baseline="middle">${text}</text>`);
   });
   return frame.close();
@@ -173,7 +193,14 @@ export function lineChartSvg(series: readonly LineSeries[], options: LineChartOp
       parts.push(`<polygon points="${[...upper, ...lower].join(' ')}" fill="${color}" fill-opacity="0.15" stroke="none"/>`);
     }
     if (s.points.length > 0) {
-      const d = s.points.map((p, j) => `${j === 0 ? 'M' : 'L'}${sx(p.x).toFixed(1)},${sy(p.y).toFixed(1)}`).join(' ');
+      const d = s.points
+        .map((p, j) => {
+          const to = `${sx(p.x).toFixed(1)},${sy(p.y).toFixed(1)}`;
+          if (j === 0) return `M${to}`;
+          // A step holds the previous value until this x, then jumps.
+          return s.step ? `L${sx(p.x).toFixed(1)},${sy(s.points[j - 1].y).toFixed(1)} L${to}` : `L${to}`;
+        })
+        .join(' ');
       parts.push(`<path d="${d}" fill="none" stroke="${color}" stroke-width="2"><title>${escapeXml(s.name)}</title></path>`);
     }
     const y = MARGIN.top + 14 + i * 18;

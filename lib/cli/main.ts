@@ -1,0 +1,207 @@
+#!/usr/bin/env node
+// The `frnas` command: a thin layer over the library's workflow functions (search, report, ...).
+import { Command, InvalidArgumentError, Option } from 'commander';
+import {
+  BACKEND_NAMES,
+  defaultReference,
+  frontAtHighestBudget,
+  hypervolume,
+  report,
+  search,
+  version,
+  type BackendName,
+  type FaceObjectiveName,
+  type ObjectiveSpec,
+  type SearchProgress,
+  type Trial,
+} from '../index.js';
+
+const OBJECTIVES: readonly FaceObjectiveName[] = ['error', 'disparity', 'rank_disparity', 'ratio', 'rank_ratio', 'error_ratio', 'mean_rank'];
+
+function positiveNumber(name: string) {
+  return (text: string): number => {
+    const v = Number(text);
+    if (!Number.isFinite(v) || v <= 0) throw new InvalidArgumentError(`${name} must be a positive number, got "${text}"`);
+    return v;
+  };
+}
+
+function positiveInteger(name: string) {
+  return (text: string): number => {
+    const v = Number(text);
+    if (!Number.isInteger(v) || v < 1) throw new InvalidArgumentError(`${name} must be a positive integer, got "${text}"`);
+    return v;
+  };
+}
+
+function objectiveList(text: string): FaceObjectiveName[] {
+  const names = text.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const n of names) {
+    if (!(OBJECTIVES as readonly string[]).includes(n)) {
+      throw new InvalidArgumentError(`unknown objective "${n}"; choose from ${OBJECTIVES.join(', ')}`);
+    }
+  }
+  if (names.length === 0) throw new InvalidArgumentError('at least one objective is needed');
+  return names as FaceObjectiveName[];
+}
+
+function formatSeconds(s: number): string {
+  if (!Number.isFinite(s) || s < 0) return '--:--';
+  const m = Math.floor(s / 60);
+  return `${String(m).padStart(2, '0')}:${String(Math.floor(s % 60)).padStart(2, '0')}`;
+}
+
+/** A one-line progress display on stderr (rewritten in place on a terminal, one line per trial otherwise). */
+class ProgressLine {
+  private readonly trials: Trial[] = [];
+  private last = '';
+  constructor(
+    private readonly objectives: readonly ObjectiveSpec[],
+    private readonly stop: { trials?: number; budget?: number; seconds?: number },
+  ) {}
+
+  trialEnded(trial: Trial): void {
+    this.trials.push(trial);
+  }
+
+  update(p: SearchProgress): void {
+    const { front } = frontAtHighestBudget(this.trials, this.objectives);
+    const ok = this.trials.filter((t) => t.status === 'ok');
+    const vec = (t: Trial) => this.objectives.map((o) => t.values[o.name]);
+    const hv = front.length ? hypervolume(front.map(vec), defaultReference(ok.map(vec), this.objectives), this.objectives.map((o) => o.direction)) : 0;
+    const fractions: number[] = [];
+    if (this.stop.trials) fractions.push(p.finished / this.stop.trials);
+    if (this.stop.budget) fractions.push(p.budgetSpent / this.stop.budget);
+    if (this.stop.seconds) fractions.push(p.elapsedSeconds / this.stop.seconds);
+    const done = Math.min(1, Math.max(0, ...fractions));
+    const eta = done > 0 ? (p.elapsedSeconds / done) * (1 - done) : NaN;
+    const width = 20;
+    const bar = '#'.repeat(Math.round(done * width)).padEnd(width, '.');
+    const line =
+      `[${bar}] ${p.finished}${this.stop.trials ? '/' + this.stop.trials : ''} trials, ${p.running} running, ` +
+      `budget ${Number(p.budgetSpent.toFixed(2))}${this.stop.budget ? '/' + this.stop.budget : ''}, front ${p.paretoFrontSize}, ` +
+      `HV ${hv.toPrecision(3)}, elapsed ${formatSeconds(p.elapsedSeconds)}, ETA ${formatSeconds(eta)}`;
+    if (line === this.last) return;
+    this.last = line;
+    if (process.stderr.isTTY) process.stderr.write('\r' + line.padEnd(process.stderr.columns ? process.stderr.columns - 1 : 0));
+    else process.stderr.write(line + '\n');
+  }
+
+  end(): void {
+    if (process.stderr.isTTY && this.last) process.stderr.write('\n');
+  }
+}
+
+export function buildProgram(): Command {
+  const program = new Command();
+  program
+    .name('frnas')
+    .description('Joint NAS+HPO that finds fairer face-recognition models.')
+    .version(version)
+    .showHelpAfterError();
+
+  program
+    .command('search')
+    .description('run (or resume) a multi-fidelity, multi-objective search and write its report')
+    .option('--space <file|name>', 'search space: a JSON file (ours or ConfigSpace) or a bundled name', 'frnas-dpn')
+    .option('--data <spec>', 'synthetic | orl:<dir> | celeba:<dir> | vggface2:<dir> | rfw:<dir> | folder:<dir>', 'synthetic')
+    .option('--objectives <list>', `comma-separated, two or more of ${OBJECTIVES.join(', ')}`, objectiveList, ['error', 'rank_disparity'])
+    .addOption(new Option('--scheduler <name>', 'which configurations run at which budget').choices(['hyperband', 'sh', 'asha', 'random']).default('hyperband'))
+    .addOption(new Option('--proposer <name>', 'how new configurations are chosen').choices(['rf', 'random']).default('rf'))
+    .option('--min-epochs <n>', 'smallest budget (epochs)', positiveNumber('--min-epochs'), 1)
+    .option('--max-epochs <n>', 'largest budget (epochs)', positiveNumber('--max-epochs'), 4)
+    .option('--eta <n>', 'promotion factor between rungs', positiveNumber('--eta'), 2)
+    .option('--trials <n>', 'stop after this many trials', positiveInteger('--trials'))
+    .option('--budget <n>', 'stop after this many epochs in total', positiveNumber('--budget'))
+    .option('--time <seconds>', 'stop starting trials after this many seconds', positiveNumber('--time'))
+    .option('--workers <n>', 'trials trained at once', positiveInteger('--workers'), 1)
+    .addOption(new Option('--backend <name>', 'TensorFlow.js backend (default: best available)').choices([...BACKEND_NAMES]))
+    .option('--model <name>', 'network family: dpn (the searched cell) or a registered backbone', 'dpn')
+    .option('--image-size <px>', 'training image size', positiveInteger('--image-size'))
+    .option('--batch-size <n>', 'training batch size', positiveInteger('--batch-size'))
+    .option('--seed <n>', 'seed of every random choice', (t) => Number(t), 0)
+    .option('--no-default', 'do not train the default configuration for comparison')
+    .requiredOption('--out <dir>', 'study folder (journal, checkpoints, report); an existing one is resumed')
+    .action(async (o: Record<string, unknown>) => {
+      const objectives = (o.objectives as FaceObjectiveName[]).map((name) => ({ name, direction: 'minimize' as const }));
+      const stop = { trials: o.trials as number | undefined, budget: o.budget as number | undefined, seconds: o.time as number | undefined };
+      if (stop.trials === undefined && stop.budget === undefined && stop.seconds === undefined) stop.trials = 20;
+      const progress = new ProgressLine(objectives, stop);
+      const controller = new AbortController();
+      const onSigint = () => {
+        if (controller.signal.aborted) {
+          process.stderr.write('\nfrnas: quitting now; run the same command again to resume.\n');
+          process.exit(130);
+        }
+        controller.abort();
+        process.stderr.write('\nfrnas: stopping after the running trials (Ctrl-C again quits now; the search resumes either way).\n');
+      };
+      process.on('SIGINT', onSigint);
+      try {
+        const outcome = await search({
+          out: o.out as string,
+          space: o.space as string,
+          data: o.data as string,
+          objectives: o.objectives as FaceObjectiveName[],
+          scheduler: o.scheduler as 'hyperband',
+          proposer: o.proposer as 'rf',
+          minEpochs: o.minEpochs as number,
+          maxEpochs: o.maxEpochs as number,
+          eta: o.eta as number,
+          ...stop,
+          workers: o.workers as number,
+          backend: o.backend as BackendName | undefined,
+          model: o.model as string,
+          imageSize: o.imageSize as number | undefined,
+          batchSize: o.batchSize as number | undefined,
+          seed: o.seed as number,
+          evaluateDefault: o.default as boolean,
+          signal: controller.signal,
+          onTrialEnd: (t) => progress.trialEnded(t),
+          onProgress: (p) => progress.update(p),
+        });
+        progress.end();
+        const failed = outcome.trials.filter((t) => t.status !== 'ok').length;
+        console.log(
+          `${outcome.interrupted ? 'Stopped' : 'Done'}: ${outcome.trials.length} trials (${failed} failed); ` +
+            `Pareto front of ${outcome.report.front.length} at ${outcome.report.budget} epochs, hypervolume ${outcome.report.hypervolume.toPrecision(4)}.`,
+        );
+        for (const t of outcome.report.front) {
+          console.log(`  trial ${t.id}: ${objectives.map((ob) => `${ob.name}=${t.values[ob.name].toFixed(4)}`).join(' ')}  ${JSON.stringify(t.config)}`);
+        }
+        if (outcome.defaultTrial) {
+          const d = outcome.defaultTrial;
+          console.log(`  default: ${objectives.map((ob) => `${ob.name}=${d.values[ob.name].toFixed(4)}`).join(' ')}  ${JSON.stringify(d.config)}`);
+        }
+        console.log(`Report: ${outcome.report.files.html}`);
+      } finally {
+        process.off('SIGINT', onSigint);
+      }
+    });
+
+  program
+    .command('report')
+    .description('write the report (CSV, SVG, HTML) of a study folder')
+    .argument('<dir>', 'study folder written by frnas search')
+    .option('--out <dir>', 'where to write the report (default <dir>/report)')
+    .action(async (dir: string, o: { out?: string }) => {
+      const r = await report(dir, { outDir: o.out });
+      console.log(`Pareto front of ${r.front.length} at budget ${r.budget}, hypervolume ${r.hypervolume.toPrecision(4)}.`);
+      console.log(`Wrote ${r.files.csv}, ${r.files.scatterSvg}, ${r.files.hypervolumeSvg}, ${r.files.html}`);
+    });
+
+  return program;
+}
+
+export async function main(argv: readonly string[] = process.argv): Promise<void> {
+  try {
+    await buildProgram().parseAsync([...argv]);
+  } catch (e) {
+    console.error(`frnas: ${(e as Error).message}`);
+    process.exitCode = 1;
+  }
+}
+
+// Run when executed directly (bin or `tsx lib/cli/main.ts`), not when imported by tests.
+const invoked = process.argv[1] ?? '';
+if (/(^|[\\/])(main\.(ts|js)|frnas)$/.test(invoked)) await main();

@@ -1,0 +1,204 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { initBackend, type BackendName } from '../backend/index.js';
+import { loadFaceDataset, type FaceDataset } from '../data/index.js';
+import { writeSearchReport, type SearchReport } from '../report/index.js';
+import { JOURNAL_FILE, optimize, Study, type SchedulerName, type SearchProgress, type ProposerName } from '../search/index.js';
+import type { ObjectiveSpec, Trial } from '../search/types.js';
+import { Space } from '../space/index.js';
+import { faceRecognitionObjective, type FaceObjectiveName, type FaceTrainingDefaults } from '../train/index.js';
+
+/** The folder of the JSON spaces shipped with frnas (search-spaces/ at the package root). */
+export function bundledSpacesDir(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    if (existsSync(join(dir, 'search-spaces')) && existsSync(join(dir, 'package.json'))) return join(dir, 'search-spaces');
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error('frnas: the search-spaces folder was not found above ' + fileURLToPath(import.meta.url));
+    dir = parent;
+  }
+}
+
+/** A space from a file path, or a bundled space by name (`frnas-dpn` -> search-spaces/frnas-dpn.json). */
+export function loadSpace(pathOrName: string): Space {
+  if (existsSync(pathOrName)) return Space.fromFile(pathOrName);
+  const bundled = join(bundledSpacesDir(), pathOrName.endsWith('.json') ? pathOrName : `${pathOrName}.json`);
+  if (existsSync(bundled)) return Space.fromFile(bundled);
+  throw new Error(`search space "${pathOrName}": no such file, and no bundled space of that name in ${bundledSpacesDir()}`);
+}
+
+export interface SearchOptions extends Omit<FaceTrainingDefaults, 'maxEpochs' | 'seed'> {
+  /** Study folder: journal, checkpoints, report. Searching an existing folder resumes it. */
+  out: string;
+  /** A space file, a bundled space name, or a Space; default the paper's `frnas-dpn`. */
+  space?: string | Space;
+  /** A data spec (`synthetic`, `folder:<dir>`, ...) or a loaded data set; default `synthetic`. */
+  data?: string | FaceDataset;
+  /** Default FR-NAS's error and rank disparity (all minimised). */
+  objectives?: readonly FaceObjectiveName[];
+  scheduler?: SchedulerName;
+  proposer?: ProposerName;
+  minEpochs?: number;
+  maxEpochs?: number;
+  eta?: number;
+  /** Stop rules; with none given the search stops after 20 trials. */
+  trials?: number;
+  budget?: number;
+  seconds?: number;
+  /** Trials trained at once. */
+  workers?: number;
+  backend?: BackendName;
+  seed?: number;
+  /** Train the default configuration at the maximum budget too, so the report compares the front with it (default true). */
+  evaluateDefault?: boolean;
+  /** Aborting stops starting trials; running ones finish and everything stays resumable. */
+  signal?: AbortSignal;
+  onProgress?: (progress: SearchProgress) => void;
+  onTrialEnd?: (trial: Trial) => void;
+}
+
+export interface SearchOutcome {
+  trials: Trial[];
+  paretoFront: Trial[];
+  /** The default configuration's result at the maximum budget, when evaluated. */
+  defaultTrial?: Trial;
+  report: SearchReport;
+  /** True when the search stopped because `signal` was aborted. */
+  interrupted: boolean;
+}
+
+const DEFAULT_TRIAL_FILE = 'default.json';
+
+/**
+ * A whole joint NAS+HPO search for fairer face recognition: trains configurations of the space on the data at budgets
+ * from `minEpochs` to `maxEpochs`, promotes the promising ones on every objective, and writes the report of the Pareto front.
+ * Everything lives in `out`: running it again on the same folder resumes the search.
+ */
+export async function search(options: SearchOptions): Promise<SearchOutcome> {
+  const out = resolve(options.out);
+  const space = typeof options.space === 'object' ? options.space : loadSpace(options.space ?? 'frnas-dpn');
+  const dataset = typeof options.data === 'object' ? options.data : await loadFaceDataset(options.data ?? 'synthetic');
+  const objectiveNames = options.objectives ?? ['error', 'rank_disparity'];
+  const objectives: ObjectiveSpec[] = objectiveNames.map((name) => ({ name, direction: 'minimize' }));
+  const fidelity = { min: options.minEpochs ?? 1, max: options.maxEpochs ?? 4, eta: options.eta ?? 2 };
+  const seed = options.seed ?? 0;
+  const stop = {
+    trials: options.trials,
+    budget: options.budget,
+    seconds: options.seconds,
+    when: () => options.signal?.aborted === true,
+  };
+  if (stop.trials === undefined && stop.budget === undefined && stop.seconds === undefined) stop.trials = 20;
+
+  const { out: _out, space: _space, data: _data, objectives: _objectives, scheduler, proposer, minEpochs: _min, maxEpochs: _max, eta: _eta,
+    trials: _trials, budget: _budget, seconds: _seconds, workers, backend, seed: _seed, evaluateDefault, signal, onProgress, onTrialEnd, ...training } = options;
+  // Always choose a backend: left to itself tfjs runs its pure-JS cpu backend, far too slow to train (backend.md).
+  await initBackend(backend);
+  const evaluate = faceRecognitionObjective({
+    ...training,
+    dataset,
+    maxEpochs: fidelity.max,
+    objectives: objectiveNames,
+    backend,
+    seed: 222 + seed,
+  });
+
+  await mkdir(out, { recursive: true });
+  const result = await optimize({
+    space,
+    objectives,
+    fidelity,
+    scheduler: scheduler ?? (fidelity.min < fidelity.max ? 'hyperband' : 'random'),
+    proposer: proposer ?? 'rf',
+    seed,
+    storage: out,
+    evaluate,
+    stop,
+    concurrency: workers ?? 1,
+    onProgress,
+    onTrialEnd,
+  });
+  const interrupted = signal?.aborted === true;
+
+  let defaultTrial: Trial | undefined;
+  if ((evaluateDefault ?? true) && !interrupted) {
+    defaultTrial = await evaluateDefaultConfiguration(space, fidelity.max, out, result.trials, evaluate);
+  }
+  const report = await writeSearchReport({
+    trials: result.trials,
+    objectives,
+    outDir: join(out, 'report'),
+    title: `frnas search (${space.name ?? 'space'})`,
+    defaultTrial,
+    defaultConfigId: space.configId(space.defaultConfiguration()),
+  });
+  return { trials: result.trials, paretoFront: result.paretoFront, defaultTrial, report, interrupted };
+}
+
+/** The default configuration at `budget`: taken from the study when it ran there, else trained once and kept in `default.json`. */
+async function evaluateDefaultConfiguration(
+  space: Space,
+  budget: number,
+  out: string,
+  trials: readonly Trial[],
+  evaluate: ReturnType<typeof faceRecognitionObjective>,
+): Promise<Trial> {
+  const config = space.defaultConfiguration();
+  const configId = space.configId(config);
+  const inStudy = trials.find((t) => t.configId === configId && t.budget === budget && t.status === 'ok');
+  if (inStudy) return inStudy;
+  const file = join(out, DEFAULT_TRIAL_FILE);
+  if (existsSync(file)) {
+    const saved = JSON.parse(readFileSync(file, 'utf8')) as Trial;
+    if (saved.configId === configId && saved.budget === budget) return saved;
+  }
+  const checkpointDir = join(out, 'default-checkpoints');
+  await mkdir(checkpointDir, { recursive: true });
+  const started = performance.now();
+  const result = await evaluate(config, budget, {
+    trialId: -1,
+    configId,
+    budget,
+    previousBudget: 0,
+    attempt: 1,
+    checkpointDir,
+    signal: new AbortController().signal,
+  });
+  const values: Record<string, number> = {};
+  for (const [k, v] of Object.entries(result)) if (typeof v === 'number') values[k] = v;
+  const trial: Trial = {
+    id: -1,
+    config,
+    configId,
+    budget,
+    status: 'ok',
+    values,
+    cost: { seconds: result.cost?.seconds ?? (performance.now() - started) / 1000, budget: result.cost?.budget ?? budget },
+    attributes: result.attributes ?? {},
+  };
+  await writeFile(file, JSON.stringify(trial, null, 2));
+  return trial;
+}
+
+/** Re-writes the report of a study folder (the journal is the source of truth; `default.json` when present). */
+export async function report(dir: string, options: { outDir?: string; title?: string } = {}): Promise<SearchReport> {
+  const out = resolve(dir);
+  if (!existsSync(join(out, JOURNAL_FILE))) throw new Error(`frnas report: ${out} holds no study (no ${JOURNAL_FILE})`);
+  const study = Study.open(out);
+  try {
+    const defaultFile = join(out, DEFAULT_TRIAL_FILE);
+    const defaultTrial = existsSync(defaultFile) ? (JSON.parse(readFileSync(defaultFile, 'utf8')) as Trial) : undefined;
+    return await writeSearchReport({
+      trials: study.trials(),
+      objectives: study.objectives,
+      outDir: options.outDir ?? join(out, 'report'),
+      title: options.title ?? `frnas search (${study.space.name ?? 'space'})`,
+      defaultTrial,
+      defaultConfigId: study.space.configId(study.space.defaultConfiguration()),
+    });
+  } finally {
+    study.close();
+  }
+}
