@@ -2,7 +2,7 @@
 // Pareto functions are not re-exported here: lib/index.ts takes them from lib/pareto.
 export * from './types.js';
 export { paregoScalarize, randomSimplexWeights, ParEGOPromotion } from './promotion/parego.js';
-export { NonDominatedCrowdingPromotion, rankByNonDominationAndCrowding } from './promotion/nds-crowding.js';
+export { IncrementalNonDominatedRanking, NonDominatedCrowdingPromotion, rankByNonDominationAndCrowding } from './promotion/nds-crowding.js';
 export type { PromotionStrategy } from './promotion/strategy.js';
 export { resolvePromotion, type PromotionName } from './promotion/index.js';
 export { RandomProposer } from './proposers/random.js';

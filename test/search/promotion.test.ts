@@ -1,12 +1,14 @@
 import { expect } from 'chai';
 import seedrandom from 'seedrandom';
 import {
+  IncrementalNonDominatedRanking,
   NonDominatedCrowdingPromotion,
   ParEGOPromotion,
   Study,
   SuccessiveHalving,
   paregoScalarize,
   randomSimplexWeights,
+  rankByNonDominationAndCrowding,
   type Direction,
 } from '../../lib/search/index.js';
 import { toySpace } from './helpers/toy-space.js';
@@ -88,4 +90,29 @@ describe('search: multi-objective promotion', () => {
       expect(t.config).to.deep.equal(rung0[t.parentTrialId!].config);
     }
   });
+});
+
+describe('search: incremental non-dominated ranking (ASHA)', () => {
+  for (const [label, directions, levels] of [
+    ['two minimised objectives, many ties', ['minimize', 'minimize'], 6],
+    ['mixed directions, continuous', ['minimize', 'maximize'], 0],
+    ['three objectives', ['minimize', 'maximize', 'minimize'], 5],
+  ] as [string, Direction[], number][]) {
+    it(`equals the full ranking after every insertion: ${label}`, () => {
+      const rng = seedrandom(label);
+      const incremental = new IncrementalNonDominatedRanking(directions);
+      const points: number[][] = [];
+      for (let n = 0; n < 220; n++) {
+        const point = directions.map(() => (levels > 0 ? Math.floor(rng() * levels) : rng()));
+        points.push(point);
+        incremental.add(point);
+        const full = rankByNonDominationAndCrowding(points, directions);
+        expect(incremental.ranking(), `after ${n + 1} points`).to.deep.equal(full);
+        const limit = Math.floor(points.length / 3);
+        const partial = incremental.ranking(limit);
+        expect(partial.length).to.be.at.least(limit);
+        expect(partial).to.deep.equal(full.slice(0, partial.length));
+      }
+    });
+  }
 });

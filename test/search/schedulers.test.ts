@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { Asha, Study, SuccessiveHalving, type Trial } from '../../lib/search/index.js';
+import seedrandom from 'seedrandom';
+import { Asha, Study, SuccessiveHalving, rankByNonDominationAndCrowding, type Direction, type Trial } from '../../lib/search/index.js';
 import { toySpace } from './helpers/toy-space.js';
 
 const loss = [{ name: 'loss', direction: 'minimize' as const }];
@@ -35,6 +36,36 @@ describe('search: schedulers', () => {
     const t8 = s.ask(); // rung 1 holds 0.3, 0.25, 0.2: t7 goes to the top rung
     expect([t8.rung, t8.budget, t8.parentTrialId]).to.deep.equal([2, 9, t7.id]);
   });
+
+  for (const objectives of [1, 2, 3]) {
+    it(`ASHA follows the rule "best not-yet-promoted of the top floor(n/eta)" at every decision (${objectives} objective${objectives > 1 ? 's' : ''})`, () => {
+      const names = ['a', 'b', 'c'].slice(0, objectives);
+      const directions: Direction[] = names.map((_, i) => (i === 1 ? 'maximize' : 'minimize'));
+      const s = Study.inMemory({
+        space: toySpace(),
+        objectives: names.map((name, i) => ({ name, direction: directions[i] })),
+        fidelity: { min: 1, max: 27, eta: 3 },
+        scheduler: 'asha',
+        seed: 2,
+      });
+      const rng = seedrandom(`values-${objectives}`);
+      for (let step = 0; step < 300; step++) {
+        // The oracle: from the top rung down, rank each rung's ok results from scratch.
+        const trials = s.trials();
+        let expected: number | undefined;
+        for (let k = 2; k >= 0 && expected === undefined; k--) {
+          const ok = trials.filter((t) => t.rung === k && t.status === 'ok');
+          const promoted = new Set(trials.filter((t) => t.rung === k + 1).map((t) => t.parentTrialId));
+          const order = rankByNonDominationAndCrowding(ok.map((t) => names.map((n) => t.values[n])), directions);
+          expected = order.slice(0, Math.floor(ok.length / 3)).map((i) => ok[i].id).find((id) => !promoted.has(id));
+        }
+        const trial = s.ask();
+        expect(trial.parentTrialId, `step ${step}`).to.equal(expected);
+        if (rng() < 0.1) s.tell(trial.id, { status: 'failed', error: 'x' });
+        else s.tell(trial.id, { values: Object.fromEntries(names.map((n) => [n, Math.floor(rng() * 8) / (1 + trial.budget)])) });
+      }
+    });
+  }
 
   it('ASHA starts new configurations while rungs are still running (concurrent workers never wait)', () => {
     const s = study('asha');

@@ -1,3 +1,4 @@
+import { IncrementalNonDominatedRanking, NonDominatedCrowdingPromotion } from '../promotion/nds-crowding.js';
 import type { Trial } from '../types.js';
 import { maxPromotions } from './brackets.js';
 import {
@@ -18,6 +19,8 @@ interface AshaRung {
   ranking: number[] | undefined;
   /** With one objective: indices of `results` kept sorted by value (ties in told order), updated by insertion. */
   sorted: number[];
+  /** With several objectives and NDS-crowding promotion: the ranking kept up to date result by result. */
+  incremental: IncrementalNonDominatedRanking | undefined;
 }
 
 /**
@@ -26,7 +29,8 @@ interface AshaRung {
  * not-yet-promoted result among the top floor(n_k / eta) ok results of rung k; if none qualifies, start a new
  * configuration at rung 0. No rung is ever waited for. Only ok results count and only they are promoted.
  * With ParEGO, the weights are drawn afresh for each decision (ParEGO's own per-iteration weights).
- * With one objective every strategy is plain sorting by value (ties in told order), kept up to date by insertion.
+ * With one objective every strategy is plain sorting by value (ties in told order), kept up to date by insertion;
+ * with several and NDS-crowding promotion, fronts and crowding orders are updated result by result.
  */
 export class Asha implements Scheduler {
   readonly name = 'asha';
@@ -44,6 +48,10 @@ export class Asha implements Scheduler {
       promoted: new Set<number>(),
       ranking: undefined,
       sorted: [],
+      incremental:
+        setup.objectives.length > 1 && setup.promotion instanceof NonDominatedCrowdingPromotion
+          ? new IncrementalNonDominatedRanking(directionsOf(setup.objectives))
+          : undefined,
     }));
   }
 
@@ -83,6 +91,7 @@ export class Asha implements Scheduler {
     rung.results.push(trial);
     rung.ranking = undefined;
     if (this.setup && this.setup.objectives.length === 1) this.insertSorted(rung, this.setup);
+    if (this.setup && rung.incremental) rung.incremental.add(pointOf(trial, this.setup.objectives));
   }
 
   // One objective: every promotion strategy reduces to sorting by value, so keep the order by binary insertion
@@ -110,6 +119,7 @@ export class Asha implements Scheduler {
   private rank(rung: AshaRung, setup: SchedulerSetup, top: number): number[] {
     if (setup.objectives.length === 1) return rung.sorted;
     if (rung.ranking) return rung.ranking;
+    if (rung.incremental) return (rung.ranking = rung.incremental.ranking(top));
     const rng = new LazyRng(`${setup.seed}:promotion:asha:${this.asked}`);
     const points = rung.results.map((t) => pointOf(t, setup.objectives));
     // `top` only changes when the rung receives a result, which also drops the cached ranking.
