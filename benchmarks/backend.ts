@@ -12,7 +12,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import seedrandom from 'seedrandom';
-import { tf, initBackend, describeBackend, labelMask, groupedConv2d, type BackendName } from '../lib/backend/index.js';
+import {
+  tf, initBackend, describeBackend, labelMask, groupedConv2d, batchNormTrain, leanRelu, type BackendName,
+} from '../lib/backend/index.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const BATCH = 64;
@@ -54,15 +56,21 @@ function makeParams(rng: () => number): Params {
   return p;
 }
 
+// --tfjs-ops: tf.moments + tf.batchNorm + tf.relu (tfjs's own ops) instead of frnas's batchNormTrain + leanRelu.
+const TFJS_OPS = process.argv.includes('--tfjs-ops');
+const leanOrTfRelu = (x: tf.Tensor): tf.Tensor => (TFJS_OPS ? tf.relu(x) : leanRelu(x));
+
 function batchNorm(x: tf.Tensor, p: Params, name: string): tf.Tensor {
-  const axes = x.rank === 4 ? [0, 1, 2] : [0];
-  const { mean, variance } = tf.moments(x, axes);
-  return tf.batchNorm(x, mean, variance, p.get(`${name}.b`) as tf.Tensor1D, p.get(`${name}.g`) as tf.Tensor1D, 1e-5);
+  const gamma = p.get(`${name}.g`) as tf.Tensor1D;
+  const beta = p.get(`${name}.b`) as tf.Tensor1D;
+  if (!TFJS_OPS) return batchNormTrain(x, gamma, beta, 1e-5);
+  const { mean, variance } = tf.moments(x, x.rank === 4 ? [0, 1, 2] : [0]);
+  return tf.batchNorm(x, mean, variance, beta, gamma, 1e-5);
 }
 
 function convBn(x: tf.Tensor4D, p: Params, name: string, bnName: string, stride: number, relu: boolean): tf.Tensor4D {
   const y = batchNorm(tf.conv2d(x, p.get(name) as tf.Tensor4D, stride, 'same'), p, bnName);
-  return (relu ? tf.relu(y) : y) as tf.Tensor4D;
+  return (relu ? leanOrTfRelu(y) : y) as tf.Tensor4D;
 }
 
 function forwardLoss(p: Params, x: tf.Tensor4D, labels: tf.Tensor1D): tf.Scalar {
@@ -71,9 +79,9 @@ function forwardLoss(p: Params, x: tf.Tensor4D, labels: tf.Tensor1D): tf.Scalar 
     const a = convBn(h, p, `${name}.c1`, `${name}.bn1`, stride, true);
     const b = convBn(a, p, `${name}.c2`, `${name}.bn2`, 1, false);
     const sc = p.has(`${name}.sc`) ? convBn(h, p, `${name}.sc`, `${name}.scbn`, stride, false) : h;
-    h = tf.relu(tf.add(b, sc));
+    h = leanOrTfRelu(tf.add(b, sc)) as tf.Tensor4D;
   }
-  h = tf.relu(batchNorm(tf.depthwiseConv2d(h, p.get('dw') as tf.Tensor4D, 2, 'same'), p, 'dw.bn')) as tf.Tensor4D;
+  h = leanOrTfRelu(batchNorm(tf.depthwiseConv2d(h, p.get('dw') as tf.Tensor4D, 2, 'same'), p, 'dw.bn')) as tf.Tensor4D;
   h = convBn(h, p, 'pw', 'pw.bn', 1, true);
   const pooled = tf.mean(h, [1, 2]) as tf.Tensor2D;
   const emb = batchNorm(tf.matMul(pooled, p.get('emb') as tf.Tensor2D), p, 'emb.bn') as tf.Tensor2D;
@@ -125,7 +133,7 @@ async function child(backend: BackendName, size: number, seconds: number, maxSte
 
 // ---------- where a wasm training step spends its time, kernel by kernel ----------
 async function profileStep(size: number): Promise<void> {
-  await initBackend({ prefer: 'wasm', log: () => undefined });
+  await initBackend({ prefer: 'wasm', log: () => undefined, releaseGradients: !process.argv.includes('--keep-gradients') });
   const rng = seedrandom(`bench-${size}`);
   const params = makeParams(rng);
   const x = tf.tensor4d(new Float32Array(BATCH * size * size * 3).map(() => rng() * 2 - 1), [BATCH, size, size, 3]);

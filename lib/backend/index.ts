@@ -6,5 +6,7 @@ export {
 export type { BackendName, InitBackendOptions } from './init.js';
 export { registerWasmKernels, builtinWasmKernel, WASM_ADDED_KERNELS, WASM_REPLACED_KERNELS } from './wasm_kernels.js';
 export type { WasmKernelReport } from './wasm_kernels.js';
-export { gatherRows, pickPerRow, labelMask, groupedConv2d, GROUPED_BLOCKDIAG_MAX_GROUPS } from './ops.js';
+export {
+  gatherRows, pickPerRow, labelMask, groupedConv2d, GROUPED_BLOCKDIAG_MAX_GROUPS, batchNormTrain, leanRelu,
+} from './ops.js';
 export type { GroupedConvMethod } from './ops.js';

@@ -2,6 +2,7 @@
 import { createRequire } from 'node:module';
 import { tf } from './tf.js';
 import { registerWasmKernels } from './wasm_kernels.js';
+import { installGradientRelease } from './release.js';
 
 /** Backends a user may ask for. 'tensorflow' is libtensorflow through @tensorflow/tfjs-node(-gpu). */
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
@@ -14,6 +15,11 @@ export interface InitBackendOptions {
   log?: (line: string) => void;
   /** Environment to read FRNAS_BACKEND from; default process.env. */
   env?: Record<string, string | undefined>;
+  /**
+   * Free each intermediate gradient as soon as backprop has used it (see release.ts); default true.
+   * Once installed it stays for the process.
+   */
+  releaseGradients?: boolean;
 }
 
 const require = createRequire(import.meta.url);
@@ -144,6 +150,7 @@ export async function initBackend(prefer?: BackendName | InitBackendOptions): Pr
   if (active !== undefined && (wanted === undefined || wanted === active) && tf.getBackend() === active) {
     return active;
   }
+  if (opts.releaseGradients !== false) installGradientRelease();
   pending = choose(wanted, log);
   try {
     active = await pending;

@@ -70,3 +70,60 @@ export function groupedConv2d(
 
 /** Up to this many groups 'auto' uses the block-diagonal filter (measured on wasm, benchmarks/backend.ts --grouped). */
 export const GROUPED_BLOCKDIAG_MAX_GROUPS = 8;
+
+type CustomGradFn = Parameters<typeof tf.customGrad>[0];
+type GradResult = { value: tf.Tensor; gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.Tensor | tf.Tensor[] };
+
+/**
+ * ReLU whose gradient keeps the output (as PyTorch does) rather than the input: the output is usually kept
+ * anyway by the next layer, so backprop holds one activation per conv-BN-ReLU fewer.
+ */
+export function leanRelu<T extends tf.Tensor>(x: T): T {
+  const f = tf.customGrad(((xx: tf.Tensor, save: (ts: tf.Tensor[]) => void): GradResult => {
+    const y = tf.relu(xx);
+    save([y]);
+    return { value: y, gradFunc: (dy, [yy]) => tf.tidy(() => tf.mul(dy, tf.step(yy))) };
+  }) as unknown as CustomGradFn);
+  return f(x) as T;
+}
+
+/**
+ * Batch normalisation in training mode (batch statistics) over all axes but the last, for NHWC or [N, C] input,
+ * with a hand-written gradient that saves only x and per-channel statistics. tfjs's moments + batchNorm saves
+ * x - mean as well, and its FusedBatchNorm gradient tiles full-size tensors; this one costs one activation
+ * less per layer and a few full-size passes in backprop:
+ * dx = gamma / sqrt(var + eps) / N * (N * dy - sum(dy) - xhat * sum(dy * xhat)).
+ * `onStats` receives the batch mean and (biased) variance during the forward pass, e.g. to update running
+ * averages; they are disposed after it returns.
+ */
+export function batchNormTrain(
+  x: tf.Tensor, gamma: tf.Tensor1D, beta: tf.Tensor1D, epsilon = 1e-3,
+  onStats?: (mean: tf.Tensor1D, variance: tf.Tensor1D) => void,
+): tf.Tensor {
+  if (x.rank !== 4 && x.rank !== 2) throw new Error(`batchNormTrain: expected a rank-4 (NHWC) or rank-2 tensor, got rank ${x.rank}`);
+  const axes = x.rank === 4 ? [0, 1, 2] : [0];
+  const n = x.size / x.shape[x.rank - 1];
+  const f = tf.customGrad(((xx: tf.Tensor, g: tf.Tensor, b: tf.Tensor, save: (ts: tf.Tensor[]) => void): GradResult => {
+    const [y, mean, invStd] = tf.tidy(() => {
+      const m = tf.mean(xx, axes);
+      const variance = tf.mean(tf.square(tf.sub(xx, m)), axes);
+      if (onStats !== undefined) onStats(m as tf.Tensor1D, variance as tf.Tensor1D);
+      const is = tf.rsqrt(tf.add(variance, epsilon));
+      return [tf.add(tf.mul(tf.mul(tf.sub(xx, m), is), g), b), m, is];
+    });
+    save([xx, mean, invStd, g]);
+    tf.dispose([mean, invStd]);
+    return {
+      value: y,
+      gradFunc: (dy, [x0, m, is, g0]) => tf.tidy(() => {
+        const xhat = tf.mul(tf.sub(x0, m), is);
+        const dbeta = tf.sum(dy, axes);
+        const dgamma = tf.sum(tf.mul(dy, xhat), axes);
+        const scale = tf.div(tf.mul(g0, is), n);
+        const dx = tf.mul(scale, tf.sub(tf.sub(tf.mul(dy, n), dbeta), tf.mul(xhat, dgamma)));
+        return [dx, dgamma, dbeta];
+      }),
+    };
+  }) as unknown as CustomGradFn);
+  return f(x, gamma, beta);
+}

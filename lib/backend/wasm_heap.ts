@@ -179,3 +179,54 @@ export function tile(backend: WasmBackend, x: Info, reps: readonly number[]): In
   }
   return out;
 }
+
+/**
+ * The sub-filter of one output phase (a, b) of a strided transposed convolution: taps i = a + s*t, j = b + s*u,
+ * flipped in space and transposed to [Ta, Tb, Cout, Cin] (a stride-1 conv filter over dy).
+ */
+export function phaseFilter(backend: WasmBackend, filter: Info, sH: number, sW: number, a: number, b: number): Info {
+  const [fh, fw, cin, cout] = filter.shape;
+  const ta = Math.ceil((fh - a) / sH);
+  const tb = Math.ceil((fw - b) / sW);
+  const out = backend.makeOutput([ta, tb, cout, cin], 'float32');
+  const f = view(backend, filter) as Float32Array;
+  const o = view(backend, out) as Float32Array;
+  for (let k = 0; k < ta; k++) {
+    const i = a + sH * (ta - 1 - k);
+    for (let l = 0; l < tb; l++) {
+      const j = b + sW * (tb - 1 - l);
+      const src = (i * fw + j) * cin * cout;
+      const dst = (k * tb + l) * cout * cin;
+      for (let ci = 0; ci < cin; ci++) {
+        for (let co = 0; co < cout; co++) o[dst + co * cin + ci] = f[src + ci * cout + co];
+      }
+    }
+  }
+  return out;
+}
+
+/** Writes phase result p [N, U, V, C] into dx [N, H, W, C] at rows h0 + sH*u and columns w0 + sW*v. */
+export function interleavePhase(
+  backend: WasmBackend, dx: Info, p: Info | undefined, sH: number, sW: number, h0: number, w0: number, rows: number, cols: number,
+): void {
+  const [n, inH, inW, c] = dx.shape;
+  const o = view(backend, dx) as Float32Array;
+  const pv = p === undefined ? undefined : (view(backend, p) as Float32Array);
+  for (let bn = 0; bn < n; bn++) {
+    for (let u = 0; u < rows; u++) {
+      const h = h0 + sH * u;
+      if (h < 0 || h >= inH) continue;
+      for (let v = 0; v < cols; v++) {
+        const w = w0 + sW * v;
+        if (w < 0 || w >= inW) continue;
+        const dst = ((bn * inH + h) * inW + w) * c;
+        if (pv === undefined) {
+          o.fill(0, dst, dst + c);
+        } else {
+          const src = ((bn * rows + u) * cols + v) * c;
+          for (let k = 0; k < c; k++) o[dst + k] = pv[src + k];
+        }
+      }
+    }
+  }
+}

@@ -2,7 +2,9 @@
 // composed from kernels wasm already has. Each kernel frees every intermediate it makes.
 import { tf } from './tf.js';
 
-import { asBackend, depthwiseFilterGrad, size, spread, tile, transpose4, view, type WasmBackend } from './wasm_heap.js';
+import {
+  asBackend, depthwiseFilterGrad, interleavePhase, phaseFilter, size, spread, tile, transpose4, view, type WasmBackend,
+} from './wasm_heap.js';
 
 type Info = tf.TensorInfo;
 type Attrs = Record<string, unknown>;
@@ -89,7 +91,12 @@ function transposedConvInput(
   return { t: spread(backend, dy, sH, sW, pt, pl, fullH, fullW), owned: true, convPad: [[0, 0], [0, 0], [0, 0], [0, 0]] };
 }
 
-/** dx = conv2d(dy on the input grid, filter flipped in space and transposed to [fh, fw, Cout, Cin]). */
+/**
+ * Conv2D input gradient. Stride 1: conv2d(dy, filter flipped and transposed to [fh, fw, Cout, Cin]).
+ * Stride > 1: split by output phase, so no multiply-add touches an inserted zero: rows h with
+ * (h + top) mod s = a only see taps i = a + s*t, a stride-1 conv of dy with that sub-filter; the s*s results
+ * are interleaved into dx. A quarter of the work of convolving a zero-dilated dy at stride 2.
+ */
 function conv2DBackpropInput(args: KernelArgs): Info {
   const backend = asBackend(args.backend);
   const { dy, filter } = args.inputs as { dy: Info; filter: Info };
@@ -98,15 +105,47 @@ function conv2DBackpropInput(args: KernelArgs): Info {
   const inputShape = a.inputShape as number[];
   const { info, pads } = convPads(inputShape, filter.shape, a.strides, a.pad, a.dimRoundingMode, false);
   const { strideHeight: sH, strideWidth: sW, filterHeight: fh, filterWidth: fw } = info;
-  const { t, owned, convPad } = transposedConvInput(dy, backend, sH, sW, fh, fw, inputShape[1], inputShape[2], pads);
-  const rev = call('Reverse', { x: filter }, backend, { dims: [0, 1] });
-  const wT = transpose4(backend, rev, [0, 1, 3, 2]);
-  free(backend, rev);
-  const dx = call('Conv2D', { x: t, filter: wT }, backend, {
-    strides: [1, 1], pad: convPad, dilations: [1, 1], dataFormat: 'NHWC',
-  });
-  if (owned) free(backend, t);
-  free(backend, wT);
+  if (sH === 1 && sW === 1) {
+    const { t, owned, convPad } = transposedConvInput(dy, backend, 1, 1, fh, fw, inputShape[1], inputShape[2], pads);
+    const wT = phaseFilter(backend, filter, 1, 1, 0, 0);
+    const dx = call('Conv2D', { x: t, filter: wT }, backend, {
+      strides: [1, 1], pad: convPad, dilations: [1, 1], dataFormat: 'NHWC',
+    });
+    if (owned) free(backend, t);
+    free(backend, wT);
+    return dx;
+  }
+  const [, inH, inW] = inputShape;
+  const dx = backend.makeOutput(inputShape, 'float32');
+  for (let pa = 0; pa < sH; pa++) {
+    for (let pb = 0; pb < sW; pb++) {
+      // Output rows of this phase: h = sH*u + pa - top for u in [u0, u1] (likewise columns).
+      const u0 = Math.ceil((pads.top - pa) / sH);
+      const u1 = Math.floor((inH - 1 + pads.top - pa) / sH);
+      const v0 = Math.ceil((pads.left - pb) / sW);
+      const v1 = Math.floor((inW - 1 + pads.left - pb) / sW);
+      const rows = u1 - u0 + 1;
+      const cols = v1 - v0 + 1;
+      if (rows <= 0 || cols <= 0) continue;
+      const h0 = sH * u0 + pa - pads.top;
+      const w0 = sW * v0 + pb - pads.left;
+      const ta = Math.ceil((fh - pa) / sH);
+      const tb = Math.ceil((fw - pb) / sW);
+      if (ta <= 0 || tb <= 0) {
+        interleavePhase(backend, dx, undefined, sH, sW, h0, w0, rows, cols);
+        continue;
+      }
+      // p[u] = sum over t of dy[u - t] * W[pa + s*t]: a 'valid' conv over dy framed from row u0 - (ta - 1).
+      const framed = spread(backend, dy, 1, 1, ta - 1 - u0, tb - 1 - v0, rows + ta - 1, cols + tb - 1);
+      const wf = phaseFilter(backend, filter, sH, sW, pa, pb);
+      const p = call('Conv2D', { x: framed, filter: wf }, backend, {
+        strides: [1, 1], pad: 'valid', dilations: [1, 1], dataFormat: 'NHWC',
+      });
+      free(backend, framed, wf);
+      interleavePhase(backend, dx, p, sH, sW, h0, w0, rows, cols);
+      free(backend, p);
+    }
+  }
   return dx;
 }
 
