@@ -184,14 +184,21 @@ function renderHtml(r: {
   };
   const groupCells = (t: Trial): string => {
     const attrs = numericAttributes(t.attributes);
-    const keys = Object.keys(attrs).filter((k) => k.startsWith('perGroup.'));
-    return keys.map((k) => `${escapeXml(k.slice('perGroup.'.length))}: ${fmt(attrs[k])}`).join('<br>');
+    // One line per group: its rank-1 accuracy and mean rank (the inputs of every disparity measure).
+    const groups = [...new Set(Object.keys(attrs).filter((k) => k.startsWith('perGroup.')).map((k) => k.split('.')[1]))];
+    return groups
+      .map((g) => {
+        const acc = attrs[`perGroup.${g}.accuracy`];
+        const rank = attrs[`perGroup.${g}.meanRank`];
+        return `${escapeXml(g)}: accuracy ${fmt(acc)}${rank === undefined ? '' : `, mean rank ${fmt(rank)}`}`;
+      })
+      .join('<br>');
   };
   const rows = r.front
     .map(
       (t) => `<tr><td>${t.id}</td>${names.map((n) => `<td>${fmt(t.values[n])}</td>`).join('')}<td><code>${escapeXml(
         Object.entries(t.config)
-          .map(([k, v]) => `${k}=${v}`)
+          .map(([k, v]) => `${k}=${typeof v === 'number' ? Number(v.toPrecision(4)) : v}`)
           .join(' '),
       )}</code></td><td>${groupCells(t)}</td><td>${escapeXml(versusDefault(t))}</td></tr>`,
     )
