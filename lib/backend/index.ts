@@ -4,6 +4,7 @@ export {
   initBackend, activeBackend, describeBackend, parseBackendName, backendFromArgv, BACKEND_NAMES,
 } from './init.js';
 export type { BackendName, InitBackendOptions } from './init.js';
+export { installGradientRelease, setGradientRelease } from './release.js';
 export { registerWasmKernels, builtinWasmKernel, WASM_ADDED_KERNELS, WASM_REPLACED_KERNELS } from './wasm_kernels.js';
 export type { WasmKernelReport } from './wasm_kernels.js';
 export {

@@ -20,6 +20,12 @@ interface EngineInternals {
 interface Pass { previous: tf.Tensor[] | null; started: boolean }
 
 let installed = false;
+let enabled = true;
+
+/** Turns the early release on or off (it stays installed); for comparisons in tests and benchmarks. */
+export function setGradientRelease(on: boolean): void {
+  enabled = on;
+}
 
 /** True once the engine is patched; false if this tfjs-core's internals do not look as expected (left alone). */
 export function installGradientRelease(): boolean {
@@ -62,7 +68,7 @@ export function installGradientRelease(): boolean {
     if (node !== undefined && typeof node.gradient === 'function') node.gradient = wrap(node.gradient, node);
   };
   e.gradients = (...args: unknown[]): unknown => {
-    if (pass !== null || e.state.gradientDepth !== 0) return gradients(...args);
+    if (!enabled || pass !== null || e.state.gradientDepth !== 0) return gradients(...args);
     pass = { previous: null, started: false };
     try {
       return gradients(...args);

@@ -230,3 +230,44 @@ export function interleavePhase(
     }
   }
 }
+
+/**
+ * Max-pool gradient: each dy goes to the first maximum of its window, as on the cpu backend. The built-in
+ * wasm MaxPoolGrad (tfjs 4.22) drops the gradient of windows whose maximum is negative.
+ */
+export function maxPoolGrad(
+  backend: WasmBackend, dy: Info, x: Info, fh: number, fw: number, sH: number, sW: number, top: number, left: number,
+): Info {
+  const [n, inH, inW, c] = x.shape;
+  const [, oH, oW] = dy.shape;
+  const out = backend.makeOutput(x.shape, 'float32');
+  const xv = view(backend, x) as Float32Array;
+  const d = view(backend, dy) as Float32Array;
+  const o = view(backend, out) as Float32Array;
+  o.fill(0);
+  for (let b = 0; b < n; b++) {
+    for (let y = 0; y < oH; y++) {
+      for (let xx = 0; xx < oW; xx++) {
+        for (let k = 0; k < c; k++) {
+          let best = -Infinity;
+          let at = -1;
+          for (let i = 0; i < fh; i++) {
+            const h = y * sH + i - top;
+            if (h < 0 || h >= inH) continue;
+            for (let j = 0; j < fw; j++) {
+              const w = xx * sW + j - left;
+              if (w < 0 || w >= inW) continue;
+              const idx = ((b * inH + h) * inW + w) * c + k;
+              if (xv[idx] > best || at < 0) {
+                best = xv[idx];
+                at = idx;
+              }
+            }
+          }
+          if (at >= 0) o[at] += d[((b * oH + y) * oW + xx) * c + k];
+        }
+      }
+    }
+  }
+  return out;
+}

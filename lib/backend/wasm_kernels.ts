@@ -3,7 +3,7 @@
 import { tf } from './tf.js';
 
 import {
-  asBackend, depthwiseFilterGrad, interleavePhase, phaseFilter, size, spread, tile, transpose4, view, type WasmBackend,
+  asBackend, depthwiseFilterGrad, interleavePhase, maxPoolGrad, phaseFilter, size, spread, tile, transpose4, view, type WasmBackend,
 } from './wasm_heap.js';
 
 type Info = tf.TensorInfo;
@@ -21,11 +21,12 @@ export const WASM_ADDED_KERNELS = [
   'Tile',
   'Sum',
   'Mean',
+  'MaxPoolGrad',
 ] as const;
 type AddedKernel = (typeof WASM_ADDED_KERNELS)[number];
 
 /** Built-in wasm kernels frnas replaces with faster ones (the rest are only added where missing). */
-export const WASM_REPLACED_KERNELS: readonly AddedKernel[] = ['Conv2DBackpropInput', 'Tile', 'Sum', 'Mean'];
+export const WASM_REPLACED_KERNELS: readonly AddedKernel[] = ['Conv2DBackpropInput', 'Tile', 'Sum', 'Mean', 'MaxPoolGrad'];
 
 // The built-in kernels, kept after ours replace them: delegation for cases ours leave alone, and benchmarks.
 const builtins = new Map<string, tf.KernelConfig>();
@@ -307,6 +308,18 @@ function reduceKernel(kind: 'Sum' | 'Mean'): (args: KernelArgs) => Info {
   };
 }
 
+/** MaxPoolGrad in JS: the built-in one loses the gradient of windows whose maximum is negative. */
+function maxPoolGradKernel(args: KernelArgs): Info {
+  const backend = asBackend(args.backend);
+  const { dy, input } = args.inputs as { dy: Info; input: Info };
+  const a = (args.attrs ?? {}) as Attrs;
+  const info = tf.backend_util.computePool2DInfo(
+    input.shape as [number, number, number, number], pair(a.filterSize) as [number, number], pair(a.strides) as [number, number],
+    1, a.pad as Pad, a.dimRoundingMode as RoundingMode);
+  return maxPoolGrad(backend, dy, input, info.filterHeight, info.filterWidth, info.strideHeight, info.strideWidth,
+    info.padInfo.top, info.padInfo.left);
+}
+
 function callBuiltin(name: string, args: KernelArgs): Info {
   const k = builtins.get(name);
   if (k === undefined) throw new Error(`built-in wasm kernel '${name}' is missing`);
@@ -322,6 +335,7 @@ const IMPLEMENTATIONS: Record<AddedKernel, tf.KernelFunc> = {
   Tile: tileKernel as tf.KernelFunc,
   Sum: reduceKernel('Sum') as tf.KernelFunc,
   Mean: reduceKernel('Mean') as tf.KernelFunc,
+  MaxPoolGrad: maxPoolGradKernel as tf.KernelFunc,
 };
 
 /** What registerWasmKernels did, kernel by kernel. */

@@ -116,6 +116,15 @@ describe('backend: wasm gradient kernels equal cpu', function () {
     expect(Array.from(s)).to.deep.equal([4, 6]);
   });
 
+  it('MaxPoolGrad (replaced): windows whose maximum is negative keep their gradient, pads and strides', async () => {
+    const x = Array.from({ length: 48 }, (_, i) => Math.sin(i * 1.7 + 0.3));
+    for (const [k, s, pad] of [[2, 2, 'valid'], [3, 2, 'same'], [3, 1, 'same']] as [number, number, 'valid' | 'same'][]) {
+      const err = await compare(() => tf.grad((xx: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(xx as tf.Tensor4D, k, s, pad), 2)))(
+        tf.tensor4d(x, [1, 4, 4, 3])));
+      expect(err, `${k}x${k} stride ${s} ${pad}`).to.equal(0);
+    }
+  });
+
   it('the kernels free their intermediates (no wasm tensors left behind)', async () => {
     await tf.setBackend('wasm');
     const backend = tf.backend() as unknown as { numDataIds(): number };
