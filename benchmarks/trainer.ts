@@ -1,12 +1,13 @@
 // Trains a small FR-NAS DPN on a face data set and compares its embedding with raw pixels on the same split.
 // Usage: npx tsx benchmarks/trainer.ts [--data folder:../shared/data/lfw_balanced | synthetic] [--epochs 6]
 //        [--size 32] [--scale tiny] [--cell 2,0,1] [--head CosFace] [--optimizer AdamW] [--lr 0.003]
-//        [--batch 32] [--backend wasm] [--center 1] [--identities 0 (all)] [--loss focal]
+//        [--batch 32] [--backend wasm] [--center 1] [--identities 0 (all)] [--loss focal] [--stem-pool true]
 import { parseArgs } from 'node:util';
 import { initBackend } from '../lib/backend/index.js';
 import { loadFaceDataset } from '../lib/data/index.js';
 import { evaluateEmbeddings, pixelEmbeddings } from '../lib/train/evaluation.js';
 import { loadFaceArrays, type FaceDatasetSource } from '../lib/train/face-arrays.js';
+import { dpnScales } from '../lib/models/dpn.js';
 import { resolveTrainingSpec, runFaceTraining } from '../lib/train/run.js';
 
 const { values } = parseArgs({
@@ -26,6 +27,7 @@ const { values } = parseArgs({
     loss: { type: 'string', default: 'focal' },
     embedding: { type: 'string', default: '64' },
     width: { type: 'string', default: '1' },
+    'stem-pool': { type: 'string', default: 'true' },
   },
 });
 
@@ -50,12 +52,12 @@ const epochs = Number(values.epochs);
 const optimizer = values.optimizer;
 const spec = resolveTrainingSpec(
   { edge1, edge2, edge3, head: values.head, optimizer, [optimizer === 'SGD' ? 'lr_sgd' : 'lr_adam']: Number(values.lr), loss: values.loss },
-  { scale: values.scale, imageSize: size, channels: 1, batchSize: Number(values.batch), embeddingSize: Number(values.embedding), width: Number(values.width) },
+  { scale: { ...dpnScales[values.scale as keyof typeof dpnScales], stemPool: values['stem-pool'] !== 'false' }, imageSize: size, channels: 1, batchSize: Number(values.batch), embeddingSize: Number(values.embedding), width: Number(values.width) },
   epochs,
 );
 console.log(`backend ${backend}; data ${dataset.name}: train ${train.identities.length} images, evaluation ${evaluation.identities.length} images, ${dataset.identities.length} identities; ${size}px`);
 console.log(`raw pixels on the evaluation split: rank-1 accuracy ${pixels.metrics.accuracy.toFixed(3)}, rank disparity ${pixels.metrics.rankDisparity.toFixed(3)}`);
-console.log(`spec ${JSON.stringify(spec)}`);
+console.log(`spec ${JSON.stringify({ ...spec, scale: undefined })}`);
 const result = await runFaceTraining(spec, { train, evaluation }, {
   epochs,
   onEpoch: (r) => console.log(`epoch ${r.epoch}: loss ${r.loss.toFixed(3)}, ${r.seconds.toFixed(1)} s, lr ${r.learningRate.toExponential(2)}`),

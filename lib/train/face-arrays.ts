@@ -35,7 +35,7 @@ export interface FaceDatasetSource {
   readonly name: string;
   readonly groups: readonly string[];
   readonly size: number;
-  loadAll(options: { size: number; channels?: 1 | 3; normalize?: 'unit' | 'symmetric' }): Promise<LoadedFaceBatch>;
+  loadAll(options: { size: number; channels?: 1 | 3; normalize?: 'unit' | 'symmetric'; centerFraction?: number }): Promise<LoadedFaceBatch>;
 }
 
 export interface SplitFaceDatasetSource extends FaceDatasetSource {
@@ -45,9 +45,12 @@ export interface SplitFaceDatasetSource extends FaceDatasetSource {
   ): { train: FaceDatasetSource; validation: FaceDatasetSource; test: FaceDatasetSource };
 }
 
-/** Loads a data set (all images, centre crop, [0, 1] pixels) into memory. */
-export async function loadFaceArrays(dataset: FaceDatasetSource, size: number, channels: 1 | 3): Promise<FaceArrays> {
-  const batch = await dataset.loadAll({ size, channels, normalize: 'unit' });
+/**
+ * Loads a data set into memory: every image centre-cropped to `centerFraction` of its side (1 = whole image),
+ * resized to size × size, pixels in [0, 1].
+ */
+export async function loadFaceArrays(dataset: FaceDatasetSource, size: number, channels: 1 | 3, centerFraction = 1): Promise<FaceArrays> {
+  const batch = await dataset.loadAll({ size, channels, normalize: 'unit', centerFraction });
   try {
     const images = (await batch.images.data()) as Float32Array;
     return {

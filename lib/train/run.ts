@@ -191,6 +191,8 @@ export interface FaceDataPreparation {
   splitMode?: 'images' | 'identities' | 'official';
   /** Fraction for evaluation (default 0.2). */
   validation?: number;
+  /** Centre crop: the fraction of the image side kept before resizing (default 1; LFW faces: about 0.4). */
+  centerFraction?: number;
 }
 
 /** Splits (when needed) and loads the data into memory. */
@@ -198,8 +200,8 @@ export async function prepareFaceData(source: FaceTrainingDataSource, options: F
   if ('train' in source && 'evaluation' in source) return source;
   const splits = source.split(options.splitSeed ?? 0, { mode: options.splitMode, validation: options.validation ?? 0.2 });
   return {
-    train: await loadFaceArrays(splits.train, options.imageSize, options.channels),
-    evaluation: await loadFaceArrays(splits.validation, options.imageSize, options.channels),
+    train: await loadFaceArrays(splits.train, options.imageSize, options.channels, options.centerFraction),
+    evaluation: await loadFaceArrays(splits.validation, options.imageSize, options.channels, options.centerFraction),
   };
 }
 
