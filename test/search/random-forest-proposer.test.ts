@@ -5,6 +5,7 @@ import { Space } from '../../lib/space/index.js';
 import type { Configuration } from '../../lib/space/types.js';
 import type { ObjectiveSpec, ProposalContext, Trial, TrialStatus } from '../../lib/search/types.js';
 import { RandomForestProposer } from '../../lib/search/proposers/random-forest/index.js';
+import { optimize } from '../../lib/search/index.js';
 
 const FIDELITY = { min: 1, max: 27, eta: 3 };
 
@@ -138,6 +139,29 @@ describe('RandomForestProposer', () => {
       expect(space.isValid(config)).to.equal(true);
       expect(taken.has(space.configId(config))).to.equal(false);
     }
+  });
+
+  it('copes with constant costs and with a budget where every trial failed', () => {
+    const space = boxSpace(3);
+    const configs = space.sample(20, 'flat');
+    const flat = configs.map((c, i) => trial(space, i, c, 27, { loss: 1 }));
+    const proposer = new RandomForestProposer({ randomFraction: 0 });
+    expect(space.isValid(proposer.propose(context(space, objectives, flat, 'flat')))).to.equal(true);
+    expect(proposer.lastProposal?.kind).to.equal('model');
+    const failed = configs.map((c, i) => trial(space, i, c, 27, {}, 'failed'));
+    expect(space.isValid(proposer.propose(context(space, objectives, failed, 'failed')))).to.equal(true);
+    expect(proposer.lastProposal?.kind).to.equal('random');
+  });
+
+  it('gives the same study twice under Hyperband with the same seed (through optimize)', async () => {
+    const space = boxSpace(3);
+    const run = async () => (await optimize({
+      space, objectives, fidelity: { min: 1, max: 9, eta: 3 }, scheduler: 'hyperband', proposer: new RandomForestProposer(), seed: 7, stop: { trials: 80 },
+      evaluate: (config, budget) => ({ loss: sphere(space, config) + 1 / budget }),
+    })).trials.map((t) => `${t.configId}@${t.budget}`);
+    const first = await run();
+    expect(first).to.have.length(80);
+    expect(await run()).to.deep.equal(first);
   });
 
   it('rejects bad options with one clear error', () => {
