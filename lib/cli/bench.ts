@@ -1,0 +1,59 @@
+// `frnas bench`: the benchmark suite in simulated time (lib/bench), registered by lib/cli/main.ts.
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { BENCHMARK_SUITE_NAMES, FRNAS_PHASE1_DEFAULT_PATH, FRNAS_PHASE1_DISPARITIES, runBench, type BenchmarkSuiteName, type FrnasPhase1Disparity } from '../bench/index.js';
+
+function positiveInteger(name: string) {
+  return (text: string): number => {
+    const v = Number(text);
+    if (!Number.isInteger(v) || v < 1) throw new InvalidArgumentError(`${name} must be a positive integer, got "${text}"`);
+    return v;
+  };
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+interface BenchCommandOptions {
+  suite: BenchmarkSuiteName;
+  seeds: number;
+  out: string;
+  phase1Csv: string;
+  phase1Disparity: FrnasPhase1Disparity;
+  syntheticBudget?: number;
+  phase1Budget?: number;
+  methods?: string;
+  otherTrials: string[];
+}
+
+/** Adds `frnas bench --suite synthetic|frnas-phase1|all --seeds 10 --out <dir>`. */
+export function registerBenchCommand(program: Command): void {
+  program
+    .command('bench')
+    .description('benchmark frnas search methods in simulated time: ZDT1/2/3, DTLZ2 with a fidelity, FR-NAS phase 1 (table)')
+    .addOption(new Option('--suite <name>', 'problems to run').choices([...BENCHMARK_SUITE_NAMES]).default('all'))
+    .option('--seeds <n>', 'seeds 1…n per method and problem', positiveInteger('--seeds'), 10)
+    .option('--out <dir>', 'where to write summary.md, CSV and SVG files', 'benchmarks/results/bench')
+    .option('--phase1-csv <file>', 'FR-NAS phase-1 results table', FRNAS_PHASE1_DEFAULT_PATH)
+    .addOption(new Option('--phase1-disparity <column>', 'second FR-NAS objective').choices([...FRNAS_PHASE1_DISPARITIES]).default('Rank Disparity'))
+    .option('--synthetic-budget <epochs>', 'total epochs per run on ZDT/DTLZ2 (default 2700)', positiveInteger('--synthetic-budget'))
+    .option('--phase1-budget <epochs>', 'total epochs per run on FR-NAS phase 1 (default 500)', positiveInteger('--phase1-budget'))
+    .option('--methods <list>', 'comma-separated frnas methods (default: all)')
+    .option('--other-trials <csv>', 'trials.csv of another library (benchmarks/optuna/run_optuna.py), repeatable', collect, [])
+    .action((o: BenchCommandOptions) => {
+      const report = runBench({
+        suite: o.suite,
+        seeds: o.seeds,
+        out: o.out,
+        phase1Path: o.phase1Csv,
+        phase1Disparity: o.phase1Disparity,
+        syntheticBudgetEpochs: o.syntheticBudget,
+        phase1BudgetEpochs: o.phase1Budget,
+        methodNames: o.methods?.split(',').map((s) => s.trim()).filter(Boolean),
+        otherTrials: o.otherTrials,
+        notes: [`Command: frnas bench --suite ${o.suite} --seeds ${o.seeds} --out ${o.out}`],
+      });
+      process.stdout.write(report.markdown + '\n');
+      process.stderr.write(`wrote ${report.files.join(', ')}\n`);
+    });
+}
