@@ -8,6 +8,6 @@ export { installGradientRelease, setGradientRelease } from './release.js';
 export { registerWasmKernels, builtinWasmKernel, WASM_ADDED_KERNELS, WASM_REPLACED_KERNELS } from './wasm_kernels.js';
 export type { WasmKernelReport } from './wasm_kernels.js';
 export {
-  gatherRows, pickPerRow, labelMask, groupedConv2d, GROUPED_BLOCKDIAG_MAX_GROUPS, batchNormTrain, leanRelu,
+  gatherRows, pickPerRow, labelMask, groupedConv2d, chooseGroupedConvMethod, batchNormTrain, leanRelu,
 } from './ops.js';
 export type { GroupedConvMethod } from './ops.js';

@@ -37,7 +37,7 @@ export type GroupedConvMethod = 'auto' | 'split' | 'blockdiag';
  * Grouped 2-D convolution (tfjs conv2d has no `groups`). x: [N, H, W, Cin]; filter: [fh, fw, Cin/groups, Cout].
  * 'split' runs one conv per group on a channel slice and concatenates; 'blockdiag' builds the block-diagonal
  * [fh, fw, Cin, Cout] filter and runs one conv (groups-times the multiply-adds, but one XNNPACK call).
- * 'auto' picks blockdiag while the full filter stays small (see docs/backend.md for the measurements).
+ * 'auto' uses chooseGroupedConvMethod (measured on wasm; docs/backend.md).
  */
 export function groupedConv2d(
   x: tf.Tensor4D, filter: tf.Tensor4D, strides: number | [number, number], pad: 'same' | 'valid' | number,
@@ -51,7 +51,7 @@ export function groupedConv2d(
   }
   if (cg * groups !== cin) throw new Error(`groupedConv2d: filter has ${cg} input channels per group, expected ${cin / groups}`);
   if (groups === 1) return tf.conv2d(x, filter, strides, pad) as tf.Tensor4D;
-  const m = method === 'auto' ? (groups <= GROUPED_BLOCKDIAG_MAX_GROUPS ? 'blockdiag' : 'split') : method;
+  const m = method === 'auto' ? chooseGroupedConvMethod(x.shape, groups) : method;
   return tf.tidy(() => {
     const og = cout / groups;
     if (m === 'blockdiag') {
@@ -68,8 +68,16 @@ export function groupedConv2d(
   });
 }
 
-/** Up to this many groups 'auto' uses the block-diagonal filter (measured on wasm, benchmarks/backend.ts --grouped). */
-export const GROUPED_BLOCKDIAG_MAX_GROUPS = 8;
+/**
+ * Block-diagonal wins when groups are narrow (few channels each: many tiny convs cost more than one dense conv
+ * with zeros) and the feature map is large; split wins for wide groups. Measured on wasm with
+ * `npx tsx benchmarks/backend.ts --grouped` (batch 64, forward + backward).
+ */
+export function chooseGroupedConvMethod(xShape: readonly number[], groups: number): 'split' | 'blockdiag' {
+  const perGroup = xShape[3] / groups;
+  const area = xShape[1] * xShape[2];
+  return perGroup <= 4 || (perGroup <= 8 && area >= 1024) ? 'blockdiag' : 'split';
+}
 
 type CustomGradFn = Parameters<typeof tf.customGrad>[0];
 type GradResult = { value: tf.Tensor; gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.Tensor | tf.Tensor[] };
