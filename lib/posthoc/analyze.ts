@@ -1,0 +1,241 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { paretoFront } from '../pareto/index.js';
+import { escapeXml } from '../report/index.js';
+import type { TransferEvaluation } from './evaluate.js';
+import { groupBarsSvg, modelScatterSvg } from './plots.js';
+import { findRunFolders, readRunConfig, readRunResult, RUN_FILES, snakeCase, type RunKind, type SplitEvaluation } from './runs.js';
+import { summarizeSplit, type MeanStd, type SplitSummary } from './summary.js';
+
+/** The disparity measures of FR-NAS (§5); each gets an error-vs-measure plot and its own Pareto front. */
+export const DISPARITY_MEASURES = ['disparity', 'rankDisparity', 'ratio', 'rankRatio', 'errorRatio'] as const;
+export type DisparityMeasure = (typeof DISPARITY_MEASURES)[number];
+
+export interface AnalyzeOptions {
+  /** Retrain folders or run folders (searched models unless marked baseline in their config.json). */
+  dirs: readonly string[];
+  /** Folders whose runs count as baselines whatever their config says (hand-picked models). */
+  baselines?: readonly string[];
+  /** Output folder. */
+  out: string;
+  /** 'test' (default), 'validation', or `transfer:<name>` (the `transfer/<name>.json` that `frnas evaluate` wrote). */
+  split?: string;
+  measures?: readonly DisparityMeasure[];
+  title?: string;
+}
+
+/** One (model, seed) run on the analysed split. */
+export interface AnalysisRun {
+  dir: string;
+  model: string;
+  kind: RunKind;
+  configId: string;
+  seed: number;
+  evaluation: SplitEvaluation;
+}
+
+/** One model over its seeds, with the fronts it is on. */
+export interface AnalysisModel {
+  model: string;
+  kind: RunKind;
+  configId: string;
+  seeds: number[];
+  summary: SplitSummary;
+  /** Measures on whose (error, measure) Pareto front the model's means lie. */
+  onFront: DisparityMeasure[];
+}
+
+export interface Analysis {
+  split: string;
+  measures: DisparityMeasure[];
+  runs: AnalysisRun[];
+  models: AnalysisModel[];
+  /** Per searched model and baseline: the measures under which the searched model's means dominate the baseline's on (error, measure). */
+  dominates: { searched: string; baseline: string; measures: DisparityMeasure[] }[];
+  files: { csv: string; runsCsv: string; markdown: string; html: string; svgs: string[] };
+}
+
+function readEvaluation(dir: string, split: string): SplitEvaluation | undefined {
+  if (split.startsWith('transfer:')) {
+    const file = join(dir, RUN_FILES.transfer, `${split.slice('transfer:'.length)}.json`);
+    if (!existsSync(file)) return undefined;
+    return (JSON.parse(readFileSync(file, 'utf8')) as TransferEvaluation).identification;
+  }
+  const result = readRunResult(dir);
+  if (!result) return undefined;
+  if (split !== 'test' && split !== 'validation') throw new Error(`split must be test, validation or transfer:<name>, got "${split}"`);
+  return result[split];
+}
+
+/** Every finished run below `dirs` on the split (runs without that split's result are skipped). */
+export function collectRuns(dirs: readonly string[], baselineDirs: readonly string[], split: string): AnalysisRun[] {
+  const runs: AnalysisRun[] = [];
+  const seen = new Set<string>();
+  const add = (dir: string, forceBaseline: boolean): void => {
+    for (const runDir of findRunFolders(dir)) {
+      if (seen.has(runDir)) continue;
+      seen.add(runDir);
+      const config = readRunConfig(runDir);
+      const evaluation = readEvaluation(runDir, split);
+      if (!evaluation) continue;
+      runs.push({ dir: runDir, model: config.model, kind: forceBaseline ? 'baseline' : config.kind, configId: config.configId, seed: config.seed, evaluation });
+    }
+  };
+  // Baselines first, so a folder given both ways counts as a baseline.
+  for (const dir of baselineDirs) add(dir, true);
+  for (const dir of dirs) add(dir, false);
+  return runs;
+}
+
+const fmt = (v: number): string => (Number.isFinite(v) ? v.toFixed(4) : '');
+const pm = (m: MeanStd): string => `${fmt(m.mean)} ± ${fmt(m.std)}`;
+const csvCell = (text: string): string => (/[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text);
+
+/** `a` dominates `b` on minimised objectives: no worse in each, better in one. */
+function dominatesPoint(a: readonly number[], b: readonly number[]): boolean {
+  return a.every((v, i) => v <= b[i]) && a.some((v, i) => v < b[i]);
+}
+
+/**
+ * `frnas analyze`: reads the run folders' results, aggregates each model over its seeds (mean ± std), finds the
+ * Pareto front across searched and baseline models on (error, measure) for every disparity measure, and which
+ * searched models dominate which baselines. Writes analysis.csv (one row per model), runs.csv (one per model and
+ * seed), analysis.md, error-vs-<measure>.svg, per-group.svg and analysis.html to `out`.
+ */
+export async function analyze(options: AnalyzeOptions): Promise<Analysis> {
+  const split = options.split ?? 'test';
+  const measures = [...(options.measures ?? DISPARITY_MEASURES)];
+  const runs = collectRuns(options.dirs, options.baselines ?? [], split);
+  if (runs.length === 0) throw new Error(`no finished run with a ${split} result under ${[...options.dirs, ...(options.baselines ?? [])].join(', ')}`);
+  const byModel = new Map<string, AnalysisRun[]>();
+  for (const run of runs) {
+    const key = `${run.kind}\u0000${run.model}\u0000${run.configId}`;
+    byModel.set(key, [...(byModel.get(key) ?? []), run]);
+  }
+  const models: AnalysisModel[] = [...byModel.values()]
+    .map((group) => {
+      const sorted = [...group].sort((a, b) => a.seed - b.seed);
+      return { model: sorted[0].model, kind: sorted[0].kind, configId: sorted[0].configId, seeds: sorted.map((r) => r.seed), summary: summarizeSplit(sorted.map((r) => r.evaluation)), onFront: [] as DisparityMeasure[] };
+    })
+    .sort((a, b) => (a.kind === b.kind ? a.summary.metrics.error.mean - b.summary.metrics.error.mean || a.model.localeCompare(b.model) : a.kind === 'searched' ? -1 : 1));
+  const point = (m: AnalysisModel, measure: DisparityMeasure): number[] => [m.summary.metrics.error.mean, m.summary.metrics[measure].mean];
+  for (const measure of measures) {
+    for (const i of paretoFront(models.map((m) => point(m, measure)))) models[i].onFront.push(measure);
+  }
+  const dominates: Analysis['dominates'] = [];
+  for (const s of models.filter((m) => m.kind === 'searched')) {
+    for (const b of models.filter((m) => m.kind === 'baseline')) {
+      const under = measures.filter((measure) => dominatesPoint(point(s, measure), point(b, measure)));
+      dominates.push({ searched: s.model, baseline: b.model, measures: under });
+    }
+  }
+
+  const out = resolve(options.out);
+  await mkdir(out, { recursive: true });
+  const groups = [...new Set(models.flatMap((m) => Object.keys(m.summary.groupAccuracy)))].sort();
+  const metricColumns = ['error', ...measures, 'accuracy', 'meanRank'] as const;
+
+  // analysis.csv: one row per model, means and stds.
+  const header = ['model', 'kind', 'config_id', 'seeds', 'n', ...metricColumns.flatMap((k) => [`${snakeCase(k)}_mean`, `${snakeCase(k)}_std`]), ...groups.flatMap((g) => [`acc_${g}_mean`, `acc_${g}_std`]), ...measures.map((m) => `front_${snakeCase(m)}`)];
+  const rows = models.map((m) => [
+    m.model, m.kind, m.configId, m.seeds.join(' '), String(m.seeds.length),
+    ...metricColumns.flatMap((k) => [String(m.summary.metrics[k].mean), String(m.summary.metrics[k].std)]),
+    ...groups.flatMap((g) => [String(m.summary.groupAccuracy[g]?.mean ?? ''), String(m.summary.groupAccuracy[g]?.std ?? '')]),
+    ...measures.map((measure) => String(m.onFront.includes(measure))),
+  ]);
+  const csv = join(out, 'analysis.csv');
+  await writeFile(csv, [header, ...rows].map((r) => r.map(csvCell).join(',')).join('\n') + '\n');
+  // runs.csv: one row per (model, seed), the run folders' own numbers.
+  const runHeader = ['model', 'kind', 'config_id', 'seed', ...metricColumns.map((k) => snakeCase(k)), 'count', ...groups.map((g) => `acc_${g}`), 'run'];
+  const runRows = [...runs]
+    .sort((a, b) => a.model.localeCompare(b.model) || a.seed - b.seed)
+    .map((r) => [r.model, r.kind, r.configId, String(r.seed), ...metricColumns.map((k) => String(r.evaluation.metrics[k])), String(r.evaluation.metrics.count), ...groups.map((g) => String(r.evaluation.perGroup[g]?.accuracy ?? '')), r.dir]);
+  const runsCsv = join(out, 'runs.csv');
+  await writeFile(runsCsv, [runHeader, ...runRows].map((r) => r.map(csvCell).join(',')).join('\n') + '\n');
+
+  // Plots.
+  const svgs: string[] = [];
+  for (const measure of measures) {
+    const file = join(out, `error-vs-${snakeCase(measure).replace(/_/g, '-')}.svg`);
+    const svg = modelScatterSvg(
+      models.map((m) => ({
+        label: m.model,
+        baseline: m.kind === 'baseline',
+        front: m.onFront.includes(measure),
+        x: m.summary.metrics.error.mean,
+        xStd: m.summary.metrics.error.std,
+        y: m.summary.metrics[measure].mean,
+        yStd: m.summary.metrics[measure].std,
+      })),
+      { title: `Error vs ${snakeCase(measure).replace(/_/g, ' ')} (${split}, mean ± std over seeds)`, xLabel: 'error (1 − rank-1 accuracy)', yLabel: snakeCase(measure).replace(/_/g, ' ') },
+    );
+    await writeFile(file, svg);
+    svgs.push(file);
+  }
+  const bars = join(out, 'per-group.svg');
+  await writeFile(bars, groupBarsSvg(models.map((m) => ({ label: m.model, groups: m.summary.groupAccuracy })), { title: `Rank-1 accuracy per group (${split})`, yLabel: 'accuracy' }));
+  svgs.push(bars);
+
+  // analysis.md
+  const title = options.title ?? `frnas analysis (${split})`;
+  const mdHeader = ['model', 'kind', 'seeds', ...metricColumns.map((k) => snakeCase(k)), ...groups.map((g) => `acc ${g}`), 'Pareto front'];
+  const mdRows = models.map((m) => [
+    m.model, m.kind, m.seeds.join(', '),
+    ...metricColumns.map((k) => pm(m.summary.metrics[k])),
+    ...groups.map((g) => (m.summary.groupAccuracy[g] ? pm(m.summary.groupAccuracy[g]) : '')),
+    m.onFront.length ? m.onFront.map(snakeCase).join(', ') : '—',
+  ]);
+  const table = (head: string[], body: string[][]): string =>
+    [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...body.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+  const searched = models.filter((m) => m.kind === 'searched');
+  const baselines = models.filter((m) => m.kind === 'baseline');
+  const cell = (s: string, b: string): string => {
+    const under = dominates.find((d) => d.searched === s && d.baseline === b)?.measures ?? [];
+    return under.length ? under.map(snakeCase).join(', ') : '—';
+  };
+  const dominanceTable = baselines.length && searched.length ? table(['searched \\ baseline', ...baselines.map((b) => b.model)], searched.map((s) => [s.model, ...baselines.map((b) => cell(s.model, b.model))])) : '_No baselines (or no searched models) to compare._';
+  const markdown = [
+    `# ${title}`,
+    '',
+    `${runs.length} runs of ${models.length} models on the ${split} split; mean ± sample std over seeds. All figures are minimised except accuracy.`,
+    '',
+    table(mdHeader, mdRows),
+    '',
+    '## Which searched models dominate which baselines',
+    '',
+    'A cell lists the measures under which the searched model is no worse than the baseline in both error and that measure, and better in one (seed means).',
+    '',
+    dominanceTable,
+    '',
+    `Plots: ${svgs.map((f) => `[${f.split('/').at(-1)}](${f.split('/').at(-1)})`).join(', ')}.`,
+    '',
+  ].join('\n');
+  const md = join(out, 'analysis.md');
+  await writeFile(md, markdown);
+
+  // analysis.html: the tables and the plots inline.
+  const htmlTable = (head: string[], body: string[][]): string =>
+    `<table><thead><tr>${head.map((h) => `<th>${escapeXml(h)}</th>`).join('')}</tr></thead><tbody>${body.map((r) => `<tr>${r.map((c) => `<td>${escapeXml(c)}</td>`).join('')}</tr>`).join('')}</tbody></table>`;
+  const svgTexts = await Promise.all(svgs.map((f) => readFile(f, 'utf8')));
+  const html = [
+    '<!doctype html><html><head><meta charset="utf-8">',
+    `<title>${escapeXml(title)}</title>`,
+    '<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:3px 8px;font-size:13px}th{background:#f4f4f4}figure{display:inline-block;margin:0 1em 1em 0}</style>',
+    '</head><body>',
+    `<h1>${escapeXml(title)}</h1>`,
+    `<p>${runs.length} runs of ${models.length} models on the ${escapeXml(split)} split; mean ± sample std over seeds.</p>`,
+    htmlTable(mdHeader, mdRows),
+    '<h2>Which searched models dominate which baselines</h2>',
+    baselines.length && searched.length ? htmlTable(['searched \\ baseline', ...baselines.map((b) => b.model)], searched.map((s) => [s.model, ...baselines.map((b) => cell(s.model, b.model))])) : '<p>No baselines to compare.</p>',
+    '<h2>Plots</h2>',
+    ...svgTexts.map((svg) => `<figure>${svg}</figure>`),
+    '<h2>Runs</h2>',
+    htmlTable(runHeader.slice(0, -1), runRows.map((r) => r.slice(0, -1))),
+    '</body></html>',
+  ].join('\n');
+  const htmlFile = join(out, 'analysis.html');
+  await writeFile(htmlFile, html);
+
+  return { split, measures, runs, models, dominates, files: { csv, runsCsv, markdown: md, html: htmlFile, svgs } };
+}
