@@ -36,6 +36,8 @@ export interface CoordinatorOptions extends StudyOptions {
   fsync?: boolean;
   /** Aborting stops asking new trials; queued and running ones are still collected. */
   signal?: AbortSignal;
+  /** Called once connected, with the queue the workers must serve. */
+  onReady?: (info: { study: string; queueName: string }) => void;
   onTrialEnqueued?: (trial: Trial) => void;
   onTrialEnd?: (trial: Trial, timing: TrialTiming | undefined) => void;
   onProgress?: (progress: SearchProgress) => void;
@@ -272,6 +274,7 @@ export async function runCoordinator(options: CoordinatorOptions): Promise<Coord
     events.on('failed', notify);
     options.signal?.addEventListener('abort', onAbort);
     await Promise.all([queue.waitUntilReady(), events.waitUntilReady()]);
+    options.onReady?.({ study: studyName, queueName });
     // Trials the last coordinator left running keep their ids; their jobs are found again, or enqueued again.
     const restarted: Trial[] = [];
     while (study.restartsPending > 0) {

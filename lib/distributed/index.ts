@@ -24,3 +24,4 @@ export {
   type RedisConnectionSettings,
   type RedisPersistence,
 } from './redis-url.js';
+export { coordinateSearch, type DistributedSearchOptions, type DistributedSearchOutcome } from './search.js';

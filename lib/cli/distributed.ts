@@ -1,0 +1,196 @@
+// `frnas worker` and `frnas coordinate`: the distributed backend (Redis + BullMQ) as commands.
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { BACKEND_NAMES, type FaceObjectiveName } from '../index.js';
+import { coordinateSearch, maskRedisUrl, startTrialWorker, type JsonObject } from '../distributed/index.js';
+
+const FACE_OBJECTIVES: readonly FaceObjectiveName[] = ['error', 'disparity', 'rank_disparity', 'ratio', 'rank_ratio', 'error_ratio', 'mean_rank'];
+
+function positiveNumber(name: string) {
+  return (text: string): number => {
+    const v = Number(text);
+    if (!Number.isFinite(v) || v <= 0) throw new InvalidArgumentError(`${name} must be a positive number, got "${text}"`);
+    return v;
+  };
+}
+
+function positiveInteger(name: string) {
+  return (text: string): number => {
+    const v = Number(text);
+    if (!Number.isInteger(v) || v < 1) throw new InvalidArgumentError(`${name} must be a positive integer, got "${text}"`);
+    return v;
+  };
+}
+
+function nonNegativeInteger(name: string) {
+  return (text: string): number => {
+    const v = Number(text);
+    if (!Number.isInteger(v) || v < 0) throw new InvalidArgumentError(`${name} must be an integer >= 0, got "${text}"`);
+    return v;
+  };
+}
+
+function nameList(text: string): string[] {
+  const names = text.split(',').map((s) => s.trim()).filter(Boolean);
+  if (names.length === 0) throw new InvalidArgumentError('at least one objective is needed');
+  return names;
+}
+
+function jsonObject(text: string): JsonObject {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new InvalidArgumentError(`--evaluator-options must be a JSON object: ${(error as Error).message}`);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new InvalidArgumentError('--evaluator-options must be a JSON object');
+  return value as JsonObject;
+}
+
+/** Stops on the first SIGINT/SIGTERM after `stop()`, or at once on the second. */
+function onShutdown(what: string, stop: () => Promise<void> | void): () => void {
+  let stopping = false;
+  const handler = (signal: NodeJS.Signals): void => {
+    if (stopping) {
+      process.stderr.write(`\nfrnas ${what}: quitting now (${signal}).\n`);
+      process.exit(130);
+    }
+    stopping = true;
+    process.stderr.write(`\nfrnas ${what}: stopping after the running trials (${signal} again quits now).\n`);
+    void stop();
+  };
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+  return () => {
+    process.off('SIGINT', handler);
+    process.off('SIGTERM', handler);
+  };
+}
+
+/** Adds `frnas worker` and `frnas coordinate` to the program. */
+export function registerDistributedCommands(program: Command): void {
+  program
+    .command('worker')
+    .description('evaluate the trials a coordinator queues in Redis (run it on as many machines as you like)')
+    .requiredOption('--redis <url>', 'redis://[user:password@]host:port[/db], or rediss://... for TLS')
+    .requiredOption('--study <name>', 'the study to serve (the coordinator prints it)')
+    .option('--concurrency <n>', 'trials evaluated at once by this process', positiveInteger('--concurrency'), 1)
+    .addOption(new Option('--backend <name>', 'TensorFlow.js backend on this machine (default: best available)').choices([...BACKEND_NAMES]))
+    .option('--checkpoints <dir>', "the shared checkpoint folder as this machine mounts it (default: the coordinator's path)")
+    .option('--lock-duration <s>', 'seconds a running trial stays locked between renewals (renewed every half)', positiveNumber('--lock-duration'), 60)
+    .option('--stalled-interval <s>', 'seconds between checks for trials whose worker died', positiveNumber('--stalled-interval'), 30)
+    .option('--max-stalled <n>', 'times a trial may lose its worker before it fails', nonNegativeInteger('--max-stalled'), 2)
+    .option('--quiet', 'do not print a line per trial')
+    .action(async (o: Record<string, unknown>) => {
+      const quiet = o.quiet === true;
+      const worker = await startTrialWorker({
+        redis: o.redis as string,
+        study: o.study as string,
+        concurrency: o.concurrency as number,
+        backend: o.backend as string | undefined,
+        checkpointRoot: o.checkpoints as string | undefined,
+        lockDuration: o.lockDuration as number,
+        stalledInterval: o.stalledInterval as number,
+        maxStalledCount: o.maxStalled as number,
+        onTrialStart: (job) => {
+          if (!quiet) process.stderr.write(`trial ${job.trialId} started (budget ${job.budget})\n`);
+        },
+        onTrialEnd: (outcome) => {
+          if (quiet) return;
+          const values = Object.entries(outcome.result.values).map(([k, v]) => `${k}=${typeof v === 'number' ? v.toFixed(4) : v}`).join(' ');
+          const error = outcome.result.error ? ` (${outcome.result.error})` : '';
+          process.stderr.write(`trial ${outcome.trialId} ${outcome.result.status}${error} ${values} in ${((outcome.finishedAt - outcome.startedAt) / 1000).toFixed(2)} s\n`);
+        },
+      });
+      console.log(`frnas worker ${worker.id}: serving ${worker.queueName} on ${maskRedisUrl(o.redis as string)}; Ctrl-C stops after the running trials.`);
+      await new Promise<void>((resolve) => {
+        const detach = onShutdown('worker', async () => {
+          await worker.close();
+          detach();
+          resolve();
+        });
+      });
+    });
+
+  program
+    .command('coordinate')
+    .description('run (or resume) a search whose trials are evaluated by `frnas worker` processes through Redis')
+    .requiredOption('--redis <url>', 'redis://[user:password@]host:port[/db], or rediss://... for TLS')
+    .requiredOption('--out <dir>', 'study folder (journal, report; checkpoints by default: share it with the workers)')
+    .option('--study <name>', 'queue name the workers serve (default: the folder name)')
+    .option('--space <file|name>', 'search space: a JSON file (ours or ConfigSpace) or a bundled name', 'frnas-dpn')
+    .option('--data <spec>', 'data spec every worker can read at the same path', 'synthetic')
+    .option('--objectives <list>', `comma-separated; for face training from ${FACE_OBJECTIVES.join(', ')}`, nameList)
+    .addOption(new Option('--scheduler <name>', 'which configurations run at which budget').choices(['asha', 'hyperband', 'sh', 'random']).default('asha'))
+    .addOption(new Option('--proposer <name>', 'how new configurations are chosen').choices(['rf', 'random', 'nsga2']).default('rf'))
+    .option('--min-epochs <n>', 'smallest budget (epochs)', positiveNumber('--min-epochs'), 1)
+    .option('--max-epochs <n>', 'largest budget (epochs)', positiveNumber('--max-epochs'), 4)
+    .option('--eta <n>', 'promotion factor between rungs', positiveNumber('--eta'), 2)
+    .option('--trials <n>', 'stop after this many trials', positiveInteger('--trials'))
+    .option('--budget <n>', 'stop after this many epochs in total', positiveNumber('--budget'))
+    .option('--time <seconds>', 'stop starting trials after this many seconds', positiveNumber('--time'))
+    .option('--in-flight <n>', 'trials queued or running at once (about the total worker concurrency)', positiveInteger('--in-flight'), 4)
+    .addOption(new Option('--tell-order <order>', "'trial-id' tells results in trial order (reproducible runs)").choices(['arrival', 'trial-id']).default('arrival'))
+    .option('--checkpoints <dir>', 'shared checkpoint folder as this machine names it (default <out>/checkpoints)')
+    .option('--trial-timeout <s>', 'seconds after which a trial is recorded as timeout', positiveNumber('--trial-timeout'))
+    .option('--model <name>', 'network family: dpn (the searched cell) or a registered backbone', 'dpn')
+    .option('--image-size <px>', 'training image size', positiveInteger('--image-size'))
+    .option('--batch-size <n>', 'training batch size', positiveInteger('--batch-size'))
+    .option('--threads', 'train each trial in a worker thread on the workers')
+    .option('--evaluator <name>', 'evaluator installed on the workers instead of face training (e.g. zdt1 for a smoke test)')
+    .option('--evaluator-options <json>', 'plain-data options of --evaluator', jsonObject)
+    .option('--seed <n>', 'seed of every random choice', (t) => Number(t), 0)
+    .action(async (o: Record<string, unknown>) => {
+      const evaluatorName = o.evaluator as string | undefined;
+      const objectives = o.objectives as string[] | undefined;
+      if (!evaluatorName && objectives) {
+        const unknown = objectives.filter((n) => !(FACE_OBJECTIVES as readonly string[]).includes(n));
+        if (unknown.length > 0) throw new Error(`unknown objective "${unknown[0]}"; choose from ${FACE_OBJECTIVES.join(', ')}`);
+      }
+      const controller = new AbortController();
+      const detach = onShutdown('coordinator', () => controller.abort());
+      try {
+        const outcome = await coordinateSearch({
+          redis: o.redis as string,
+          out: o.out as string,
+          study: o.study as string | undefined,
+          space: o.space as string,
+          data: o.data as string,
+          objectives: evaluatorName ? undefined : (objectives as FaceObjectiveName[] | undefined),
+          evaluator: evaluatorName ? { name: evaluatorName, options: (o.evaluatorOptions as JsonObject | undefined) ?? {} } : undefined,
+          evaluatorObjectives: evaluatorName ? objectives : undefined,
+          scheduler: o.scheduler as 'asha',
+          proposer: o.proposer as 'rf',
+          minEpochs: o.minEpochs as number,
+          maxEpochs: o.maxEpochs as number,
+          eta: o.eta as number,
+          trials: o.trials as number | undefined,
+          budget: o.budget as number | undefined,
+          seconds: o.time as number | undefined,
+          inFlight: o.inFlight as number,
+          tellOrder: o.tellOrder as 'arrival',
+          checkpointRoot: o.checkpoints as string | undefined,
+          trialTimeout: o.trialTimeout as number | undefined,
+          model: o.model as string,
+          imageSize: o.imageSize as number | undefined,
+          batchSize: o.batchSize as number | undefined,
+          threads: o.threads === true,
+          seed: o.seed as number,
+          signal: controller.signal,
+          onReady: ({ study, queueName }) =>
+            console.log(`frnas coordinator: queue ${queueName}; start workers with: frnas worker --redis ${maskRedisUrl(o.redis as string)} --study ${study}`),
+          onTrialEnd: (trial) => {
+            const values = Object.entries(trial.values).map(([k, v]) => `${k}=${v.toFixed(4)}`).join(' ');
+            process.stderr.write(`trial ${trial.id} (budget ${trial.budget}) ${trial.status}${trial.error ? ` (${trial.error})` : ''} ${values}\n`);
+          },
+        });
+        const failed = outcome.trials.filter((t) => t.status !== 'ok').length;
+        console.log(
+          `${outcome.interrupted ? 'Stopped' : 'Done'}: ${outcome.trials.length} trials (${failed} failed) through ${outcome.queueName}; ` +
+            `Pareto front of ${outcome.report.front.length} at budget ${outcome.report.budget}, hypervolume ${outcome.report.hypervolume.toPrecision(4)}.`,
+        );
+        console.log(`Report: ${outcome.report.files.html}`);
+      } finally {
+        detach();
+      }
+    });
+}
