@@ -101,9 +101,11 @@ export function groupBarsSvg(
   const groups = [...new Set(models.flatMap((m) => Object.keys(m.groups)))].sort();
   const barWidth = 14;
   const slot = Math.max(groups.length * barWidth + 24, 70);
-  const width = Math.max(480, MARGIN.left + models.length * slot + MARGIN.right);
-  const height = options.height ?? 420;
-  const ph = height - MARGIN.top - MARGIN.bottom - 30;
+  // Room on the left and below for the slanted model names.
+  const left = 150;
+  const width = Math.max(480, left + models.length * slot + MARGIN.right);
+  const height = options.height ?? 480;
+  const ph = height - MARGIN.top - 140;
   const top = Math.max(1, ...models.flatMap((m) => Object.values(m.groups).map((g) => g.mean + g.std)));
   const ticks = niceTicks(0, top);
   const hi = Math.max(top, ticks.at(-1) ?? 1);
@@ -114,12 +116,12 @@ export function groupBarsSvg(
     `<text x="${width / 2}" y="22" text-anchor="middle" font-size="15" font-weight="bold">${escapeXml(options.title)}</text>`,
   ];
   for (const t of ticks) {
-    parts.push(`<line x1="${MARGIN.left}" y1="${sy(t).toFixed(1)}" x2="${width - MARGIN.right}" y2="${sy(t).toFixed(1)}" stroke="#eee"/>`);
-    parts.push(`<text x="${MARGIN.left - 6}" y="${sy(t).toFixed(1)}" text-anchor="end" dominant-baseline="middle">${formatTick(t)}</text>`);
+    parts.push(`<line x1="${left}" y1="${sy(t).toFixed(1)}" x2="${width - MARGIN.right}" y2="${sy(t).toFixed(1)}" stroke="#eee"/>`);
+    parts.push(`<text x="${left - 6}" y="${sy(t).toFixed(1)}" text-anchor="end" dominant-baseline="middle">${formatTick(t)}</text>`);
   }
-  parts.push(`<text x="16" y="${MARGIN.top + ph / 2}" text-anchor="middle" transform="rotate(-90 16 ${MARGIN.top + ph / 2})">${escapeXml(options.yLabel)}</text>`);
+  parts.push(`<text x="${left - 50}" y="${MARGIN.top + ph / 2}" text-anchor="middle" transform="rotate(-90 ${left - 50} ${MARGIN.top + ph / 2})">${escapeXml(options.yLabel)}</text>`);
   models.forEach((m, i) => {
-    const x0 = MARGIN.left + i * slot + 12;
+    const x0 = left + i * slot + 12;
     groups.forEach((g, j) => {
       const value = m.groups[g];
       if (!value || !Number.isFinite(value.mean)) return;
@@ -130,13 +132,13 @@ export function groupBarsSvg(
       );
       if (value.std > 0) {
         const cx = (x + (barWidth - 2) / 2).toFixed(1);
-        parts.push(`<line x1="${cx}" y1="${sy(value.mean - value.std).toFixed(1)}" x2="${cx}" y2="${sy(value.mean + value.std).toFixed(1)}" stroke="#222"/>`);
+        parts.push(`<line x1="${cx}" y1="${sy(Math.max(0, value.mean - value.std)).toFixed(1)}" x2="${cx}" y2="${sy(value.mean + value.std).toFixed(1)}" stroke="#222"/>`);
       }
     });
     const lx = x0 + (groups.length * barWidth) / 2;
-    parts.push(`<text x="${lx.toFixed(1)}" y="${MARGIN.top + ph + 14}" text-anchor="end" font-size="10" transform="rotate(-30 ${lx.toFixed(1)} ${MARGIN.top + ph + 14})">${escapeXml(m.label)}</text>`);
+    parts.push(`<text x="${lx.toFixed(1)}" y="${MARGIN.top + ph + 14}" text-anchor="end" font-size="10" transform="rotate(-40 ${lx.toFixed(1)} ${MARGIN.top + ph + 14})">${escapeXml(m.label)}</text>`);
   });
-  parts.push(`<line x1="${MARGIN.left}" y1="${sy(0).toFixed(1)}" x2="${width - MARGIN.right}" y2="${sy(0).toFixed(1)}" stroke="#333"/>`);
+  parts.push(`<line x1="${left}" y1="${sy(0).toFixed(1)}" x2="${width - MARGIN.right}" y2="${sy(0).toFixed(1)}" stroke="#333"/>`);
   groups.forEach((g, j) => {
     const y = MARGIN.top + 10 + j * 18;
     const x = width - MARGIN.right + 16;

@@ -1,0 +1,176 @@
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect } from 'chai';
+import { Command } from 'commander';
+import seedrandom from 'seedrandom';
+import { registerPosthocCommands } from '../../lib/cli/posthoc.js';
+import { analyze, DISPARITY_MEASURES, RUN_FILES, snakeCase, type RunConfig, type RunKind, type RunResult } from '../../lib/posthoc/index.js';
+import type { FaceMetrics } from '../../lib/train/index.js';
+
+/** Test-split error and disparity per seed of each model; the other measures are random. */
+const MODELS: { name: string; kind: RunKind; folder: 'retrain' | 'baselines'; error: number[]; disparity: number[] }[] = [
+  { name: 'A', kind: 'searched', folder: 'retrain', error: [0.1, 0.12, 0.14], disparity: [0.05, 0.07, 0.06] },
+  { name: 'B', kind: 'searched', folder: 'retrain', error: [0.2, 0.22, 0.18], disparity: [0.01, 0.02, 0.03] },
+  { name: 'C', kind: 'baseline', folder: 'retrain', error: [0.25, 0.25, 0.25], disparity: [0.08, 0.1, 0.09] },
+  // Marked 'searched' in its config, but given with --baseline: a hand-picked model.
+  { name: 'D', kind: 'searched', folder: 'baselines', error: [0.11, 0.11, 0.11], disparity: [0.2, 0.2, 0.2] },
+];
+const SEEDS = [1, 2, 3];
+
+function parseCsv(text: string): Record<string, string>[] {
+  const [header, ...lines] = text.trim().split('\n').map((l) => l.split(','));
+  return lines.map((cells) => Object.fromEntries(header.map((h, i) => [h, cells[i]])));
+}
+
+function meanOf(values: number[]): number {
+  return values.reduce((s, v) => s + v, 0) / values.length;
+}
+
+function sampleStd(values: number[]): number {
+  const m = meanOf(values);
+  return Math.sqrt(values.reduce((s, v) => s + (v - m) ** 2, 0) / (values.length - 1));
+}
+
+/** Run folders as retrain writes them, with known figures. */
+function writeRuns(root: string): Map<string, RunResult[]> {
+  const random = seedrandom('analyze-fixture');
+  const results = new Map<string, RunResult[]>();
+  for (const m of MODELS) {
+    for (const [i, seed] of SEEDS.entries()) {
+      const dir = join(root, m.folder, `cfg-${m.name}`, `seed-${seed}`);
+      mkdirSync(dir, { recursive: true });
+      const male = 1 - m.error[i] + m.disparity[i] / 2;
+      const female = 1 - m.error[i] - m.disparity[i] / 2;
+      const metrics: FaceMetrics = {
+        error: m.error[i],
+        accuracy: 1 - m.error[i],
+        meanRank: random() * 2,
+        disparity: m.disparity[i],
+        rankDisparity: random(),
+        ratio: random(),
+        rankRatio: random(),
+        errorRatio: random(),
+        count: 40,
+      };
+      const perGroup = { female: { count: 20, accuracy: female, error: 1 - female, meanRank: 1 }, male: { count: 20, accuracy: male, error: 1 - male, meanRank: 0.5 } };
+      const config: Partial<RunConfig> = { format: 'frnas-run', version: 1, model: m.name, kind: m.kind, configId: `cfg-${m.name}`, config: {}, seed, epochs: 4 };
+      const result: RunResult = {
+        format: 'frnas-run-result', version: 1, model: m.name, kind: m.kind, configId: `cfg-${m.name}`, seed, epochs: 4, seconds: 1, trainableParameters: 10,
+        validation: { metrics: { ...metrics, error: 0.5 }, perGroup },
+        test: { metrics, perGroup },
+        finishedAt: new Date(0).toISOString(),
+      };
+      writeFileSync(join(dir, RUN_FILES.config), JSON.stringify(config));
+      writeFileSync(join(dir, RUN_FILES.result), JSON.stringify(result));
+      results.set(m.name, [...(results.get(m.name) ?? []), result]);
+    }
+  }
+  // An unfinished run (no result.json) is left out.
+  const partial = join(root, 'retrain', 'cfg-E', 'seed-1');
+  mkdirSync(partial, { recursive: true });
+  writeFileSync(join(partial, RUN_FILES.config), JSON.stringify({ format: 'frnas-run', version: 1, model: 'E', kind: 'searched', configId: 'cfg-E', config: {}, seed: 1, epochs: 4 }));
+  return results;
+}
+
+describe('posthoc: analyze run folders', () => {
+  const root = mkdtempSync(join(tmpdir(), 'frnas-analyze-'));
+  const results = writeRuns(root);
+  after(() => rmSync(root, { recursive: true, force: true }));
+
+  it('writes CSV and markdown whose numbers equal the run folders\' metrics, the fronts and the dominance table', async () => {
+    const out = join(root, 'analysis');
+    const a = await analyze({ dirs: [join(root, 'retrain')], baselines: [join(root, 'baselines')], out });
+    expect(a.runs).to.have.length(12);
+    expect(a.models.map((m) => `${m.model}:${m.kind}`)).to.deep.equal(['A:searched', 'B:searched', 'D:baseline', 'C:baseline']);
+
+    const perModel = parseCsv(readFileSync(a.files.csv, 'utf8'));
+    expect(perModel).to.have.length(4);
+    for (const row of perModel) {
+      const runs = results.get(row.model) as RunResult[];
+      expect(row.seeds).to.equal('1 2 3');
+      for (const key of ['error', ...DISPARITY_MEASURES, 'accuracy', 'meanRank'] as const) {
+        const values = runs.map((r) => r.test.metrics[key]);
+        expect(Number(row[`${snakeCase(key)}_mean`]), `${row.model} ${key}`).to.be.closeTo(meanOf(values), 1e-12);
+        expect(Number(row[`${snakeCase(key)}_std`]), `${row.model} ${key}`).to.be.closeTo(sampleStd(values), 1e-12);
+      }
+      for (const group of ['female', 'male']) {
+        expect(Number(row[`acc_${group}_mean`])).to.be.closeTo(meanOf(runs.map((r) => r.test.perGroup[group].accuracy)), 1e-12);
+      }
+    }
+    const front = Object.fromEntries(perModel.map((r) => [r.model, r.front_disparity]));
+    expect(front).to.deep.equal({ A: 'true', B: 'true', C: 'false', D: 'true' });
+
+    const perRun = parseCsv(readFileSync(a.files.runsCsv, 'utf8'));
+    expect(perRun).to.have.length(12);
+    for (const row of perRun) {
+      const run = (results.get(row.model) as RunResult[]).find((r) => r.seed === Number(row.seed)) as RunResult;
+      for (const key of ['error', ...DISPARITY_MEASURES, 'meanRank'] as const) expect(Number(row[snakeCase(key)])).to.equal(run.test.metrics[key]);
+      expect(Number(row.acc_male)).to.equal(run.test.perGroup.male.accuracy);
+    }
+
+    const dominance = (s: string, b: string) => a.dominates.find((d) => d.searched === s && d.baseline === b)?.measures ?? [];
+    expect(dominance('A', 'C')).to.include('disparity');
+    expect(dominance('B', 'C')).to.include('disparity');
+    expect(dominance('A', 'D')).to.not.include('disparity');
+
+    const markdown = readFileSync(a.files.markdown, 'utf8');
+    expect(markdown).to.contain('| A | searched | 1, 2, 3 | 0.1200 ± 0.0200 | 0.0600 ± 0.0100 |');
+    // Dominance table: columns are the baselines D then C; B dominates C on disparity, not D.
+    expect(markdown).to.contain('| searched \\ baseline | D | C |');
+    expect(markdown).to.match(/\n\| B \| — \| disparity[^|]*\|\n/);
+  });
+
+  it('writes an SVG per measure with every model, per-group bars and an HTML page with them inline', async () => {
+    const out = join(root, 'analysis-plots');
+    const a = await analyze({ dirs: [join(root, 'retrain')], baselines: [join(root, 'baselines')], out, measures: ['disparity', 'rankDisparity'] });
+    expect(a.files.svgs.map((f) => f.split('/').at(-1))).to.deep.equal(['error-vs-disparity.svg', 'error-vs-rank-disparity.svg', 'per-group.svg']);
+    const scatter = readFileSync(join(out, 'error-vs-disparity.svg'), 'utf8');
+    expect(scatter.startsWith('<svg')).to.equal(true);
+    for (const m of MODELS) {
+      const runs = results.get(m.name) as RunResult[];
+      const x = meanOf(runs.map((r) => r.test.metrics.error)).toFixed(4);
+      const y = meanOf(runs.map((r) => r.test.metrics.disparity)).toFixed(4);
+      expect(scatter).to.contain(`<title>${m.name}: ${x} ± `);
+      expect(scatter).to.contain(`, ${y} ± `);
+    }
+    expect((scatter.match(/class="baseline/g) ?? []).length).to.equal(2 + 1);
+    const bars = readFileSync(join(out, 'per-group.svg'), 'utf8');
+    for (const m of MODELS) {
+      const male = meanOf((results.get(m.name) as RunResult[]).map((r) => r.test.perGroup.male.accuracy));
+      expect(bars).to.contain(`<title>${m.name} male: ${male.toFixed(4)}`);
+    }
+    const html = readFileSync(a.files.html, 'utf8');
+    expect((html.match(/<svg /g) ?? []).length).to.equal(3);
+    expect(html).to.contain('<td>0.1200 ± 0.0200</td>');
+  });
+
+  it('runs as `frnas analyze` and `frnas init` through registerPosthocCommands', async () => {
+    const program = new Command().exitOverride();
+    registerPosthocCommands(program);
+    const out = join(root, 'cli');
+    const logged: string[] = [];
+    const log = console.log;
+    console.log = (...parts: unknown[]) => logged.push(parts.join(' '));
+    try {
+      await program.parseAsync(['analyze', join(root, 'retrain'), '--baseline', join(root, 'baselines'), '--measures', 'disparity,rank_disparity', '--out', out], { from: 'user' });
+      await program.parseAsync(['init', join(root, 'init', 'frnas.config.json')], { from: 'user' });
+    } finally {
+      console.log = log;
+    }
+    expect(logged.join('\n')).to.contain('12 runs of 4 models (test)');
+    for (const file of ['analysis.csv', 'runs.csv', 'analysis.md', 'analysis.html', 'error-vs-disparity.svg', 'error-vs-rank-disparity.svg', 'per-group.svg']) {
+      expect(existsSync(join(out, file)), file).to.equal(true);
+    }
+    expect(readFileSync(join(root, 'init', 'frnas.config.json'), 'utf8')).to.contain('"seeds": [333, 444, 555]');
+  });
+
+  it('says which folders held no finished run', async () => {
+    try {
+      await analyze({ dirs: [join(root, 'retrain', 'cfg-E')], out: join(root, 'none') });
+      expect.fail('analysed nothing');
+    } catch (error) {
+      expect((error as Error).message).to.contain('no finished run with a test result under');
+    }
+  });
+});
