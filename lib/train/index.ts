@@ -21,3 +21,4 @@ export { createTrainingConfigs, readTrainingConfig, trainingConfigs } from './co
 export type { TrainingConfigGrid } from './configs.js';
 export { runTrialInWorker, shareTrainingData } from './worker-trials.js';
 export type { TrialWorkerInput, TrialWorkerMessage } from './trial-worker.js';
+export { epochsOfBudget } from './objective.js';

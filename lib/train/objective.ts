@@ -36,6 +36,12 @@ export interface FaceRecognitionObjectiveOptions extends FaceTrainingDefaults, O
   workers?: boolean;
 }
 
+/** Epochs for a budget: SMAC-style truncation (2.5 -> 2), at least 1. */
+export function epochsOfBudget(budget: number): number {
+  if (!(budget > 0) || !Number.isFinite(budget)) throw new Error(`budget must be a positive number of epochs, got ${budget}`);
+  return Math.max(1, Math.floor(budget));
+}
+
 /** Turns a training result into what the search engine records: objectives, cost, attributes. */
 export function trialResult(result: FaceTrainingResult, objectives: readonly FaceObjectiveName[], backend?: string): EvaluationResult {
   const values: Record<string, number> = {};
@@ -84,7 +90,7 @@ export function faceRecognitionObjective(
         {
           spec,
           data: await prepared,
-          epochs: Math.round(budget),
+          epochs: epochsOfBudget(budget),
           checkpointDir: context?.checkpointDir,
           restart: options.restart,
           backend: options.backend,
@@ -102,7 +108,7 @@ export function faceRecognitionObjective(
     prepared ??= prepareFaceData(options.dataset, { ...options, imageSize: spec.imageSize, channels: spec.channels });
     const data = await prepared;
     const result = await runFaceTraining(spec, data, {
-      epochs: Math.round(budget),
+      epochs: epochsOfBudget(budget),
       checkpointDir: context?.checkpointDir,
       restart: options.restart,
       signal: context?.signal,

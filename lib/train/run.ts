@@ -56,6 +56,11 @@ export const faceTrainingDefaults: Required<Omit<FaceTrainingDefaults, 'width' |
   schedule: 'cosine',
 };
 
+const defaultKeys = new Set([
+  'model', 'scale', 'width', 'imageSize', 'channels', 'embeddingSize', 'batchSize', 'seed', 'flip', 'loss', 'momentum',
+  'weightDecay', 'nesterov', 'schedule', 'warmupEpochs', 'decayEpochs', 'lrCycleDecay', 'maxEpochs',
+]);
+
 function pick<T extends string>(value: unknown, allowed: readonly T[], key: string): T | undefined {
   if (value === undefined) return undefined;
   const match = allowed.find((a) => a.toLowerCase() === String(value).toLowerCase());
@@ -77,8 +82,9 @@ function numberOf(config: Configuration, key: string): number | undefined {
  * optimizer) into a full training spec. Configuration keys win over `defaults`.
  */
 export function resolveTrainingSpec(config: Configuration, defaults: FaceTrainingDefaults = {}, maxEpochs?: number): FaceTrainingSpec {
-  const given = Object.fromEntries(Object.entries(defaults).filter(([, v]) => v !== undefined)) as FaceTrainingDefaults;
-  const d: FaceTrainingDefaults & typeof faceTrainingDefaults = { ...faceTrainingDefaults, ...given } as FaceTrainingDefaults & typeof faceTrainingDefaults;
+  // Only the fields of FaceTrainingDefaults, and only those given, override the built-in defaults.
+  const given = Object.fromEntries(Object.entries(defaults).filter(([key, v]) => v !== undefined && defaultKeys.has(key))) as FaceTrainingDefaults;
+  const d = { ...faceTrainingDefaults, ...given };
   const model = String(config.backbone ?? d.model);
   const optimizer = pick<OptimizerName>(config.optimizer, ['SGD', 'Adam', 'AdamW'], 'optimizer') ?? 'Adam';
   const explicitLr = numberOf(config, 'lr') ?? (optimizer === 'SGD' ? numberOf(config, 'lr_sgd') : numberOf(config, 'lr_adam'));
