@@ -120,13 +120,22 @@ export function activeBackend(): BackendName | undefined {
   return active;
 }
 
+// wasm evaluates these flags asynchronously when it starts; reading one before that throws.
+function flag(name: string): boolean | undefined {
+  try {
+    return tf.env().getBool(name);
+  } catch {
+    return undefined;
+  }
+}
+
 /** A description of the active backend for logs, e.g. "wasm (SIMD, 1 thread)". */
 export function describeBackend(): string {
   if (active === undefined) return 'none (initBackend not called)';
   if (active === 'wasm') {
-    const simd = tf.env().getBool('WASM_HAS_SIMD_SUPPORT') ? 'SIMD' : 'no SIMD';
-    const threads = tf.env().getBool('WASM_HAS_MULTITHREAD_SUPPORT') ? 'threads' : '1 thread';
-    return `wasm (${simd}, ${threads})`;
+    const simd = flag('WASM_HAS_SIMD_SUPPORT');
+    const threads = flag('WASM_HAS_MULTITHREAD_SUPPORT');
+    return `wasm (${simd === undefined ? 'SIMD?' : simd ? 'SIMD' : 'no SIMD'}, ${threads === true ? 'threads' : '1 thread'})`;
   }
   return active;
 }

@@ -354,6 +354,8 @@ let report: WasmKernelReport | undefined;
  */
 export function registerWasmKernels(): WasmKernelReport {
   if (report !== undefined) return report;
+  // Registered before tfjs-backend-wasm loads, ours would be overwritten by its own kernels.
+  if (tf.getKernel('Conv2D', 'wasm') === undefined) throw new Error('registerWasmKernels: tfjs-backend-wasm is not loaded (call initBackend first)');
   const r: WasmKernelReport = { registered: [], replaced: [], skipped: [] };
   for (const name of WASM_ADDED_KERNELS) {
     const existing = tf.getKernel(name, 'wasm');
