@@ -251,9 +251,9 @@ export async function runCoordinator(options: CoordinatorOptions): Promise<Coord
       told.push(tellOne(next));
       asked.push(...fill());
     }
+    await enqueue(asked);
     // The journal holds the results now: their jobs may go.
     await Promise.all(told.map((job) => job.remove().catch(() => undefined)));
-    await enqueue(asked);
   };
   const waitForNews = (): Promise<void> =>
     new Promise((resolve) => {
@@ -291,7 +291,7 @@ export async function runCoordinator(options: CoordinatorOptions): Promise<Coord
       const ids = sweep ? [...inFlight.keys()] : [...notified];
       notified.clear();
       if (sweep) lastSweep = performance.now();
-      for (const id of ids.sort((a, b) => a - b)) await collect(id);
+      await Promise.all(ids.map((id) => collect(id)));
       await tellReady();
       if (inFlight.size === 0) await enqueue(fill());
       if (inFlight.size > 0 && notified.size === 0) await waitForNews();

@@ -173,6 +173,49 @@ describe('distributed: coordinator and in-process workers on a real redis-server
     expect(diverged.trials.map((t) => t.error)).to.deep.equal(['diverged: loss is NaN', 'diverged: loss is NaN', 'diverged: loss is NaN']);
   });
 
+  it('survives a Redis crash and restart (appendonly): every trial told once, same results as in process', async () => {
+    const server = await RedisTestServer.start();
+    const dir = tempDir();
+    try {
+      for (let i = 0; i < 2; i++) {
+        workers.push(await startTrialWorker({ redis: server.url(), study: 'crash', concurrency: 2, lockDuration: 2, stalledInterval: 1, onError: () => undefined }));
+      }
+      let crashed = false;
+      let restarted = false;
+      const warnings: string[] = [];
+      const run = runCoordinator({
+        ...studyOptions(13),
+        redis: server.url(),
+        directory: dir,
+        study: 'crash',
+        evaluator: { name: 'zdt1', options: { maxBudget: 4, sleepMs: 30 } },
+        stop: { trials: 30 },
+        inFlight: 4,
+        tellOrder: 'trial-id',
+        pollInterval: 0.2,
+        onWarning: (w) => warnings.push(w),
+        onTrialEnd: (trial) => {
+          if (trial.id === 10 && !crashed) {
+            crashed = true;
+            void server.kill().then(() => new Promise((resolve) => setTimeout(resolve, 500))).then(() => server.launch()).then(() => (restarted = true));
+          }
+        },
+      });
+      const result = await run;
+      // Trials 11-29 could only be collected after Redis was back.
+      expect(crashed && restarted).to.equal(true);
+      const counts = resultsPerTrial(dir);
+      expect(counts.size).to.equal(30);
+      expect([...counts.values()].every((n) => n === 1)).to.equal(true);
+      const reference = await inProcessReference(13, 30, 4, 4);
+      expect(result.trials.map(resultKey)).to.deep.equal(reference.trials.map(resultKey));
+      expect(warnings.filter((w) => /gone from Redis/.test(w)), 'no job was lost').to.deep.equal([]);
+    } finally {
+      await Promise.all(workers.splice(0).map((w) => w.close()));
+      await server.stop();
+    }
+  });
+
   it('names the unknown evaluator a job asks for', async () => {
     workers.push(await startTrialWorker({ redis: url(), study: 'unknown', registry: new EvaluatorRegistry().register('zdt1', analyticEvaluator(0.5)) }));
     const result = await runCoordinator({
