@@ -2,13 +2,15 @@
 // Usage: npx tsx benchmarks/trainer.ts [--data folder:../shared/data/lfw_balanced | synthetic] [--epochs 6]
 //        [--size 32] [--scale tiny] [--cell 2,0,1] [--head CosFace] [--optimizer AdamW] [--lr 0.003]
 //        [--batch 32] [--backend wasm] [--center 1] [--identities 0 (all)] [--loss focal] [--stem-pool true]
+//        npx tsx benchmarks/trainer.ts --mode groups [--groups 4] [--scale tiny] [--size 16] [--batch 32]
 import { parseArgs } from 'node:util';
-import { initBackend } from '../lib/backend/index.js';
+import { initBackend, tf } from '../lib/backend/index.js';
 import { loadFaceDataset } from '../lib/data/index.js';
 import { evaluateEmbeddings, pixelEmbeddings } from '../lib/train/evaluation.js';
 import { loadFaceArrays, type FaceDatasetSource } from '../lib/train/face-arrays.js';
 import { dpnScales } from '../lib/models/dpn.js';
 import { resolveTrainingSpec, runFaceTraining } from '../lib/train/run.js';
+import { FaceTrainer } from '../lib/train/trainer.js';
 
 const { values } = parseArgs({
   options: {
@@ -28,8 +30,43 @@ const { values } = parseArgs({
     embedding: { type: 'string', default: '64' },
     width: { type: 'string', default: '1' },
     'stem-pool': { type: 'string', default: 'true' },
+    // --mode groups: median seconds of one training step of the DPN with the stage widths split into
+    // `groups` groups versus the same network with groups 1 (the cost of split-concat / block-diagonal conv).
+    mode: { type: 'string', default: 'train' },
+    groups: { type: 'string', default: '4' },
   },
 });
+
+if (values.mode === 'groups') {
+  await initBackend(values.backend as 'wasm' | 'cpu' | 'tensorflow');
+  const size = Number(values.size);
+  const batch = Number(values.batch);
+  const [e1, e2, e3] = values.cell.split(',').map(Number);
+  const stepSeconds = (groups: number): number => {
+    const trainer = new FaceTrainer(
+      resolveTrainingSpec({ edge1: e1, edge2: e2, edge3: e3, head: 'CosFace', optimizer: 'SGD', lr_sgd: 0.01 }, {
+        scale: { ...dpnScales[values.scale as keyof typeof dpnScales], groups, stemPool: values['stem-pool'] !== 'false' }, imageSize: size, channels: 1, batchSize: batch,
+      }, 10),
+      10,
+    );
+    const x = tf.randomUniform([batch, size, size, 1], 0, 1, 'float32', 1) as tf.Tensor4D;
+    const y = tf.tensor1d(Array.from({ length: batch }, (_, i) => i % 10), 'int32');
+    const times: number[] = [];
+    for (let i = 0; i < 7; i++) {
+      const t = performance.now();
+      trainer.step(x, y, 0.01);
+      times.push((performance.now() - t) / 1000);
+    }
+    tf.dispose([x, y]);
+    trainer.dispose();
+    return times.slice(2).sort((a, b) => a - b)[2];
+  };
+  const g = Number(values.groups);
+  const grouped = stepSeconds(g);
+  const plain = stepSeconds(1);
+  console.log(`DPN ${values.scale} cell ${values.cell}, ${size}px, batch ${batch}, ${tf.getBackend()}: step ${grouped.toFixed(3)} s with groups ${g}, ${plain.toFixed(3)} s with groups 1 (ratio ${(grouped / plain).toFixed(2)})`);
+  process.exit(0);
+}
 
 const backend = await initBackend(values.backend as 'wasm' | 'cpu' | 'tensorflow');
 const size = Number(values.size);
