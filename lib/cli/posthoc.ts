@@ -132,10 +132,12 @@ export function registerPosthocCommands(program: Command): void {
           baselineDefault: o.baselineDefault as boolean,
           baselines,
           signal: controller.signal,
+          onRunFailed: (run, error) => process.stderr.write(`failed: ${run.model} seed ${run.seed}: ${error}\n`),
           onRunEnd: (run, result, skipped) =>
             process.stderr.write(`${skipped ? 'done earlier' : 'finished'}: ${run.model} seed ${run.seed}: test error ${result.test.metrics.error.toFixed(4)}, disparity ${result.test.metrics.disparity.toFixed(4)}\n`),
         });
-        console.log(`${outcome.interrupted ? 'Stopped' : 'Done'}: ${outcome.runs.length} runs in ${outcome.out}`);
+        console.log(`${outcome.interrupted ? 'Stopped' : 'Done'}: ${outcome.runs.length} runs in ${outcome.out}${outcome.failures.length ? `, ${outcome.failures.length} failed` : ''}`);
+        if (outcome.failures.length) process.exitCode = 1;
         for (const m of outcome.summary) {
           console.log(`  ${m.model} (${m.kind}, seeds ${m.seeds.join(',')}): test error ${pm(m.test.metrics.error)}, disparity ${pm(m.test.metrics.disparity)}, rank disparity ${pm(m.test.metrics.rankDisparity)}`);
         }

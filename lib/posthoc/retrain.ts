@@ -77,6 +77,8 @@ export interface RetrainRunsOptions extends TrainingSettings {
   onEpoch?: (run: RunConfig, row: EpochMetrics) => void;
   /** Called when a run finishes (also for runs skipped because they were done). */
   onRunEnd?: (run: RunConfig, result: RunResult, skipped: boolean) => void;
+  /** Called when a run fails (it has no result.json; the next retrain tries it again). */
+  onRunFailed?: (run: RunConfig, error: string) => void;
   /** No new run starts once aborted; finished runs stay, partial ones continue from their checkpoint next time. */
   signal?: AbortSignal;
 }
@@ -86,6 +88,8 @@ export interface RetrainOutcome {
   runs: { dir: string; config: RunConfig; result: RunResult; skipped: boolean }[];
   /** Mean ± std over seeds per model, validation and test. */
   summary: ModelSummary[];
+  /** Runs that failed (e.g. `diverged: loss NaN ...`); the others went on. Re-running retries them. */
+  failures: { dir: string; model: string; seed: number; error: string }[];
   interrupted: boolean;
 }
 
@@ -238,18 +242,30 @@ export async function retrainRuns(options: RetrainRunsOptions): Promise<RetrainO
   }
 
   const runs: RetrainOutcome['runs'] = [];
+  const failures: RetrainOutcome['failures'] = [];
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < plans.length && !options.signal?.aborted) {
       const plan = plans[next++];
-      const { result, skipped } = await trainOneRun(plan.dir, plan.run, data, train, options);
-      runs.push({ dir: plan.dir, config: plan.run, result, skipped });
-      options.onRunEnd?.(plan.run, result, skipped);
+      let outcome: { result: RunResult; skipped: boolean };
+      try {
+        outcome = await trainOneRun(plan.dir, plan.run, data, train, options);
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        // A run folder that holds another run is a setup mistake: stop. A diverged run is a result: go on.
+        if (message.includes('holds a different run')) throw error;
+        failures.push({ dir: plan.dir, model: plan.run.model, seed: plan.run.seed, error: message });
+        options.onRunFailed?.(plan.run, message);
+        continue;
+      }
+      runs.push({ dir: plan.dir, config: plan.run, ...outcome });
+      options.onRunEnd?.(plan.run, outcome.result, outcome.skipped);
     }
   };
   await Promise.all(Array.from({ length: Math.min(workers, plans.length) }, worker));
   runs.sort((a, b) => a.dir.localeCompare(b.dir));
-  return { out, runs, summary: summarizeRuns(runs.map((r) => r.result)), interrupted: options.signal?.aborted === true && runs.length < plans.length };
+  const interrupted = options.signal?.aborted === true && runs.length + failures.length < plans.length;
+  return { out, runs, summary: summarizeRuns(runs.map((r) => r.result)), failures, interrupted };
 }
 
 /** Which trials of a finished search to retrain: its Pareto front (default), the best K, or trials by id. */

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import { initBackend } from '../../lib/backend/index.js';
 import { loadFaceDataset } from '../../lib/data/index.js';
-import { retrain, readMetricLog, RUN_FILES, selectTrials, type EpochMetrics, type RunResult } from '../../lib/posthoc/index.js';
+import { retrain, retrainRuns, readMetricLog, RUN_FILES, selectTrials, type EpochMetrics, type RunResult } from '../../lib/posthoc/index.js';
 import { Study } from '../../lib/search/index.js';
 import type { Configuration } from '../../lib/space/types.js';
 import { loadSpace } from '../../lib/workflows/index.js';
@@ -149,5 +149,29 @@ describe('posthoc: retrain a search front with several seeds', function () {
     } catch (error) {
       expect((error as Error).message).to.match(/config\.json: this run folder holds a different run \(spec changed\)/);
     }
+  });
+
+  it('records a diverged run as failed and trains the others', async () => {
+    const lines: string[] = [];
+    const outcome = await retrainRuns({
+      models: [
+        { model: 'exploding', kind: 'baseline', config: { edge1: 1, edge2: 1, edge3: 1, head: 'CosFace', optimizer: 'SGD', lr: 1e30 }, configId: 'exploding' },
+        { model: 'fine', kind: 'baseline', config: { edge1: 1, edge2: 1, edge3: 1, head: 'CosFace', optimizer: 'Adam', lr_adam: 0.001 }, configId: 'fine' },
+      ],
+      out: join(root, 'failures'),
+      data: await loadFaceDataset(DATA),
+      dataSpec: DATA,
+      seeds: [1],
+      epochs: 2,
+      imageSize: 16,
+      batchSize: 32,
+      onRunFailed: (run, error) => lines.push(`${run.model}: ${error}`),
+    });
+    expect(outcome.failures.map((f) => f.model)).to.deep.equal(['exploding']);
+    // Either the loss or the embeddings blow up, depending on where the overflow shows first.
+    expect(outcome.failures[0].error).to.match(/diverged|non-finite/);
+    expect(lines).to.have.length(1);
+    expect(outcome.runs.map((r) => r.config.model)).to.deep.equal(['fine']);
+    expect(existsSync(join(root, 'failures', 'baseline-exploding', 'seed-1', RUN_FILES.result))).to.equal(false);
   });
 });
