@@ -2,6 +2,7 @@ import { activeBackend, initBackend, type BackendName } from '../backend/index.j
 import type { EvaluationContext, EvaluationResult } from '../search/index.js';
 import type { Configuration } from '../space/types.js';
 import type { FaceMetrics } from './evaluation.js';
+import type { EpochReport } from './trainer.js';
 import { runTrialInWorker, shareTrainingData } from './worker-trials.js';
 import { prepareFaceData, resolveTrainingSpec, runFaceTraining, type FaceDataPreparation, type FaceTrainingData, type FaceTrainingDataSource, type FaceTrainingDefaults, type FaceTrainingResult } from './run.js';
 
@@ -29,6 +30,8 @@ export interface FaceRecognitionObjectiveOptions extends FaceTrainingDefaults, O
   /** Backend to initialise before the first trial. */
   backend?: BackendName;
   referenceGroups?: readonly [string, string];
+  /** Per-epoch figures of every trial (loss, seconds, learning rate), also from worker threads. */
+  onEpoch?: (report: EpochReport, context: EvaluationContext) => void;
   /**
    * Run each trial in its own worker thread, so the engine's parallel trials train on separate cores
    * (wasm is single-threaded in Node). The data are loaded once and shared with the workers.
@@ -96,7 +99,7 @@ export function faceRecognitionObjective(
           backend: options.backend,
           referenceGroups: options.referenceGroups,
         },
-        { signal: context?.signal },
+        { signal: context?.signal, onEpoch: options.onEpoch ? (report) => options.onEpoch?.(report, context) : undefined },
       );
       return trialResult(result, objectives, backend);
     };
@@ -113,6 +116,7 @@ export function faceRecognitionObjective(
       restart: options.restart,
       signal: context?.signal,
       referenceGroups: options.referenceGroups,
+      onEpoch: options.onEpoch ? (report) => options.onEpoch?.(report, context) : undefined,
     });
     return trialResult(result, objectives, activeBackend());
   };

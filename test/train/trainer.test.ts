@@ -114,7 +114,11 @@ describe('train/trainer: loop, checkpoints, divergence, memory (cpu backend)', f
   });
 
   it('the objective returns error and rank_disparity, cost in epochs actually trained, metrics as attributes', async () => {
-    const evaluate = faceRecognitionObjective({ dataset: { train, evaluation }, maxEpochs: 2, scale: microSpec().scale, imageSize: 8, channels: 1, embeddingSize: 12, batchSize: 8 });
+    const epochs: number[] = [];
+    const evaluate = faceRecognitionObjective({
+      dataset: { train, evaluation }, maxEpochs: 2, scale: microSpec().scale, imageSize: 8, channels: 1, embeddingSize: 12, batchSize: 8,
+      onEpoch: (report) => epochs.push(report.epoch),
+    });
     const dir = join(root, 'objective');
     const config = { edge1: 3, edge2: 0, edge3: 1, head: 'CosFace', optimizer: 'Adam', lr_adam: 1e-3 };
     const low = await evaluate(config, 1, context(dir, 1));
@@ -126,5 +130,6 @@ describe('train/trainer: loop, checkpoints, divergence, memory (cpu backend)', f
     expect(attributes.resumedFrom).to.equal(1);
     expect(attributes).to.include.keys('disparity', 'ratio', 'rankRatio', 'errorRatio', 'perGroup', 'accuracy');
     expect(promoted.error).to.be.within(0, 1);
+    expect(epochs).to.deep.equal([1, 2]);
   });
 });
