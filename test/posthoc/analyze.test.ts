@@ -5,7 +5,8 @@ import { expect } from 'chai';
 import { Command } from 'commander';
 import seedrandom from 'seedrandom';
 import { registerPosthocCommands } from '../../lib/cli/posthoc.js';
-import { analyze, DISPARITY_MEASURES, RUN_FILES, snakeCase, type RunConfig, type RunKind, type RunResult } from '../../lib/posthoc/index.js';
+import { analyze, DISPARITY_MEASURES, RUN_FILES, type RunConfig, type RunKind, type RunResult } from '../../lib/posthoc/index.js';
+import { snakeCase } from '../../lib/posthoc/runs.js';
 import type { FaceMetrics } from '../../lib/train/index.js';
 
 /** Test-split error and disparity per seed of each model; the other measures are random. */
