@@ -38,11 +38,15 @@ export interface TrialWorkerOptions {
   onError?: (error: Error) => void;
 }
 
-/** A running worker; `close()` waits for its running trials, then disconnects. */
+/** A running worker. */
 export interface TrialWorker {
   readonly id: string;
   readonly queueName: string;
-  close(): Promise<void>;
+  /**
+   * Waits for the running trials, then disconnects; `force` disconnects at once, leaving them to be found stalled and
+   * run again elsewhere (as if the process died).
+   */
+  close(force?: boolean): Promise<void>;
 }
 
 const DEFAULT_LOCK_SECONDS = 60;
@@ -149,7 +153,7 @@ export async function startTrialWorker(options: TrialWorkerOptions): Promise<Tri
   return {
     id,
     queueName,
-    close: () => worker.close(),
+    close: (force = false) => worker.close(force),
   };
 }
 

@@ -216,6 +216,34 @@ describe('distributed: coordinator and in-process workers on a real redis-server
     }
   });
 
+  it('runs a trial whose worker is lost again elsewhere, and fails it with the reason after maxStalledCount losses', async () => {
+    // An evaluation that never ends on its first attempt, as on a machine that died; later attempts succeed.
+    const zdt1 = await analyticEvaluator(0.5)({}, {});
+    const registry = new EvaluatorRegistry().register('hangs-once', () => (config, budget, context) =>
+      context.attempt === 1 ? new Promise<never>(() => undefined) : zdt1(config, budget, context),
+    );
+    const lose = async (study: string, maxStalledCount: number): Promise<{ status: string; error?: string; attempt?: number }> => {
+      let started!: () => void;
+      const firstStart = new Promise<void>((resolve) => (started = resolve));
+      const doomed = await startTrialWorker({ redis: url(), study, registry, lockDuration: 1, stalledInterval: 0.5, onTrialStart: () => started() });
+      const run = runCoordinator({
+        ...studyOptions(3), redis: url(), directory: tempDir(), study, evaluator: { name: 'hangs-once' }, stop: { trials: 1 }, pollInterval: 0.2,
+      });
+      await firstStart;
+      await doomed.close(true);
+      let attempt: number | undefined;
+      workers.push(await startTrialWorker({ redis: url(), study, registry, lockDuration: 1, stalledInterval: 0.5, maxStalledCount, onTrialEnd: (o) => (attempt = o.attempt) }));
+      const [trial] = (await run).trials;
+      return { status: trial.status, error: trial.error, attempt };
+    };
+    const retried = await lose('lost-once', 1);
+    expect(retried.status, retried.error).to.equal("ok");
+    expect(retried.attempt).to.equal(2);
+    const failed = await lose('lost-for-good', 0);
+    expect(failed.status).to.equal('failed');
+    expect(failed.error).to.match(/job stalled more than allowable limit/);
+  });
+
   it('names the unknown evaluator a job asks for', async () => {
     workers.push(await startTrialWorker({ redis: url(), study: 'unknown', registry: new EvaluatorRegistry().register('zdt1', analyticEvaluator(0.5)) }));
     const result = await runCoordinator({
