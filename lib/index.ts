@@ -11,4 +11,7 @@ export * from './models/index.js';
 export * from './train/index.js';
 export * from './report/index.js';
 export * from './workflows/index.js';
+export * from './bench/index.js';
+export * from './distributed/index.js';
+export * from './posthoc/index.js';
 export { version } from './version.js';

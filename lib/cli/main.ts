@@ -15,6 +15,9 @@ import {
   type SearchProgress,
   type Trial,
 } from '../index.js';
+import { registerBenchCommand } from './bench.js';
+import { registerDistributedCommands } from './distributed.js';
+import { registerPosthocCommands } from './posthoc.js';
 
 const OBJECTIVES: readonly FaceObjectiveName[] = ['error', 'disparity', 'rank_disparity', 'ratio', 'rank_ratio', 'error_ratio', 'mean_rank'];
 
@@ -190,6 +193,9 @@ export function buildProgram(): Command {
       console.log(`Wrote ${r.files.csv}, ${r.files.scatterSvg}, ${r.files.hypervolumeSvg}, ${r.files.html}`);
     });
 
+  registerPosthocCommands(program);
+  registerBenchCommand(program);
+  registerDistributedCommands(program);
   return program;
 }
 
