@@ -125,11 +125,11 @@ export const faceEvaluator: EvaluatorFactory = async (options, environment) => {
 };
 
 /** The registry `frnas worker` uses: 'face', and the analytic 'zdt1' and 'zdt2' for tests and benchmarks. */
-export const evaluators = new EvaluatorRegistry().register('face', faceEvaluator).register('zdt1', analyticEvaluator(0.5)).register('zdt2', analyticEvaluator(2));
+export const workerEvaluators = new EvaluatorRegistry().register('face', faceEvaluator).register('zdt1', analyticEvaluator(0.5)).register('zdt2', analyticEvaluator(2));
 
 /** Installs an evaluator in the default registry, so this process's workers can run jobs that name it. */
 export function registerEvaluator(name: string, factory: EvaluatorFactory): void {
-  evaluators.register(name, factory);
+  workerEvaluators.register(name, factory);
 }
 
 function numberOption(options: JsonObject, key: string, fallback: number): number {

@@ -5,7 +5,7 @@ export { startTrialWorker, type TrialWorker, type TrialWorkerOptions } from './w
 export {
   EvaluatorRegistry,
   analyticEvaluator,
-  evaluators,
+  workerEvaluators,
   faceEvaluator,
   registerEvaluator,
   type EvaluatorFactory,
