@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Job, Queue, QueueEvents } from 'bullmq';
 import { Study, StudyError, type SearchProgress, type StopRules, type StudyOptions, type Trial, type TrialResult } from '../search/index.js';
-import type { EvaluatorSpec } from './evaluators.js';
+import { isPlainJson, type EvaluatorSpec } from './evaluators.js';
 import { isObject, tellableResult, trialJobId, trialQueueName, checkStudyName, type TrialJobData, type TrialJobOutcome } from './jobs.js';
 import { checkRedis, connectionOptions, DistributedError, persistenceWarnings, type RedisConnectionSettings } from './redis-url.js';
 
@@ -100,6 +100,9 @@ export async function runCoordinator(options: CoordinatorOptions): Promise<Coord
   const tellOrder = options.tellOrder ?? 'arrival';
   if (tellOrder !== 'arrival' && tellOrder !== 'trial-id') throw new DistributedError(`coordinator: tellOrder must be 'arrival' or 'trial-id', got ${JSON.stringify(tellOrder)}`);
   if (!options.evaluator || typeof options.evaluator.name !== 'string') throw new DistributedError('coordinator: "evaluator" must be { name, options? } naming an evaluator installed on the workers');
+  if (options.evaluator.options !== undefined && !(isPlainJson(options.evaluator.options) && typeof options.evaluator.options === 'object' && !Array.isArray(options.evaluator.options))) {
+    throw new DistributedError('coordinator: evaluator options must be a plain JSON object (numbers, strings, booleans, lists, objects): jobs carry data, never code');
+  }
   const studyName = options.study ?? defaultStudyName(options.directory);
   checkStudyName(studyName);
   const queueName = trialQueueName(studyName);
@@ -205,7 +208,9 @@ export async function runCoordinator(options: CoordinatorOptions): Promise<Coord
       ready.set(trialId, { job, result: tellableResult(outcome.result), timing });
     } else if (state === 'failed') {
       const reason = job.failedReason || 'unknown reason';
-      ready.set(trialId, { job, result: { status: 'failed', error: `trial job failed after ${job.attemptsMade} attempt(s): ${reason}` } });
+      // Tries: attempts its worker failed, plus runs whose worker was lost (those do not count as attempts in BullMQ).
+      const tries = job.attemptsMade + (job.stalledCounter ?? 0);
+      ready.set(trialId, { job, result: { status: 'failed', error: `trial job failed after ${tries} attempt(s): ${reason}` } });
     }
   };
   const tellOne = (trialId: number): Job => {

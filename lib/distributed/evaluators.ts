@@ -139,6 +139,17 @@ function numberOption(options: JsonObject, key: string, fallback: number): numbe
   return value;
 }
 
+/** Whether a value is JSON data that survives a round trip unchanged: no functions, classes, undefined or non-finite numbers. */
+export function isPlainJson(value: unknown): value is JsonValue {
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return true;
+  if (typeof value === 'number') return Number.isFinite(value);
+  if (Array.isArray(value)) return value.every(isPlainJson);
+  if (typeof value !== 'object') return false;
+  const prototype: unknown = Object.getPrototypeOf(value);
+  if (prototype !== Object.prototype && prototype !== null) return false;
+  return Object.values(value as Record<string, unknown>).every(isPlainJson);
+}
+
 /** JSON with sorted keys, so equal options give equal cache keys whatever their order. */
 export function stableJson(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) =>

@@ -7,6 +7,7 @@ export {
   analyticEvaluator,
   workerEvaluators,
   faceEvaluator,
+  isPlainJson,
   registerEvaluator,
   type EvaluatorFactory,
   type EvaluatorSpec,

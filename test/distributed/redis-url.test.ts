@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { maskRedisUrl, parseRedisUrl, parseTrialJob } from '../../lib/distributed/index.js';
+import { isPlainJson, maskRedisUrl, parseRedisUrl, parseTrialJob, runCoordinator } from '../../lib/distributed/index.js';
+import { studyOptions } from './helpers.js';
 
 describe('distributed: Redis URLs and job data', () => {
   it('reads host, port, database, user and password, percent-decoded', () => {
@@ -37,5 +38,18 @@ describe('distributed: Redis URLs and job data', () => {
     expect(() => parseTrialJob({ ...job, config: { x0: 'ok', run: () => 1 } })).to.throw(/config.run/);
     expect(() => parseTrialJob({ ...job, evaluator: 'require("child_process")' })).to.throw(/evaluator must be/);
     expect(() => parseTrialJob({ ...job, version: 2 })).to.throw(/version/);
+  });
+
+  it('refuses evaluator options that are not plain JSON before anything is queued', async () => {
+    expect(isPlainJson({ a: [1, 'x', true, null, { b: 2 }] })).to.equal(true);
+    expect(isPlainJson({ f: () => 1 })).to.equal(false);
+    expect(isPlainJson({ d: new Date(0) })).to.equal(false);
+    expect(isPlainJson({ n: NaN })).to.equal(false);
+    const options = { sleepMs: 1, hook: (() => 1) as unknown as number };
+    let message = '';
+    await runCoordinator({ ...studyOptions(1), redis: 'redis://127.0.0.1:1', directory: '/nonexistent', evaluator: { name: 'zdt1', options }, stop: { trials: 1 } }).catch(
+      (e: Error) => (message = e.message),
+    );
+    expect(message).to.match(/plain JSON object.*never code/);
   });
 });
