@@ -135,7 +135,7 @@ export function registerDistributedCommands(program: Command): void {
     .option('--model <name>', 'network family: dpn (the searched cell) or a registered backbone', 'dpn')
     .option('--image-size <px>', 'training image size', positiveInteger('--image-size'))
     .option('--batch-size <n>', 'training batch size', positiveInteger('--batch-size'))
-    .option('--threads', 'train each trial in a worker thread on the workers')
+    .option('--no-threads', 'train in the workers\' main thread (blocks lock renewal: raise their --lock-duration above a trial\'s length)')
     .option('--evaluator <name>', 'evaluator installed on the workers instead of face training (e.g. zdt1 for a smoke test)')
     .option('--evaluator-options <json>', 'plain-data options of --evaluator', jsonObject)
     .option('--seed <n>', 'seed of every random choice', (t) => Number(t), 0)
@@ -173,7 +173,7 @@ export function registerDistributedCommands(program: Command): void {
           model: o.model as string,
           imageSize: o.imageSize as number | undefined,
           batchSize: o.batchSize as number | undefined,
-          threads: o.threads === true,
+          threads: o.threads !== false,
           seed: o.seed as number,
           signal: controller.signal,
           onReady: ({ study, queueName }) =>

@@ -94,7 +94,7 @@ export function analyticEvaluator(power: number): EvaluatorFactory {
 /**
  * FR-NAS training (`faceRecognitionObjective`): options are plain data — `data` (a spec such as `synthetic` or
  * `folder:/mnt/faces`, read on the worker), `maxEpochs`, `objectives`, `seed` and the trainer defaults
- * (`model`, `imageSize`, `batchSize`, ...). `threads: true` trains each trial in a worker thread.
+ * (`model`, `imageSize`, `batchSize`, ...). Each trial trains in a worker thread unless `threads: false`.
  * Loaded lazily, so workers that only run analytic evaluators never load TensorFlow.js.
  */
 export const faceEvaluator: EvaluatorFactory = async (options, environment) => {
@@ -120,7 +120,9 @@ export const faceEvaluator: EvaluatorFactory = async (options, environment) => {
     maxEpochs,
     objectives: objectives as FaceOptions['objectives'],
     backend: chosenBackend,
-    workers: threads === true,
+    // Training is synchronous: in the main thread it would block the event loop, so BullMQ could not renew the
+    // job's lock and a long trial would look like a dead worker. A worker thread keeps the loop free.
+    workers: threads !== false,
   });
 };
 

@@ -35,7 +35,7 @@ export interface DistributedSearchOptions extends Omit<FaceTrainingDefaults, 'ma
   tellOrder?: 'arrival' | 'trial-id';
   /** The shared checkpoint folder as the coordinator names it; default `<out>/checkpoints`. */
   checkpointRoot?: string;
-  /** Train each trial in a worker thread on the workers (keeps their event loop free to renew job locks). */
+  /** Train each trial in a worker thread on the workers (default true: keeps their event loop free to renew job locks). */
   threads?: boolean;
   /** Instead of face training: any evaluator installed on the workers (objectives then name its values). */
   evaluator?: EvaluatorSpec;
@@ -74,7 +74,7 @@ export async function coordinateSearch(options: DistributedSearchOptions): Promi
     objectiveNames = evaluatorObjectives ?? ['f1', 'f2'];
   } else {
     objectiveNames = faceObjectives ?? ['error', 'rank_disparity'];
-    const faceOptions: JsonObject = JSON.parse(stableJson({ ...training, data: data ?? 'synthetic', maxEpochs: fidelity.max, objectives: objectiveNames, seed: 222 + seed, threads: threads ?? false })) as JsonObject;
+    const faceOptions: JsonObject = JSON.parse(stableJson({ ...training, data: data ?? 'synthetic', maxEpochs: fidelity.max, objectives: objectiveNames, seed: 222 + seed, threads: threads ?? true })) as JsonObject;
     spec = { name: 'face', options: faceOptions };
   }
   const objectives: ObjectiveSpec[] = objectiveNames.map((name) => ({ name, direction: 'minimize' }));

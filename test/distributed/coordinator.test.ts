@@ -244,6 +244,22 @@ describe('distributed: coordinator and in-process workers on a real redis-server
     expect(failed.error).to.match(/job stalled more than allowable limit/);
   });
 
+  it('keeps the lock of a trial longer than lockDuration: no worker takes it over, it runs once', async () => {
+    const runs = new Map<number, number>();
+    const zdt1 = await analyticEvaluator(0.5)({}, {});
+    const registry = new EvaluatorRegistry().register('slow', () => async (config, budget, context) => {
+      runs.set(context.trialId, (runs.get(context.trialId) ?? 0) + 1);
+      await new Promise((resolve) => setTimeout(resolve, 2500));
+      return zdt1(config, budget, context);
+    });
+    for (let i = 0; i < 2; i++) workers.push(await startTrialWorker({ redis: url(), study: 'long', registry, lockDuration: 1, stalledInterval: 0.3 }));
+    const result = await runCoordinator({
+      ...studyOptions(4), redis: url(), directory: tempDir(), study: 'long', evaluator: { name: 'slow' }, stop: { trials: 2 }, inFlight: 2, pollInterval: 0.2,
+    });
+    expect(result.trials.map((t) => t.status)).to.deep.equal(['ok', 'ok']);
+    expect([...runs.values()]).to.deep.equal([1, 1]);
+  });
+
   it('names the unknown evaluator a job asks for', async () => {
     workers.push(await startTrialWorker({ redis: url(), study: 'unknown', registry: new EvaluatorRegistry().register('zdt1', analyticEvaluator(0.5)) }));
     const result = await runCoordinator({
