@@ -1,4 +1,4 @@
-import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FaceTrainer, FaceTrainingSpec } from './trainer.js';
 
@@ -124,4 +124,10 @@ export async function loadCheckpoint(trainer: FaceTrainer, dir: string, manifest
   trainer.backbone.parameters.restore(parameters);
   trainer.optimizer.restoreState({ step: manifest.optimizerStep, slots });
   trainer.epochsDone = manifest.epochsDone;
+}
+
+/** Deletes the checkpoint `epoch-<epochs>` in `dir` (manifest first, so no manifest points at missing weights). */
+export async function removeCheckpoint(dir: string, epochs: number): Promise<void> {
+  await rm(join(dir, `epoch-${epochs}.json`), { force: true });
+  await rm(join(dir, `epoch-${epochs}.bin`), { force: true });
 }

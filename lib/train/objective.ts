@@ -27,6 +27,8 @@ export interface FaceRecognitionObjectiveOptions extends FaceTrainingDefaults, O
   objectives?: readonly FaceObjectiveName[];
   /** Ignore checkpoints and train every trial from scratch. */
   restart?: boolean;
+  /** Checkpoint after every epoch too (default true): a trial re-run after a crash or timeout continues from its last epoch. */
+  checkpointEveryEpoch?: boolean;
   /** Backend to initialise before the first trial. */
   backend?: BackendName;
   referenceGroups?: readonly [string, string];
@@ -96,6 +98,7 @@ export function faceRecognitionObjective(
           epochs: epochsOfBudget(budget),
           checkpointDir: context?.checkpointDir,
           restart: options.restart,
+          checkpointEveryEpoch: options.checkpointEveryEpoch ?? true,
           backend: options.backend,
           referenceGroups: options.referenceGroups,
         },
@@ -114,6 +117,7 @@ export function faceRecognitionObjective(
       epochs: epochsOfBudget(budget),
       checkpointDir: context?.checkpointDir,
       restart: options.restart,
+      checkpointEveryEpoch: options.checkpointEveryEpoch ?? true,
       signal: context?.signal,
       referenceGroups: options.referenceGroups,
       onEpoch: options.onEpoch ? (report) => options.onEpoch?.(report, context) : undefined,

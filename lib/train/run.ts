@@ -3,7 +3,7 @@ import type { GroupRankSummary } from '../fairness/index.js';
 import type { DpnScale } from '../models/dpn.js';
 import type { LossName } from '../models/losses.js';
 import type { Configuration } from '../space/types.js';
-import { findCheckpoint, loadCheckpoint, saveCheckpoint } from './checkpoint.js';
+import { findCheckpoint, loadCheckpoint, removeCheckpoint, saveCheckpoint } from './checkpoint.js';
 import { evaluateFaceModel, type FaceMetrics } from './evaluation.js';
 import { classLabels, loadFaceArrays, type FaceArrays, type SplitFaceDatasetSource } from './face-arrays.js';
 import type { OptimizerName } from './optimizers.js';
@@ -126,6 +126,8 @@ export interface FaceTrainingRunOptions {
   checkpointDir?: string;
   /** Ignore existing checkpoints and train from scratch. */
   restart?: boolean;
+  /** Also checkpoint after every epoch (the latest one kept), so a killed run continues from its last epoch. */
+  checkpointEveryEpoch?: boolean;
   onEpoch?: (report: EpochReport) => void;
   signal?: AbortSignal;
   /** The ordered group pair of the disparity measures, e.g. ['M', 'F']; default the worst pair. */
@@ -162,13 +164,22 @@ export async function runFaceTraining(spec: FaceTrainingSpec, data: FaceTraining
     }
     const resumedFrom = trainer.epochsDone;
     const history: EpochReport[] = [];
+    let intermediate: number | undefined;
     while (trainer.epochsDone < options.epochs) {
       if (options.signal?.aborted) throw new Error(`aborted after ${trainer.epochsDone} epochs`);
       const report = trainer.trainEpoch(data.train, labels);
       history.push(report);
       options.onEpoch?.(report);
+      if (options.checkpointDir && options.checkpointEveryEpoch && trainer.epochsDone < options.epochs) {
+        // Keeps the latest epoch only (plus the checkpoints at the budgets of whole calls), so a run killed
+        // mid-way continues from its last epoch without filling the disk.
+        await saveCheckpoint(trainer, options.checkpointDir);
+        if (intermediate !== undefined) await removeCheckpoint(options.checkpointDir, intermediate);
+        intermediate = trainer.epochsDone;
+      }
     }
     if (options.checkpointDir && trainer.epochsDone > resumedFrom) await saveCheckpoint(trainer, options.checkpointDir);
+    if (options.checkpointDir && intermediate !== undefined) await removeCheckpoint(options.checkpointDir, intermediate);
     const evaluation = evaluateFaceModel(trainer.backbone, data.evaluation, options.referenceGroups);
     return {
       metrics: evaluation.metrics,

@@ -14,6 +14,7 @@ export interface TrialWorkerInput {
   epochs: number;
   checkpointDir?: string;
   restart?: boolean;
+  checkpointEveryEpoch?: boolean;
   backend?: BackendName;
   referenceGroups?: readonly [string, string];
 }
@@ -33,6 +34,7 @@ async function main(): Promise<void> {
       epochs: input.epochs,
       checkpointDir: input.checkpointDir,
       restart: input.restart,
+      checkpointEveryEpoch: input.checkpointEveryEpoch,
       referenceGroups: input.referenceGroups,
       onEpoch: (report) => post({ kind: 'epoch', report }),
     });

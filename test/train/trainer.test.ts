@@ -72,6 +72,21 @@ describe('train/trainer: loop, checkpoints, divergence, memory (cpu backend)', f
     expect(other.resumedFrom).to.equal(0);
   });
 
+  it('checkpointEveryEpoch: a run killed after epoch 1 of 3 continues from epoch 1 and removes its own intermediate checkpoints', async () => {
+    const dir = join(root, 'every-epoch');
+    const spec = microSpec({ maxEpochs: 3 });
+    const controller = new AbortController();
+    let message = '';
+    await runFaceTraining(spec, { train, evaluation }, { epochs: 3, checkpointDir: dir, checkpointEveryEpoch: true, signal: controller.signal, onEpoch: () => controller.abort() })
+      .catch((e: Error) => (message = e.message));
+    expect(message).to.equal('aborted after 1 epochs');
+    expect((await listCheckpoints(dir)).map((m) => m.epochsDone)).to.deep.equal([1]);
+    const resumed = await runFaceTraining(spec, { train, evaluation }, { epochs: 3, checkpointDir: dir, checkpointEveryEpoch: true });
+    expect(resumed.resumedFrom).to.equal(1);
+    expect(resumed.epochsTrained).to.equal(2);
+    expect((await listCheckpoints(dir)).map((m) => m.epochsDone)).to.deep.equal([1, 3]);
+  });
+
   it('a NaN loss throws "diverged", which the engine records as a failed trial', async () => {
     const poisoned = { ...train, images: Float32Array.from(train.images) };
     poisoned.images.fill(Number.NaN, 0, 64);
