@@ -1,5 +1,6 @@
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { FaceArrays } from './face-arrays.js';
 import type { FaceTrainer, FaceTrainingSpec } from './trainer.js';
 
 /** One tensor's place in the weights file (float32, little-endian). */
@@ -28,10 +29,23 @@ export interface CheckpointManifest {
   createdAt: string;
 }
 
-/** What must match for a checkpoint to be continued: the full training spec and the class count. */
-export function trainingFingerprint(spec: FaceTrainingSpec, classes: number): string {
+/**
+ * What must match for a checkpoint to be continued: the full training spec, the class count and the
+ * training data's signature (see `faceArraysSignature`; empty when unknown).
+ */
+export function trainingFingerprint(spec: FaceTrainingSpec, classes: number, dataSignature = ''): string {
   const sorted = Object.fromEntries(Object.entries(spec).filter(([, v]) => v !== undefined).sort(([a], [b]) => a.localeCompare(b)));
-  return JSON.stringify({ spec: sorted, classes });
+  return JSON.stringify({ spec: sorted, classes, data: dataSignature });
+}
+
+/** A cheap signature of a training set (size, shape, identities, a strided pixel checksum), so a checkpoint of other data is not continued. */
+export function faceArraysSignature(data: FaceArrays): string {
+  let identityHash = 0;
+  for (const identity of data.identities) identityHash = (Math.imul(identityHash, 31) + identity) | 0;
+  let pixelSum = 0;
+  const stride = Math.max(1, Math.floor(data.images.length / 4096));
+  for (let i = 0; i < data.images.length; i += stride) pixelSum += data.images[i];
+  return `${data.identities.length}x${data.size}x${data.size}x${data.channels}:${identityHash}:${pixelSum.toFixed(3)}`;
 }
 
 /** Writes weights, BatchNorm statistics, optimizer slots and position of `trainer` to `dir`. Returns the manifest path. */
@@ -58,7 +72,7 @@ export async function saveCheckpoint(trainer: FaceTrainer, dir: string): Promise
   const manifest: CheckpointManifest = {
     format: 'frnas-checkpoint',
     version: 1,
-    fingerprint: trainingFingerprint(trainer.spec, trainer.classes),
+    fingerprint: trainingFingerprint(trainer.spec, trainer.classes, trainer.dataSignature),
     spec: trainer.spec,
     classes: trainer.classes,
     epochsDone: trainer.epochsDone,
@@ -100,14 +114,14 @@ export async function listCheckpoints(dir: string): Promise<CheckpointManifest[]
 
 /** The latest checkpoint in `dir` with the trainer's fingerprint and at most `maxEpochs` epochs done. */
 export async function findCheckpoint(trainer: FaceTrainer, dir: string, maxEpochs: number): Promise<CheckpointManifest | undefined> {
-  const fingerprint = trainingFingerprint(trainer.spec, trainer.classes);
+  const fingerprint = trainingFingerprint(trainer.spec, trainer.classes, trainer.dataSignature);
   const usable = (await listCheckpoints(dir)).filter((m) => m.fingerprint === fingerprint && m.epochsDone <= maxEpochs);
   return usable.at(-1);
 }
 
 /** Restores `trainer` (weights, BatchNorm statistics, optimizer, epochs done) from a manifest in `dir`. */
 export async function loadCheckpoint(trainer: FaceTrainer, dir: string, manifest: CheckpointManifest): Promise<void> {
-  if (manifest.fingerprint !== trainingFingerprint(trainer.spec, trainer.classes)) {
+  if (manifest.fingerprint !== trainingFingerprint(trainer.spec, trainer.classes, trainer.dataSignature)) {
     throw new Error(`checkpoint in ${dir} was made for a different configuration or data set`);
   }
   const bytes = await readFile(join(dir, manifest.weightsFile));

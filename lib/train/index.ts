@@ -7,7 +7,7 @@ export { batchesPerEpoch, classLabels, epochBatches, imageTensor, loadFaceArrays
 export type { FaceArrays, FaceDatasetSource, LoadedFaceBatch, SplitFaceDatasetSource, TrainingBatch } from './face-arrays.js';
 export { FaceTrainer, TrainingDivergedError } from './trainer.js';
 export type { EpochReport, FaceTrainingSpec } from './trainer.js';
-export { findCheckpoint, listCheckpoints, loadCheckpoint, removeCheckpoint, saveCheckpoint, trainingFingerprint } from './checkpoint.js';
+export { faceArraysSignature, findCheckpoint, listCheckpoints, loadCheckpoint, removeCheckpoint, saveCheckpoint, trainingFingerprint } from './checkpoint.js';
 export type { CheckpointManifest, CheckpointTensorEntry } from './checkpoint.js';
 export { embedFaces, evaluateEmbeddings, evaluateFaceModel, pixelEmbeddings } from './evaluation.js';
 export type { FaceEvaluation, FaceMetrics } from './evaluation.js';

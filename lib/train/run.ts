@@ -3,7 +3,7 @@ import type { GroupRankSummary } from '../fairness/index.js';
 import type { DpnScale } from '../models/dpn.js';
 import type { LossName } from '../models/losses.js';
 import type { Configuration } from '../space/types.js';
-import { findCheckpoint, loadCheckpoint, removeCheckpoint, saveCheckpoint } from './checkpoint.js';
+import { faceArraysSignature, findCheckpoint, loadCheckpoint, removeCheckpoint, saveCheckpoint } from './checkpoint.js';
 import { evaluateFaceModel, type FaceMetrics } from './evaluation.js';
 import { classLabels, loadFaceArrays, type FaceArrays, type SplitFaceDatasetSource } from './face-arrays.js';
 import type { OptimizerName } from './optimizers.js';
@@ -157,6 +157,7 @@ export async function runFaceTraining(spec: FaceTrainingSpec, data: FaceTraining
   if (options.epochs > spec.maxEpochs) throw new Error(`epochs ${options.epochs} exceed the schedule's maxEpochs ${spec.maxEpochs}`);
   const { labels, classes } = classLabels(data.train);
   const trainer = new FaceTrainer(spec, classes);
+  trainer.dataSignature = faceArraysSignature(data.train);
   try {
     if (options.checkpointDir && !options.restart) {
       const manifest = await findCheckpoint(trainer, options.checkpointDir, options.epochs);

@@ -68,6 +68,8 @@ export class FaceTrainer {
   readonly schedule: LearningRateSchedule;
   readonly classes: number;
   epochsDone = 0;
+  /** Signature of the training data, part of the checkpoint fingerprint (set by runFaceTraining). */
+  dataSignature = '';
 
   constructor(
     readonly spec: FaceTrainingSpec,

@@ -62,7 +62,7 @@ describe('train/trainer: loop, checkpoints, divergence, memory (cpu backend)', f
     }
   });
 
-  it('restart: true, or a different configuration, trains from scratch instead of continuing', async () => {
+  it('restart: true, a different configuration or different data train from scratch instead of continuing', async () => {
     const dir = join(root, 'restart');
     await runFaceTraining(microSpec(), { train, evaluation }, { epochs: 1, checkpointDir: dir });
     const again = await runFaceTraining(microSpec(), { train, evaluation }, { epochs: 2, checkpointDir: dir, restart: true });
@@ -70,6 +70,9 @@ describe('train/trainer: loop, checkpoints, divergence, memory (cpu backend)', f
     expect(again.epochsTrained).to.equal(2);
     const other = await runFaceTraining(microSpec({ head: 'ArcFace', maxEpochs: 2 }), { train, evaluation }, { epochs: 1, checkpointDir: dir });
     expect(other.resumedFrom).to.equal(0);
+    // Same configuration, other training images: not continued either.
+    const otherData = await runFaceTraining(microSpec(), { train: randomFaces(3, 4, 8, 9), evaluation }, { epochs: 2, checkpointDir: dir });
+    expect(otherData.resumedFrom).to.equal(0);
   });
 
   it('checkpointEveryEpoch: a run killed after epoch 1 of 3 continues from epoch 1 and removes its own intermediate checkpoints', async () => {
