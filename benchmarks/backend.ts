@@ -2,15 +2,17 @@
 // for each available TensorFlow.js backend, side by side with the same network in PyTorch (CPU, 2 threads).
 // Every configuration runs in its own child process so that its peak RSS is its own.
 //
-//   npx tsx benchmarks/backend.ts                      # wasm (and tensorflow if installed) + PyTorch, 32x32 and 64x64
-//   npx tsx benchmarks/backend.ts --backends wasm,cpu --sizes 32 --seconds 20
+//   npx tsx benchmarks/backend.ts                      # wasm (and tensorflow if installed) + PyTorch, 32x32 and 64x64, 3 rounds
+//   npx tsx benchmarks/backend.ts --backends wasm,cpu --sizes 32 --seconds 20 --rounds 1
 //   npx tsx benchmarks/backend.ts --profile --size 64   # wasm step time per kernel
+//   npx tsx benchmarks/backend.ts --workers --size 32  # two trials as worker_threads in one process
 //   npx tsx benchmarks/backend.ts --grouped            # groupedConv2d: split vs block-diagonal on wasm
 // Writes benchmarks/results/backend.csv (and prints the table).
 import { spawn } from 'node:child_process';
+import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import seedrandom from 'seedrandom';
 import {
   tf, initBackend, describeBackend, labelMask, groupedConv2d, batchNormTrain, leanRelu, type BackendName,
@@ -221,57 +223,73 @@ async function tfBackendAvailable(name: BackendName): Promise<boolean> {
   }
 }
 
+function median(v: number[]): number {
+  const s = [...v].sort((p, q) => p - q);
+  return s.length % 2 === 1 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+// Rounds interleave PyTorch and tfjs so that both see the same machine load; ratios are taken within a
+// round (against that round's PyTorch run) and the table gives medians over rounds.
 async function parent(): Promise<void> {
   const sizes = arg('sizes', '32,64').split(',').map(Number);
   const seconds = arg('seconds', '20');
+  const rounds = Number(arg('rounds', '3'));
   const wanted = arg('backends', 'tensorflow,wasm').split(',') as BackendName[];
   const python = arg('python', '/usr/bin/python3');
   const backends: BackendName[] = [];
   for (const b of wanted) if (await tfBackendAvailable(b)) backends.push(b); else console.log(`(backend ${b} unavailable here: skipped)`);
   const self = fileURLToPath(import.meta.url);
   const tsx = ['--import', 'tsx', self];
-  type Row = { config: string; size: number; r: ChildResult | string; parallel?: number };
-  const rows: Row[] = [];
-  for (const size of sizes) {
-    const torch = await runChild(python, [join(HERE, 'backend_pytorch.py'), '--size', String(size), '--seconds', seconds, '--threads', '2']);
-    rows.push({ config: 'PyTorch CPU, 2 threads', size, r: torch });
-    for (const b of backends) {
-      const r = await runChild(process.execPath, [...tsx, '--child', b, '--size', String(size), '--seconds', seconds]);
-      rows.push({ config: `tfjs ${typeof r === 'string' ? b : r.backend}, 1 trial`, size, r });
+  type Run = { round: number; config: string; size: number; imagesPerSec: number; ratio: number; peakRssMB: number; steps: number; loss: number };
+  const runs: Run[] = [];
+  const csv = ['round,config,input,images_per_s,ratio_to_pytorch_same_round,peak_rss_mb,steps,final_loss'];
+  const record = (round: number, config: string, size: number, r: ChildResult | string, torch: number): void => {
+    if (typeof r === 'string') {
+      console.log(`round ${round} ${config} ${size}x${size}: failed: ${r}`);
+      return;
     }
-    if (backends.includes('wasm')) {
-      const two = await Promise.all([0, 1].map(() =>
-        runChild(process.execPath, [...tsx, '--child', 'wasm', '--size', String(size), '--seconds', seconds])));
-      for (const r of two) rows.push({ config: 'tfjs wasm, 2 trials in parallel (one each)', size, r, parallel: 2 });
-    }
-  }
-  const torchAt = new Map<number, number>();
-  for (const row of rows) if (row.config.startsWith('PyTorch') && typeof row.r !== 'string') torchAt.set(row.size, row.r.imagesPerSec);
-  const header = 'config,input,images_per_s,ratio_to_pytorch,peak_rss_mb,steps,params,final_loss';
-  const csv = [header];
-  console.log(`\nbatch ${BATCH}, forward + backward + Adam, random data; ${new Date().toISOString()}`);
-  console.log('| config | input | images/s | / PyTorch | peak RSS (MB) |');
-  console.log('|---|---|---|---|---|');
-  for (const size of sizes) {
-    const group = rows.filter((r) => r.size === size);
-    for (const row of group) {
-      const t = torchAt.get(size);
-      if (typeof row.r === 'string') {
-        console.log(`| ${row.config} | ${size}x${size} | failed: ${row.r} | | |`);
+    const run = { round, config, size, imagesPerSec: r.imagesPerSec, ratio: r.imagesPerSec / torch, peakRssMB: r.peakRssMB, steps: r.steps, loss: r.loss };
+    runs.push(run);
+    console.log(`round ${round} ${config} ${size}x${size}: ${r.imagesPerSec.toFixed(1)} images/s (${run.ratio.toFixed(2)} x PyTorch), ${r.peakRssMB.toFixed(0)} MB`);
+    csv.push([round, JSON.stringify(config), `${size}x${size}`, r.imagesPerSec.toFixed(2), run.ratio.toFixed(3), r.peakRssMB.toFixed(0), r.steps, r.loss.toFixed(4)].join(','));
+  };
+  for (let round = 1; round <= rounds; round++) {
+    for (const size of sizes) {
+      const t = await runChild(python, [join(HERE, 'backend_pytorch.py'), '--size', String(size), '--seconds', seconds, '--threads', '2']);
+      if (typeof t === 'string') {
+        console.log(`round ${round} PyTorch ${size}x${size}: failed: ${t} (no ratios this round)`);
         continue;
       }
-      const ratio = t === undefined ? '' : (row.r.imagesPerSec / t).toFixed(2);
-      console.log(`| ${row.config} | ${size}x${size} | ${row.r.imagesPerSec.toFixed(1)} | ${ratio} | ${row.r.peakRssMB.toFixed(0)} |`);
-      csv.push([JSON.stringify(row.config), `${size}x${size}`, row.r.imagesPerSec.toFixed(2), ratio, row.r.peakRssMB.toFixed(0),
-        row.r.steps, row.r.params, row.r.loss.toFixed(4)].join(','));
+      record(round, `PyTorch ${t.backend.replace(/^PyTorch /, '')}`, size, t, t.imagesPerSec);
+      for (const b of backends) {
+        const r = await runChild(process.execPath, [...tsx, '--child', b, '--size', String(size), '--seconds', seconds]);
+        record(round, `tfjs ${typeof r === 'string' ? b : r.backend}, 1 trial`, size, r, t.imagesPerSec);
+      }
+      if (backends.includes('wasm')) {
+        const two = await Promise.all([0, 1].map(() =>
+          runChild(process.execPath, [...tsx, '--child', 'wasm', '--size', String(size), '--seconds', seconds])));
+        for (const r of two) record(round, 'tfjs wasm, one of 2 parallel trials', size, r, t.imagesPerSec);
+        if (two.every((r) => typeof r !== 'string')) {
+          const total = (two as ChildResult[]).reduce((a, r) => a + r.imagesPerSec, 0);
+          record(round, 'tfjs wasm, 2 parallel trials: total', size,
+            { ...(two[0] as ChildResult), imagesPerSec: total, peakRssMB: Math.max(...(two as ChildResult[]).map((r) => r.peakRssMB)) }, t.imagesPerSec);
+        }
+      }
     }
-    const par = group.filter((r) => r.parallel !== undefined && typeof r.r !== 'string').map((r) => (r.r as ChildResult).imagesPerSec);
-    const t = torchAt.get(size);
-    if (par.length === 2) {
-      const total = par[0] + par[1];
-      console.log(`| tfjs wasm, 2 trials in parallel: total | ${size}x${size} | ${total.toFixed(1)} | ${t === undefined ? '' : (total / t).toFixed(2)} | |`);
-      csv.push([JSON.stringify('tfjs wasm, 2 trials in parallel: total'), `${size}x${size}`, total.toFixed(2),
-        t === undefined ? '' : (total / t).toFixed(2), '', '', '', ''].join(','));
+  }
+  console.log(`\nbatch ${BATCH}, forward + backward + Adam, random data; ${rounds} rounds; ${new Date().toISOString()}`);
+  console.log('| config | input | images/s, median (min-max) | / PyTorch, median of same-round ratios | peak RSS MB (max) |');
+  console.log('|---|---|---|---|---|');
+  for (const size of sizes) {
+    const configs = [...new Set(runs.filter((r) => r.size === size).map((r) => r.config))];
+    for (const config of configs) {
+      const rs = runs.filter((r) => r.size === size && r.config === config);
+      const ips = rs.map((r) => r.imagesPerSec);
+      const line = `| ${config} | ${size}x${size} | ${median(ips).toFixed(1)} (${Math.min(...ips).toFixed(1)}-${Math.max(...ips).toFixed(1)}) | ` +
+        `${median(rs.map((r) => r.ratio)).toFixed(2)} | ${Math.max(...rs.map((r) => r.peakRssMB)).toFixed(0)} |`;
+      console.log(line);
+      csv.push(['median', JSON.stringify(config), `${size}x${size}`, median(ips).toFixed(2), median(rs.map((r) => r.ratio)).toFixed(3),
+        Math.max(...rs.map((r) => r.peakRssMB)).toFixed(0), '', ''].join(','));
     }
   }
   const file = join(HERE, 'results', 'backend.csv');
@@ -280,7 +298,29 @@ async function parent(): Promise<void> {
   console.log(`\nwritten ${file}`);
 }
 
+/** Two trials as worker_threads of one process (each has its own wasm instance); total images/s. */
+async function workersBench(size: number, seconds: number, count: number): Promise<void> {
+  const self = fileURLToPath(import.meta.url);
+  const t0 = performance.now();
+  const results = await Promise.all(Array.from({ length: count }, () => new Promise<ChildResult>((resolve, reject) => {
+    // A worker does not inherit the tsx loader of its parent: register it, then load this file.
+    const boot = `import('tsx/esm/api').then((t) => { t.register(); return import(${JSON.stringify(pathToFileURL(self).href)}); });`;
+    const w = new Worker(boot, { eval: true, workerData: { size, seconds } });
+    w.on('message', (m: ChildResult) => resolve(m));
+    w.on('error', reject);
+  })));
+  const total = results.reduce((a, r) => a + r.imagesPerSec, 0);
+  console.log(`${count} worker_threads at ${size}x${size}: ${results.map((r) => r.imagesPerSec.toFixed(1)).join(' + ')} = ${total.toFixed(1)} images/s; ` +
+    `process peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB; ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+}
+
 async function main(): Promise<void> {
+  if (!isMainThread) {
+    const d = workerData as { size: number; seconds: number };
+    parentPort?.postMessage(await child('wasm', d.size, d.seconds, 1000));
+    return;
+  }
+  if (process.argv.includes('--workers')) return workersBench(Number(arg('size', '32')), Number(arg('seconds', '20')), Number(arg('count', '2')));
   const c = process.argv.indexOf('--child');
   if (c >= 0) {
     const r = await child(process.argv[c + 1] as BackendName, Number(arg('size', '32')), Number(arg('seconds', '20')), Number(arg('steps', '1000')));
