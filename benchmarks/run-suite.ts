@@ -3,17 +3,22 @@
 //
 //   npx tsx benchmarks/run-suite.ts [--suite all|synthetic|frnas-phase1] [--seeds 10] [--out benchmarks/results/suite]
 //        [--synthetic-budget 2700] [--phase1-budget 500] [--phase1-csv ../shared/data/frnas_results/vgg_val_phase1.csv]
-//        [--methods random,nsga2,...] [--python /usr/bin/python3] [--skip-optuna]
+//        [--methods random,nsga2,...] [--python /usr/bin/python3] [--skip-optuna] [--report-only]
+//
+// --report-only rewrites summary.md, CSVs and plots from <out>/trials.csv (both libraries) without running anything.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   BENCHMARK_SUITE_NAMES,
   FRNAS_PHASE1_BUDGET_EPOCHS,
   FRNAS_PHASE1_DEFAULT_PATH,
   SYNTHETIC_BUDGET_EPOCHS,
+  readTrialRecords,
   runBench,
   seedList,
+  suiteProblems,
+  writeBenchmarkReport,
   type BenchmarkSuiteName,
 } from '../lib/bench/index.js';
 
@@ -27,6 +32,7 @@ interface Args {
   methods?: string[];
   python: string;
   skipOptuna: boolean;
+  reportOnly: boolean;
 }
 
 function parseArgs(argv: readonly string[]): Args {
@@ -39,6 +45,7 @@ function parseArgs(argv: readonly string[]): Args {
     phase1Csv: FRNAS_PHASE1_DEFAULT_PATH,
     python: '/usr/bin/python3',
     skipOptuna: false,
+    reportOnly: false,
   };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
@@ -65,7 +72,8 @@ function parseArgs(argv: readonly string[]): Args {
     else if (flag === '--methods') args.methods = value().split(',').filter(Boolean);
     else if (flag === '--python') args.python = value();
     else if (flag === '--skip-optuna') args.skipOptuna = true;
-    else throw new Error(`unknown option ${flag} (known: --suite, --seeds, --out, --synthetic-budget, --phase1-budget, --phase1-csv, --methods, --python, --skip-optuna)`);
+    else if (flag === '--report-only') args.reportOnly = true;
+    else throw new Error(`unknown option ${flag} (known: --suite, --seeds, --out, --synthetic-budget, --phase1-budget, --phase1-csv, --methods, --python, --skip-optuna, --report-only)`);
   }
   return args;
 }
@@ -82,6 +90,16 @@ function main(): void {
   const seeds = seedList(args.seeds);
   const command = `npx tsx benchmarks/run-suite.ts ${process.argv.slice(2).join(' ')}`.trim();
   const notes = [`Command: \`${command}\``, `Seeds: ${seeds.join(', ')}.`];
+  if (args.reportOnly) {
+    const trials = join(args.out, 'trials.csv');
+    if (!existsSync(trials)) throw new Error(`--report-only: ${trials} does not exist (run the suite first)`);
+    const problems = suiteProblems(args.suite, { phase1Path: args.phase1Csv, syntheticBudgetEpochs: args.syntheticBudget, phase1BudgetEpochs: args.phase1Budget });
+    const records = readTrialRecords(trials).filter((r) => seeds.includes(r.seed));
+    const libraries = [...new Set(records.map((r) => r.library))].join(', ');
+    const report = writeBenchmarkReport({ out: args.out, problems, records, notes: [...notes, `Report rewritten from ${trials} (libraries: ${libraries}).`] });
+    process.stdout.write(report.markdown + '\n');
+    return;
+  }
   const otherTrials: string[] = [];
   const version = args.skipOptuna ? undefined : optunaVersion(args.python);
   if (version) {

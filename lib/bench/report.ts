@@ -77,13 +77,17 @@ export function goalLines(summaries: readonly MethodSummary[], problems: readonl
     } else if (problem.fidelity.min < problem.fidelity.max) {
       const reach = ours
         .map((s) => ({ s, ...medianEpochsToReach(s, target.finalHypervolume.median) }))
-        .sort((a, b) => a.median - b.median)[0];
+        .sort((a, b) => (a.median === b.median ? b.reached - a.reached : a.median - b.median))[0];
       const share = reach.median / budgetEpochs;
       const met = share <= FIDELITY_GOAL_SHARE;
       lines.push(
         `- ${problem.name}: Optuna's best final HV is ${label(target)} ${format(target.finalHypervolume.median)}; ` +
-          `fastest frnas method to reach it: ${label(reach.s)} at ${Number.isFinite(share) ? `${(100 * share).toFixed(0)} %` : 'never (median seed)'} of the budget ` +
-          `(${reach.reached}/${reach.s.seeds} seeds reach it) — goal (≤ 33 %) ${met ? 'MET' : 'NOT met'}; frnas's best final HV: ${label(ourBest)} ${format(ourBest.finalHypervolume.median)}`,
+          (Number.isFinite(share)
+            ? `fastest frnas method to reach it: ${label(reach.s)} at ${(100 * share).toFixed(0)} % of the budget (${reach.reached}/${reach.s.seeds} seeds reach it)`
+            : reach.reached === 0
+              ? 'no frnas run reaches it within the budget'
+              : `no frnas method's median seed reaches it (most often: ${label(reach.s)}, ${reach.reached}/${reach.s.seeds} seeds)`) +
+          ` — goal (≤ 33 %) ${met ? 'MET' : 'NOT met'}; frnas's best final HV: ${label(ourBest)} ${format(ourBest.finalHypervolume.median)}`,
       );
     } else {
       const met = ourBest.finalHypervolume.median >= target.finalHypervolume.median;
@@ -154,7 +158,7 @@ function frontSvg(problem: SuiteProblem['problem'], summaries: readonly MethodSu
   return lineChartSvg(series, { title: `${problem.name}: final fronts (median-HV seed)`, xLabel: x, yLabel: y, width: 760, height: 480 });
 }
 
-/** Writes trials.csv, runs.csv, curves.csv, hv-<problem>.svg, front-<problem>.svg (2 objectives) and summary.md. */
+/** Writes trials.csv, runs.csv, curves.csv, hv-<problem>.svg, front-<problem>-<library>.svg (2 objectives) and summary.md. */
 export function writeBenchmarkReport(options: BenchmarkReportOptions): BenchmarkReport {
   const { out, problems, records, notes = [] } = options;
   mkdirSync(out, { recursive: true });
@@ -182,7 +186,12 @@ export function writeBenchmarkReport(options: BenchmarkReportOptions): Benchmark
       `hv-${problem.name}.svg`,
       lineChartSvg(series, { title: `${problem.name}: hypervolume vs epochs (median, IQR band; budget ${budgetEpochs})`, xLabel: 'epochs spent', yLabel: 'hypervolume', width: 760, height: 480 }),
     );
-    if (problem.objectives.length === 2) write(`front-${problem.name}.svg`, frontSvg(problem, mine));
+    // One front plot per library: the palette has 8 colours, and the true front plus every method would reuse them.
+    if (problem.objectives.length === 2) {
+      for (const library of [...new Set(mine.map((s) => s.library))]) {
+        write(`front-${problem.name}-${library}.svg`, frontSvg(problem, mine.filter((s) => s.library === library)));
+      }
+    }
   }
   const text = markdown(summaries, problems, notes);
   write('summary.md', text);

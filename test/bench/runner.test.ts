@@ -162,7 +162,7 @@ describe('bench: trials.csv, report and CLI', () => {
     // Another library's rows (as the Optuna script writes them): full-budget trials only.
     const theirs = runSimulated({ problem, method: DEFAULT_BENCHMARK_METHODS[0], seed: 1, budgetEpochs: 108, library: 'optuna' });
     const report = writeBenchmarkReport({ out: dir, problems: [{ problem, budgetEpochs: 108 }], records: [...mine, ...theirs] });
-    for (const f of ['summary.md', 'trials.csv', 'runs.csv', 'curves.csv', 'hv-zdt1.svg', 'front-zdt1.svg']) expect(existsSync(join(dir, f)), f).to.equal(true);
+    for (const f of ['summary.md', 'trials.csv', 'runs.csv', 'curves.csv', 'hv-zdt1.svg', 'front-zdt1-frnas.svg', 'front-zdt1-optuna.svg']) expect(existsSync(join(dir, f)), f).to.equal(true);
     expect(report.markdown).to.include('| zdt1 | frnas/asha+rf |').and.include('| zdt1 | optuna/random |').and.include('## Goal');
     expect(readFileSync(join(dir, 'hv-zdt1.svg'), 'utf8')).to.match(/^<svg[\s\S]*<polygon[\s\S]*<\/svg>$/);
   });
