@@ -22,3 +22,5 @@ export type { TrainingConfigGrid } from './configs.js';
 export { runTrialInWorker, shareTrainingData } from './worker-trials.js';
 export type { TrialWorkerInput, TrialWorkerMessage } from './trial-worker.js';
 export { epochsOfBudget } from './objective.js';
+export { embedFacesStreaming, isStreamingFaceData, trainEpochStreaming } from './streaming.js';
+export type { StreamingFaceData, StreamingFaceSource } from './streaming.js';

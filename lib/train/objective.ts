@@ -2,6 +2,7 @@ import { activeBackend, initBackend, type BackendName } from '../backend/index.j
 import type { EvaluationContext, EvaluationResult } from '../search/index.js';
 import type { Configuration } from '../space/types.js';
 import type { FaceMetrics } from './evaluation.js';
+import type { StreamingFaceData } from './streaming.js';
 import type { EpochReport } from './trainer.js';
 import { runTrialInWorker, shareTrainingData } from './worker-trials.js';
 import { prepareFaceData, resolveTrainingSpec, runFaceTraining, type FaceDataPreparation, type FaceTrainingData, type FaceTrainingDataSource, type FaceTrainingDefaults, type FaceTrainingResult } from './run.js';
@@ -85,16 +86,17 @@ export function faceRecognitionObjective(
 ): (config: Configuration, budget: number, context: EvaluationContext) => Promise<EvaluationResult> {
   const objectives = options.objectives ?? ['error', 'rank_disparity'];
   for (const name of objectives) if (!metricOf[name]) throw new Error(`unknown objective "${name}" (expected ${Object.keys(metricOf).join(', ')})`);
-  let prepared: Promise<FaceTrainingData> | undefined;
   let backendReady: Promise<unknown> | undefined;
   if (options.workers) {
+    if (options.streaming) throw new Error('workers: true needs in-memory data; streaming data sets are read in the main thread only');
+    let shared: Promise<FaceTrainingData> | undefined;
     return async (config, budget, context) => {
       const spec = resolveTrainingSpec(config, options, options.maxEpochs);
-      prepared ??= prepareFaceData(options.dataset, { ...options, imageSize: spec.imageSize, channels: spec.channels }).then(shareTrainingData);
+      shared ??= prepareFaceData(options.dataset, { ...options, streaming: false, imageSize: spec.imageSize, channels: spec.channels }).then(shareTrainingData);
       const { result, backend } = await runTrialInWorker(
         {
           spec,
-          data: await prepared,
+          data: await shared,
           epochs: epochsOfBudget(budget),
           checkpointDir: context?.checkpointDir,
           restart: options.restart,
@@ -107,6 +109,7 @@ export function faceRecognitionObjective(
       return trialResult(result, objectives, backend);
     };
   }
+  let prepared: Promise<FaceTrainingData | StreamingFaceData> | undefined;
   return async (config, budget, context) => {
     backendReady ??= options.backend ? initBackend(options.backend) : Promise.resolve();
     await backendReady;

@@ -4,7 +4,8 @@ import type { DpnScale } from '../models/dpn.js';
 import type { LossName } from '../models/losses.js';
 import type { Configuration } from '../space/types.js';
 import { faceArraysSignature, findCheckpoint, loadCheckpoint, removeCheckpoint, saveCheckpoint } from './checkpoint.js';
-import { evaluateFaceModel, type FaceMetrics } from './evaluation.js';
+import { evaluateEmbeddings, evaluateFaceModel, type FaceEvaluation, type FaceMetrics } from './evaluation.js';
+import { embedFacesStreaming, isStreamingFaceData, trainEpochStreaming, type StreamingFaceData, type StreamingFaceSource } from './streaming.js';
 import { classLabels, loadFaceArrays, type FaceArrays, type SplitFaceDatasetSource } from './face-arrays.js';
 import type { OptimizerName } from './optimizers.js';
 import type { ScheduleName } from './schedules.js';
@@ -150,14 +151,21 @@ export interface FaceTrainingResult {
   trainableParameters: number;
 }
 
-/** Trains `spec` on `data.train` up to `options.epochs` (continuing a checkpoint when one fits) and evaluates. */
-export async function runFaceTraining(spec: FaceTrainingSpec, data: FaceTrainingData, options: FaceTrainingRunOptions): Promise<FaceTrainingResult> {
+/**
+ * Trains `spec` on `data.train` up to `options.epochs` (continuing a checkpoint when one fits) and evaluates.
+ * `data` is held in memory (FaceArrays) or read batch by batch from lib/data data sets (StreamingFaceData).
+ */
+export async function runFaceTraining(spec: FaceTrainingSpec, data: FaceTrainingData | StreamingFaceData, options: FaceTrainingRunOptions): Promise<FaceTrainingResult> {
   const start = performance.now();
   if (!(Number.isInteger(options.epochs) && options.epochs >= 1)) throw new Error(`epochs must be a positive integer, got ${options.epochs}`);
   if (options.epochs > spec.maxEpochs) throw new Error(`epochs ${options.epochs} exceed the schedule's maxEpochs ${spec.maxEpochs}`);
-  const { labels, classes } = classLabels(data.train);
+  const streaming = isStreamingFaceData(data) ? data : undefined;
+  const inMemory = isStreamingFaceData(data) ? undefined : data;
+  const { labels, classes } = inMemory ? classLabels(inMemory.train) : { labels: undefined, classes: streaming!.train.identities.length };
   const trainer = new FaceTrainer(spec, classes);
-  trainer.dataSignature = faceArraysSignature(data.train);
+  trainer.dataSignature = inMemory
+    ? faceArraysSignature(inMemory.train)
+    : `${streaming!.train.name}:${streaming!.train.size}:${streaming!.size}x${streaming!.channels}:${streaming!.centerFraction ?? 1}`;
   try {
     if (options.checkpointDir && !options.restart) {
       const manifest = await findCheckpoint(trainer, options.checkpointDir, options.epochs);
@@ -168,7 +176,7 @@ export async function runFaceTraining(spec: FaceTrainingSpec, data: FaceTraining
     let intermediate: number | undefined;
     while (trainer.epochsDone < options.epochs) {
       if (options.signal?.aborted) throw new Error(`aborted after ${trainer.epochsDone} epochs`);
-      const report = trainer.trainEpoch(data.train, labels);
+      const report = inMemory ? trainer.trainEpoch(inMemory.train, labels) : await trainEpochStreaming(trainer, streaming!);
       history.push(report);
       options.onEpoch?.(report);
       if (options.checkpointDir && options.checkpointEveryEpoch && trainer.epochsDone < options.epochs) {
@@ -181,7 +189,13 @@ export async function runFaceTraining(spec: FaceTrainingSpec, data: FaceTraining
     }
     if (options.checkpointDir && trainer.epochsDone > resumedFrom) await saveCheckpoint(trainer, options.checkpointDir);
     if (options.checkpointDir && intermediate !== undefined) await removeCheckpoint(options.checkpointDir, intermediate);
-    const evaluation = evaluateFaceModel(trainer.backbone, data.evaluation, options.referenceGroups);
+    let evaluation: FaceEvaluation;
+    if (inMemory) {
+      evaluation = evaluateFaceModel(trainer.backbone, inMemory.evaluation, options.referenceGroups);
+    } else {
+      const embedded = await embedFacesStreaming(trainer.backbone, streaming!.evaluation, streaming!);
+      evaluation = evaluateEmbeddings(embedded.embeddings, trainer.backbone.embeddingSize, embedded, options.referenceGroups);
+    }
     return {
       metrics: evaluation.metrics,
       perGroup: evaluation.perGroup,
@@ -211,12 +225,24 @@ export interface FaceDataPreparation {
   validation?: number;
   /** Centre crop: the fraction of the image side kept before resizing (default 1; LFW faces: about 0.4). */
   centerFraction?: number;
+  /** Read images batch by batch while training instead of loading them all (large data sets). Default false. */
+  streaming?: boolean;
 }
 
-/** Splits (when needed) and loads the data into memory. */
-export async function prepareFaceData(source: FaceTrainingDataSource, options: FaceDataPreparation): Promise<FaceTrainingData> {
+/** Splits (when needed) and loads the data into memory, or (streaming) keeps the splits to read batch by batch. */
+export async function prepareFaceData(source: FaceTrainingDataSource, options: FaceDataPreparation & { streaming: true }): Promise<StreamingFaceData>;
+export async function prepareFaceData(source: FaceTrainingDataSource, options: FaceDataPreparation & { streaming?: false }): Promise<FaceTrainingData>;
+export async function prepareFaceData(source: FaceTrainingDataSource, options: FaceDataPreparation): Promise<FaceTrainingData | StreamingFaceData>;
+export async function prepareFaceData(source: FaceTrainingDataSource, options: FaceDataPreparation): Promise<FaceTrainingData | StreamingFaceData> {
   if ('train' in source && 'evaluation' in source) return source;
   const splits = source.split(options.splitSeed ?? 0, { mode: options.splitMode, validation: options.validation ?? 0.2 });
+  if (options.streaming) {
+    const streamable = (d: unknown): StreamingFaceSource => {
+      if (!isStreamingFaceData({ train: d })) throw new Error('streaming needs a data set with batches() (a lib/data FaceDataset)');
+      return d as StreamingFaceSource;
+    };
+    return { train: streamable(splits.train), evaluation: streamable(splits.validation), size: options.imageSize, channels: options.channels, centerFraction: options.centerFraction };
+  }
   return {
     train: await loadFaceArrays(splits.train, options.imageSize, options.channels, options.centerFraction),
     evaluation: await loadFaceArrays(splits.validation, options.imageSize, options.channels, options.centerFraction),
