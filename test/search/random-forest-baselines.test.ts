@@ -40,7 +40,7 @@ describe('fidelity test problems', () => {
       });
 
       it('has a non-dominated true front inside the reference point that no sample beats', () => {
-        const front = problem.paretoFront(100);
+        const front = problem.paretoFront();
         expect(front.length).to.be.at.least(20);
         expect(paretoFront(front)).to.have.length(front.length);
         for (const p of front) p.forEach((v, i) => expect(v).to.be.below(problem.referencePoint[i]));
