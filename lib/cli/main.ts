@@ -18,6 +18,7 @@ import {
 import { registerBenchCommand } from './bench.js';
 import { registerDistributedCommands } from './distributed.js';
 import { registerPosthocCommands } from './posthoc.js';
+import { registerTrainCommands } from './train.js';
 
 const OBJECTIVES: readonly FaceObjectiveName[] = ['error', 'disparity', 'rank_disparity', 'ratio', 'rank_ratio', 'error_ratio', 'mean_rank'];
 
@@ -193,6 +194,7 @@ export function buildProgram(): Command {
       console.log(`Wrote ${r.files.csv}, ${r.files.scatterSvg}, ${r.files.hypervolumeSvg}, ${r.files.html}`);
     });
 
+  registerTrainCommands(program);
   registerPosthocCommands(program);
   registerBenchCommand(program);
   registerDistributedCommands(program);

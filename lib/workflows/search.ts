@@ -103,6 +103,8 @@ export async function search(options: SearchOptions): Promise<SearchOutcome> {
     objectives: objectiveNames,
     backend,
     seed: 222 + seed,
+    // A training epoch is synchronous: parallel trials need worker threads (wasm runs one thread each).
+    workers: (workers ?? 1) > 1,
   });
 
   await mkdir(out, { recursive: true });

@@ -1,0 +1,91 @@
+// `frnas create-configs` and `frnas train`: the FR-NAS phase-1 workflow (write config files, then train each).
+import { mkdir, writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import {
+  BACKEND_NAMES,
+  createTrainingConfigs,
+  initBackend,
+  loadFaceDataset,
+  readTrainingConfig,
+  trainConfiguration,
+  type BackendName,
+  type OptimizerName,
+  type ScheduleName,
+} from '../index.js';
+
+const list = (text: string): string[] => text.split(',').map((s) => s.trim()).filter(Boolean);
+
+function number(name: string) {
+  return (text: string): number => {
+    const v = Number(text);
+    if (!Number.isFinite(v)) throw new InvalidArgumentError(`${name} must be a number, got "${text}"`);
+    return v;
+  };
+}
+
+export function registerTrainCommands(program: Command): void {
+  program
+    .command('create-configs')
+    .description('write one training config file per backbone x head x optimizer (FR-NAS phase 1)')
+    .requiredOption('--backbone <names>', 'comma-separated backbone families, e.g. ghostnet_100,dpn107', list)
+    .option('--head <names>', 'comma-separated heads (default CosFace,ArcFace,MagFace)', list)
+    .option('--optimizer <names>', 'comma-separated optimizers (default Adam,AdamW,SGD)', list)
+    .option('--batch-size <n>', 'batch size', number('--batch-size'))
+    .option('--lr <x>', 'learning rate (default SGD 0.1, Adam/AdamW 0.001)', number('--lr'))
+    .option('--momentum <x>', 'SGD momentum', number('--momentum'))
+    .option('--weight-decay <x>', 'weight decay', number('--weight-decay'))
+    .addOption(new Option('--sched <name>', 'learning-rate schedule').choices(['cosine', 'step', 'constant']))
+    .option('--lr-cycle-decay <x>', 'decay factor of the step schedule', number('--lr-cycle-decay'))
+    .option('--out <dir>', 'folder for the config files', 'configs')
+    .action(async (o: Record<string, unknown>) => {
+      const written = await createTrainingConfigs(
+        {
+          backbones: o.backbone as string[],
+          heads: o.head as string[] | undefined,
+          optimizers: o.optimizer as OptimizerName[] | undefined,
+          batchSize: o.batchSize as number | undefined,
+          lr: o.lr as number | undefined,
+          momentum: o.momentum as number | undefined,
+          weightDecay: o.weightDecay as number | undefined,
+          sched: o.sched as ScheduleName | undefined,
+          lrCycleDecay: o.lrCycleDecay as number | undefined,
+        },
+        o.out as string,
+      );
+      for (const w of written) console.log(w.path);
+      console.log(`Wrote ${written.length} config files to ${o.out as string}.`);
+    });
+
+  program
+    .command('train')
+    .description('train configuration files one after the other and evaluate accuracy and disparity per group')
+    .requiredOption('--config <files...>', 'config files (from create-configs, or a search configuration as JSON)')
+    .option('--data <spec>', 'synthetic | orl:<dir> | celeba:<dir> | vggface2:<dir> | rfw:<dir> | folder:<dir>', 'synthetic')
+    .option('--epochs <n>', 'epochs to train', number('--epochs'), 4)
+    .option('--image-size <px>', 'training image size', number('--image-size'))
+    .addOption(new Option('--backend <name>', 'TensorFlow.js backend (default: best available)').choices([...BACKEND_NAMES]))
+    .option('--out <dir>', 'folder for checkpoints and results (one sub-folder per config)', 'runs/train')
+    .action(async (o: Record<string, unknown>) => {
+      const backend = await initBackend(o.backend as BackendName | undefined);
+      const dataset = await loadFaceDataset(o.data as string);
+      for (const file of o.config as string[]) {
+        const config = await readTrainingConfig(file);
+        const runDir = join(o.out as string, basename(file).replace(/\.json$/i, ''));
+        await mkdir(runDir, { recursive: true });
+        const result = await trainConfiguration(config, {
+          dataset,
+          epochs: o.epochs as number,
+          imageSize: o.imageSize as number | undefined,
+          checkpointDir: join(runDir, 'checkpoints'),
+          onEpoch: (e) => process.stderr.write(`${basename(file)}: epoch ${e.epoch} loss ${e.loss.toFixed(4)} (${e.seconds.toFixed(1)} s)\n`),
+        });
+        await writeFile(join(runDir, 'result.json'), JSON.stringify({ config, backend, ...result }, null, 2) + '\n');
+        const m = result.metrics;
+        console.log(
+          `${basename(file)}: error ${m.error.toFixed(4)}, disparity ${m.disparity.toFixed(4)}, rank disparity ${m.rankDisparity.toFixed(4)} ` +
+            `after ${result.epochs} epochs (${result.seconds.toFixed(1)} s) -> ${join(runDir, 'result.json')}`,
+        );
+      }
+    });
+}
