@@ -123,6 +123,7 @@ export function buildProgram(): Command {
     .option('--model <name>', 'network family: dpn (the searched cell) or a registered backbone', 'dpn')
     .option('--image-size <px>', 'training image size', positiveInteger('--image-size'))
     .option('--batch-size <n>', 'training batch size', positiveInteger('--batch-size'))
+    .option('--center-crop <fraction>', 'keep this central fraction of each image side before resizing (LFW: 0.4)', positiveNumber('--center-crop'))
     .option('--seed <n>', 'seed of every random choice', (t) => Number(t), 0)
     .option('--no-default', 'do not train the default configuration for comparison')
     .requiredOption('--out <dir>', 'study folder (journal, checkpoints, report); an existing one is resumed')
@@ -158,6 +159,7 @@ export function buildProgram(): Command {
           model: o.model as string,
           imageSize: o.imageSize as number | undefined,
           batchSize: o.batchSize as number | undefined,
+          centerFraction: o.centerCrop as number | undefined,
           seed: o.seed as number,
           evaluateDefault: o.default as boolean,
           signal: controller.signal,

@@ -49,6 +49,8 @@ export interface SearchOptions extends Omit<FaceTrainingDefaults, 'maxEpochs' | 
   seconds?: number;
   /** Trials trained at once. */
   workers?: number;
+  /** Centre crop: the fraction of the image side kept before resizing (default 1; aligned LFW faces: about 0.4). */
+  centerFraction?: number;
   backend?: BackendName;
   seed?: number;
   /** Train the default configuration at the maximum budget too, so the report compares the front with it (default true). */
