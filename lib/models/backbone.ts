@@ -1,5 +1,5 @@
 import type { tf } from '../backend/index.js';
-import type { DpnScale } from './dpn.js';
+import type { DpnCell, DpnScale } from './dpn.js';
 import type { ParameterStore } from './parameters.js';
 
 /** A feature extractor: NHWC images -> [n, embeddingSize] embeddings. Owns its variables in `parameters`. */
@@ -25,6 +25,10 @@ export interface BackboneBuildOptions {
   width?: number;
   /** DPN only: op indices of edge1, edge2, edge3 (default FR-NAS's 2, 0, 1). */
   cell?: readonly [number, number, number];
+  /** DPN only: a cell per stage (stages 1-4); replaces `cell`. */
+  stageCells?: readonly [DpnCell, DpnCell, DpnCell, DpnCell];
+  /** DPN only: dual-path blocks in each of the 4 stages (default the scale's own, 1 for the presets). */
+  blocksPerStage?: number;
   /** DPN only: a preset of `dpnScales` ('tiny', 'small', 'paper') or a full scale. */
   scale?: string | DpnScale;
 }

@@ -201,9 +201,14 @@ export const dpnScales: Record<'tiny' | 'small' | 'paper', DpnScale> = {
   },
 };
 
+/** One cell per stage (stages 1-4), for the extended space's per-stage choices. */
+export type DpnStageCells = readonly [DpnCell, DpnCell, DpnCell, DpnCell];
+
 export interface DpnOptions {
-  /** Op indices of edge1, edge2, edge3. */
+  /** Op indices of edge1, edge2, edge3, shared by every block unless `stageCells` is given. */
   cell: DpnCell;
+  /** A cell per stage; replaces `cell` (the shared-cell network is the special case of four equal cells). */
+  stageCells?: DpnStageCells;
   imageSize: number;
   channels: number;
   seed: number;
@@ -212,12 +217,14 @@ export interface DpnOptions {
   overrides?: Partial<DpnScale>;
 }
 
-/** The FR-NAS DPN: stem, 4 stages of dual-path blocks sharing one cell, BN-ReLU, GAP, linear embedding + BN. */
+/** The FR-NAS DPN: stem, 4 stages of dual-path blocks sharing one cell (or one per stage), BN-ReLU, GAP, linear embedding + BN. */
 export class Dpn implements Backbone {
   readonly name: string;
   readonly parameters: ParameterStore;
   readonly embeddingSize: number;
   readonly scale: DpnScale;
+  /** The cell of each stage (four times the shared cell unless per-stage cells were given). */
+  readonly stageCells: DpnStageCells;
   readonly stem: Conv2d;
   readonly stemBn: BatchNorm;
   readonly blocks: DualPathBlock[] = [];
@@ -230,7 +237,12 @@ export class Dpn implements Backbone {
     if (!base) throw new Error(`unknown DPN scale: ${String(options.scale)}`);
     const scale: DpnScale = { ...base, ...options.overrides };
     this.scale = scale;
-    this.name = `dpn-${options.cell.join('')}`;
+    if (options.stageCells && options.stageCells.length !== 4) throw new Error(`DPN stageCells needs 4 cells, got ${options.stageCells.length}`);
+    const cells: DpnStageCells = options.stageCells ?? [options.cell, options.cell, options.cell, options.cell];
+    this.stageCells = cells;
+    // Same name as the shared-cell network when every stage has the same cell (it is the same network).
+    const shared = cells.every((c) => c.join('') === cells[0].join(''));
+    this.name = shared ? `dpn-${cells[0].join('')}` : `dpn-${cells.map((c) => c.join('')).join('-')}`;
     this.parameters = new ParameterStore(options.seed);
     this.embeddingSize = scale.embeddingSize;
     const store = this.parameters;
@@ -251,7 +263,7 @@ export class Dpn implements Backbone {
       }
       for (let k = 0; k < scale.blocksPerStage[s]; k++) {
         const type: DualPathBlockType = k > 0 ? 'normal' : s === 0 ? 'proj' : 'down';
-        const block = new DualPathBlock(store, `stage${s + 1}.block${k + 1}`, options.cell, {
+        const block = new DualPathBlock(store, `stage${s + 1}.block${k + 1}`, cells[s], {
           inChannels,
           middle,
           bandwidth,

@@ -173,15 +173,32 @@ export class SoftmaxHead implements Head {
 
 export const headNames: readonly HeadName[] = ['CosFace', 'ArcFace', 'MagFace', 'Softmax'];
 
-/** Builds a head by name (case-insensitive; 'softmax' also accepted as 'linear'). */
-export function createHead(name: string, store: ParameterStore, embeddingSize: number, classes: number): Head {
+/** Searched head settings; absent fields keep the head's textbook defaults. */
+export interface HeadSettings {
+  /** CosFace / ArcFace margin m (CosFace 0.35, ArcFace 0.5). */
+  margin?: number;
+  /** MagFace's margin range l_m, u_m (0.45, 0.8). */
+  magFaceLowerMargin?: number;
+  magFaceUpperMargin?: number;
+}
+
+/** Builds a head by name (case-insensitive; 'softmax' also accepted as 'linear'), with optional searched margins. */
+export function createHead(name: string, store: ParameterStore, embeddingSize: number, classes: number, settings: HeadSettings = {}): Head {
+  const { margin, magFaceLowerMargin, magFaceUpperMargin } = settings;
+  for (const [key, value] of Object.entries(settings)) {
+    if (value !== undefined && !(typeof value === 'number' && Number.isFinite(value) && value >= 0)) throw new Error(`head setting ${key} must be a finite number >= 0, got ${String(value)}`);
+  }
   switch (name.toLowerCase()) {
     case 'cosface':
-      return new CosFace(store, embeddingSize, classes);
+      return new CosFace(store, embeddingSize, classes, undefined, margin);
     case 'arcface':
-      return new ArcFace(store, embeddingSize, classes);
-    case 'magface':
-      return new MagFace(store, embeddingSize, classes);
+      return new ArcFace(store, embeddingSize, classes, undefined, margin);
+    case 'magface': {
+      const lower = magFaceLowerMargin ?? magFaceDefaults.lowerMargin;
+      const upper = magFaceUpperMargin ?? magFaceDefaults.upperMargin;
+      if (!(lower <= upper)) throw new Error(`MagFace lower margin ${lower} must not exceed the upper margin ${upper}`);
+      return new MagFace(store, embeddingSize, classes, { lowerMargin: lower, upperMargin: upper });
+    }
     case 'softmax':
     case 'linear':
       return new SoftmaxHead(store, embeddingSize, classes);

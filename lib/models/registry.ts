@@ -21,7 +21,7 @@ export function createBackbone(name: string, options: BackboneBuildOptions): Bac
   return factory(options);
 }
 
-/** The DPN of the FR-NAS search space; `width` multiplies the preset's channel counts. */
+/** The DPN of the FR-NAS search space; `width` multiplies the preset's channel counts, `blocksPerStage` sets the depth. */
 function buildDpn(options: BackboneBuildOptions): Backbone {
   const chosen = options.scale ?? 'tiny';
   const base: DpnScale | undefined = typeof chosen === 'object' ? chosen : dpnScales[chosen as keyof typeof dpnScales];
@@ -38,7 +38,18 @@ function buildDpn(options: BackboneBuildOptions): Backbone {
           bandwidths: [scaled(base.bandwidths[0]), scaled(base.bandwidths[1]), scaled(base.bandwidths[2]), scaled(base.bandwidths[3])],
           embeddingSize: options.embeddingSize,
         };
-  return new Dpn({ cell: options.cell ?? [2, 0, 1], imageSize: options.imageSize, channels: options.channels, seed: options.seed, scale });
+  const depth = options.blocksPerStage;
+  if (depth !== undefined && !(Number.isInteger(depth) && depth >= 1)) throw new Error(`DPN blocksPerStage must be a positive integer, got ${depth}`);
+  const overrides: Partial<DpnScale> = depth === undefined ? {} : { blocksPerStage: [depth, depth, depth, depth] };
+  return new Dpn({
+    cell: options.cell ?? [2, 0, 1],
+    stageCells: options.stageCells,
+    imageSize: options.imageSize,
+    channels: options.channels,
+    seed: options.seed,
+    scale,
+    overrides,
+  });
 }
 
 registerBackbone('dpn', buildDpn);

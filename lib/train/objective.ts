@@ -3,7 +3,7 @@ import type { EvaluationContext, EvaluationResult } from '../search/index.js';
 import type { Configuration } from '../space/types.js';
 import type { FaceMetrics } from './evaluation.js';
 import type { StreamingFaceData } from './streaming.js';
-import type { EpochReport } from './trainer.js';
+import type { EpochReport, FaceTrainingSpec } from './trainer.js';
 import { runTrialInWorker, shareTrainingData } from './worker-trials.js';
 import { prepareFaceData, resolveTrainingSpec, runFaceTraining, type FaceDataPreparation, type FaceTrainingData, type FaceTrainingDataSource, type FaceTrainingDefaults, type FaceTrainingResult } from './run.js';
 
@@ -75,6 +75,22 @@ export function trialResult(result: FaceTrainingResult, objectives: readonly Fac
 }
 
 /**
+ * The data prepared for a spec's input, loaded once per (image size, channels): a searched `image_size`
+ * gives each trial its own resolution. The split is the same for every size (same split seed). A load that
+ * fails is forgotten, so a later trial tries again.
+ */
+function cached<T>(cache: Map<string, Promise<T>>, spec: FaceTrainingSpec, load: () => Promise<T>): Promise<T> {
+  const key = `${spec.imageSize}x${spec.channels}`;
+  let entry = cache.get(key);
+  if (!entry) {
+    entry = load();
+    cache.set(key, entry);
+    void entry.catch(() => cache.delete(key));
+  }
+  return entry;
+}
+
+/**
  * The evaluator of FR-NAS trials for the search engine: `evaluate(config, budget, context)` builds the
  * configuration's network, trains it to `budget` epochs (continuing this lineage's checkpoint in
  * `context.checkpointDir` when one exists), evaluates rank-1 error and disparities on the evaluation split,
@@ -89,14 +105,16 @@ export function faceRecognitionObjective(
   let backendReady: Promise<unknown> | undefined;
   if (options.workers) {
     if (options.streaming) throw new Error('workers: true needs in-memory data; streaming data sets are read in the main thread only');
-    let shared: Promise<FaceTrainingData> | undefined;
+    const shared = new Map<string, Promise<FaceTrainingData>>();
     return async (config, budget, context) => {
       const spec = resolveTrainingSpec(config, options, options.maxEpochs);
-      shared ??= prepareFaceData(options.dataset, { ...options, streaming: false, imageSize: spec.imageSize, channels: spec.channels }).then(shareTrainingData);
+      const data = cached(shared, spec, () =>
+        prepareFaceData(options.dataset, { ...options, streaming: false, imageSize: spec.imageSize, channels: spec.channels }).then(shareTrainingData),
+      );
       const { result, backend } = await runTrialInWorker(
         {
           spec,
-          data: await shared,
+          data: await data,
           epochs: epochsOfBudget(budget),
           checkpointDir: context?.checkpointDir,
           restart: options.restart,
@@ -109,13 +127,12 @@ export function faceRecognitionObjective(
       return trialResult(result, objectives, backend);
     };
   }
-  let prepared: Promise<FaceTrainingData | StreamingFaceData> | undefined;
+  const prepared = new Map<string, Promise<FaceTrainingData | StreamingFaceData>>();
   return async (config, budget, context) => {
     backendReady ??= options.backend ? initBackend(options.backend) : Promise.resolve();
     await backendReady;
     const spec = resolveTrainingSpec(config, options, options.maxEpochs);
-    prepared ??= prepareFaceData(options.dataset, { ...options, imageSize: spec.imageSize, channels: spec.channels });
-    const data = await prepared;
+    const data = await cached(prepared, spec, () => prepareFaceData(options.dataset, { ...options, imageSize: spec.imageSize, channels: spec.channels }));
     const result = await runFaceTraining(spec, data, {
       epochs: epochsOfBudget(budget),
       checkpointDir: context?.checkpointDir,

@@ -1,6 +1,7 @@
 import { initBackend, type BackendName } from '../backend/index.js';
 import type { GroupRankSummary } from '../fairness/index.js';
-import type { DpnScale } from '../models/dpn.js';
+import type { DpnCell, DpnScale, DpnStageCells } from '../models/dpn.js';
+import type { HeadSettings } from '../models/heads.js';
 import type { LossName } from '../models/losses.js';
 import type { Configuration } from '../space/types.js';
 import { faceArraysSignature, findCheckpoint, loadCheckpoint, removeCheckpoint, saveCheckpoint } from './checkpoint.js';
@@ -77,10 +78,43 @@ function numberOf(config: Configuration, key: string): number | undefined {
   return n;
 }
 
+function flag(config: Configuration, key: string): boolean | undefined {
+  const value = config[key];
+  if (value === undefined) return undefined;
+  if (value === true || value === 'true') return true;
+  if (value === false || value === 'false') return false;
+  throw new Error(`config ${key} = ${JSON.stringify(value)} is not a boolean`);
+}
+
+/** The four stage cells when `cell_per_stage` is on: stage 1 = edge1..3, stage s = stage<s>_edge1..3 (absent: stage 1's). */
+function stageCellsOf(config: Configuration, first: DpnCell): DpnStageCells | undefined {
+  if (!flag(config, 'cell_per_stage')) return undefined;
+  const stage = (s: number): DpnCell => {
+    const [e1, e2, e3] = [1, 2, 3].map((k) => numberOf(config, `stage${s}_edge${k}`) ?? first[k - 1]);
+    return [e1, e2, e3];
+  };
+  return [first, stage(2), stage(3), stage(4)];
+}
+
+/** Margins of the configuration's head: cosface_margin / arcface_margin / magface_lower_margin, magface_upper_margin. */
+function headSettingsOf(config: Configuration, head: string): HeadSettings | undefined {
+  const name = head.toLowerCase();
+  const settings: HeadSettings = {
+    margin: name === 'cosface' ? numberOf(config, 'cosface_margin') : name === 'arcface' ? numberOf(config, 'arcface_margin') : undefined,
+    magFaceLowerMargin: name === 'magface' ? numberOf(config, 'magface_lower_margin') : undefined,
+    magFaceUpperMargin: name === 'magface' ? numberOf(config, 'magface_upper_margin') : undefined,
+  };
+  const given = Object.entries(settings).filter(([, v]) => v !== undefined);
+  return given.length ? (Object.fromEntries(given) as HeadSettings) : undefined;
+}
+
 /**
- * Resolves a configuration of the FR-NAS search space (edge1..3, head, optimizer, lr_adam | lr_sgd) or of a
- * phase-1 config file (backbone, batch_size, lr, momentum, weight_decay, sched, lr_cycle_decay, head,
- * optimizer) into a full training spec. Configuration keys win over `defaults`.
+ * Resolves a configuration of the FR-NAS search space (edge1..3, head, optimizer, lr_adam | lr_sgd), of the
+ * extended space (also cell_per_stage + stage<s>_edge<k>, width, blocks_per_stage, embedding_size,
+ * image_size, batch_size, momentum, weight_decay, sched, lr_cycle_decay, cosface_margin, arcface_margin,
+ * magface_lower_margin, magface_upper_margin) or of a phase-1 config file (backbone, batch_size, lr,
+ * momentum, weight_decay, sched, lr_cycle_decay, head, optimizer) into a full training spec.
+ * Configuration keys win over `defaults`.
  */
 export function resolveTrainingSpec(config: Configuration, defaults: FaceTrainingDefaults = {}, maxEpochs?: number): FaceTrainingSpec {
   // Only the fields of FaceTrainingDefaults, and only those given, override the built-in defaults.
@@ -93,15 +127,22 @@ export function resolveTrainingSpec(config: Configuration, defaults: FaceTrainin
   const edges = ['edge1', 'edge2', 'edge3'].map((key, i) => numberOf(config, key) ?? [2, 0, 1][i]);
   const epochs = maxEpochs ?? d.maxEpochs;
   if (epochs === undefined) throw new Error('maxEpochs (the schedule length, i.e. the maximum budget) is required');
+  const isDpn = model.toLowerCase() === 'dpn';
+  const cell: DpnCell = [edges[0], edges[1], edges[2]];
+  const head = String(config.head ?? 'CosFace');
   const spec: FaceTrainingSpec = {
     model,
-    cell: model.toLowerCase() === 'dpn' ? [edges[0], edges[1], edges[2]] : undefined,
-    scale: model.toLowerCase() === 'dpn' ? d.scale : undefined,
-    width: d.width,
-    imageSize: d.imageSize,
+    cell: isDpn ? cell : undefined,
+    // Absent unless cell_per_stage is on, so the shared-cell spec (and its checkpoints) stay as they were.
+    stageCells: isDpn ? stageCellsOf(config, cell) : undefined,
+    blocksPerStage: isDpn ? numberOf(config, 'blocks_per_stage') : undefined,
+    scale: isDpn ? d.scale : undefined,
+    width: numberOf(config, 'width') ?? d.width,
+    imageSize: numberOf(config, 'image_size') ?? d.imageSize,
     channels: d.channels,
-    embeddingSize: d.embeddingSize,
-    head: String(config.head ?? 'CosFace'),
+    embeddingSize: numberOf(config, 'embedding_size') ?? d.embeddingSize,
+    head,
+    headSettings: headSettingsOf(config, head),
     loss: pick<LossName>(config.loss, ['focal', 'crossEntropy'], 'loss') ?? d.loss,
     optimizer,
     learningRate,

@@ -1,7 +1,7 @@
 import { tf } from '../backend/index.js';
 import type { Backbone } from '../models/backbone.js';
-import type { DpnScale } from '../models/dpn.js';
-import { createHead, type Head } from '../models/heads.js';
+import type { DpnScale, DpnStageCells } from '../models/dpn.js';
+import { createHead, type Head, type HeadSettings } from '../models/heads.js';
 import { classificationLoss, type LossName } from '../models/losses.js';
 import { createBackbone } from '../models/registry.js';
 // Registers the backbone families (resnet, vgg, mobilenetv3, ghostnet, densenet, rexnet, vovnet, dpn107).
@@ -16,6 +16,10 @@ export interface FaceTrainingSpec {
   model: string;
   /** DPN op indices (edge1, edge2, edge3). */
   cell?: readonly [number, number, number];
+  /** DPN: a cell per stage (the extended space's `cell_per_stage`); replaces `cell`. */
+  stageCells?: DpnStageCells;
+  /** DPN: dual-path blocks per stage (depth); default the scale's own. */
+  blocksPerStage?: number;
   /** DPN scale preset ('tiny', 'small', 'paper') or a full DpnScale. */
   scale?: string | DpnScale;
   /** Width multiplier of the backbone. */
@@ -24,6 +28,8 @@ export interface FaceTrainingSpec {
   channels: 1 | 3;
   embeddingSize: number;
   head: string;
+  /** Searched margins of the head (absent: the textbook values). */
+  headSettings?: HeadSettings;
   loss: LossName;
   optimizer: OptimizerName;
   learningRate: number;
@@ -83,10 +89,12 @@ export class FaceTrainer {
       seed: spec.seed,
       width: spec.width,
       cell: spec.cell,
+      stageCells: spec.stageCells,
+      blocksPerStage: spec.blocksPerStage,
       scale: spec.scale,
     });
     // The head's variables live in the backbone's store, so one store (and one checkpoint) holds the model.
-    this.head = createHead(spec.head, this.backbone.parameters, this.backbone.embeddingSize, classes);
+    this.head = createHead(spec.head, this.backbone.parameters, this.backbone.embeddingSize, classes, spec.headSettings);
     this.optimizer = new Optimizer(this.backbone.parameters.trainable(), {
       name: spec.optimizer,
       learningRate: spec.learningRate,
