@@ -79,7 +79,8 @@ export async function evaluateTransfer(options: TransferEvaluationOptions): Prom
   await initBackend(options.backend);
   const trainer = new FaceTrainer(manifest.spec, manifest.classes);
   try {
-    await loadCheckpoint(trainer, dir, manifest);
+    // Transfer: the model is evaluated on other data than it was trained on.
+    await loadCheckpoint(trainer, dir, manifest, { anyData: true });
     const arrays = await loadFaceArrays(options.data, manifest.spec.imageSize, manifest.spec.channels);
     const embeddings = embedFaces(trainer.backbone, arrays);
     const dim = trainer.backbone.embeddingSize;

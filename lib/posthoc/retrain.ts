@@ -15,6 +15,7 @@ import {
   runFaceTraining,
   runTrialInWorker,
   shareTrainingData,
+  faceArraysSignature,
   trainingFingerprint,
   type EpochReport,
   type FaceArrays,
@@ -147,7 +148,8 @@ async function trainOneRun(
   else await writeJson(join(dir, RUN_FILES.config), run);
 
   const checkpointDir = join(dir, RUN_FILES.checkpoints);
-  const fingerprint = trainingFingerprint(run.spec, classLabels(data.train).classes);
+  // The same fingerprint runFaceTraining looks for (spec, classes and training-data signature), so the log restarts where training will.
+  const fingerprint = trainingFingerprint(run.spec, classLabels(data.train).classes, faceArraysSignature(data.train));
   const usable = (await listCheckpoints(checkpointDir)).filter((m) => m.fingerprint === fingerprint && m.epochsDone <= run.epochs);
   const resumedFrom = usable.at(-1)?.epochsDone ?? 0;
   const log = new MetricLog(dir, options.onEpoch ? (row) => options.onEpoch?.(run, row) : undefined);

@@ -38,6 +38,12 @@ export function trainingFingerprint(spec: FaceTrainingSpec, classes: number, dat
   return JSON.stringify({ spec: sorted, classes, data: dataSignature });
 }
 
+/** The training-data signature a checkpoint was made with (part of its fingerprint). */
+export function checkpointDataSignature(manifest: CheckpointManifest): string {
+  const parsed = JSON.parse(manifest.fingerprint) as { data?: unknown };
+  return typeof parsed.data === 'string' ? parsed.data : '';
+}
+
 /** A cheap signature of a training set (size, shape, identities, a strided pixel checksum), so a checkpoint of other data is not continued. */
 export function faceArraysSignature(data: FaceArrays): string {
   let identityHash = 0;
@@ -119,9 +125,14 @@ export async function findCheckpoint(trainer: FaceTrainer, dir: string, maxEpoch
   return usable.at(-1);
 }
 
-/** Restores `trainer` (weights, BatchNorm statistics, optimizer, epochs done) from a manifest in `dir`. */
-export async function loadCheckpoint(trainer: FaceTrainer, dir: string, manifest: CheckpointManifest): Promise<void> {
-  if (manifest.fingerprint !== trainingFingerprint(trainer.spec, trainer.classes, trainer.dataSignature)) {
+/**
+ * Restores `trainer` (weights, BatchNorm statistics, optimizer, epochs done) from a manifest in `dir`.
+ * `anyData`: the trainer only evaluates (e.g. transfer to another data set), so the checkpoint must match its model
+ * (spec and classes) but not its training data; continuing training always requires the same data.
+ */
+export async function loadCheckpoint(trainer: FaceTrainer, dir: string, manifest: CheckpointManifest, options: { anyData?: boolean } = {}): Promise<void> {
+  const dataSignature = options.anyData ? checkpointDataSignature(manifest) : trainer.dataSignature;
+  if (manifest.fingerprint !== trainingFingerprint(trainer.spec, trainer.classes, dataSignature)) {
     throw new Error(`checkpoint in ${dir} was made for a different configuration or data set`);
   }
   const bytes = await readFile(join(dir, manifest.weightsFile));
