@@ -1,14 +1,7 @@
 // `frnas bench`: the benchmark suite in simulated time (lib/bench), registered by lib/cli/main.ts.
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import { BENCHMARK_SUITE_NAMES, FRNAS_PHASE1_DEFAULT_PATH, FRNAS_PHASE1_DISPARITIES, runBench, type BenchmarkSuiteName, type FrnasPhase1Disparity } from '../bench/index.js';
-
-function positiveInteger(name: string) {
-  return (text: string): number => {
-    const v = Number(text);
-    if (!Number.isInteger(v) || v < 1) throw new InvalidArgumentError(`${name} must be a positive integer, got "${text}"`);
-    return v;
-  };
-}
+import { positiveInteger } from './options.js';
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];

@@ -2,32 +2,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { BACKEND_NAMES, type FaceObjectiveName } from '../index.js';
 import { coordinateSearch, maskRedisUrl, startTrialWorker, type JsonObject } from '../distributed/index.js';
-
-const FACE_OBJECTIVES: readonly FaceObjectiveName[] = ['error', 'disparity', 'rank_disparity', 'ratio', 'rank_ratio', 'error_ratio', 'mean_rank'];
-
-function positiveNumber(name: string) {
-  return (text: string): number => {
-    const v = Number(text);
-    if (!Number.isFinite(v) || v <= 0) throw new InvalidArgumentError(`${name} must be a positive number, got "${text}"`);
-    return v;
-  };
-}
-
-function positiveInteger(name: string) {
-  return (text: string): number => {
-    const v = Number(text);
-    if (!Number.isInteger(v) || v < 1) throw new InvalidArgumentError(`${name} must be a positive integer, got "${text}"`);
-    return v;
-  };
-}
-
-function nonNegativeInteger(name: string) {
-  return (text: string): number => {
-    const v = Number(text);
-    if (!Number.isInteger(v) || v < 0) throw new InvalidArgumentError(`${name} must be an integer >= 0, got "${text}"`);
-    return v;
-  };
-}
+import { FACE_OBJECTIVES, nonNegativeInteger, positiveInteger, positiveNumber } from './options.js';
 
 function nameList(text: string): string[] {
   const names = text.split(',').map((s) => s.trim()).filter(Boolean);

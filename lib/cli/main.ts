@@ -19,30 +19,13 @@ import { registerBenchCommand } from './bench.js';
 import { registerDistributedCommands } from './distributed.js';
 import { registerPosthocCommands } from './posthoc.js';
 import { registerTrainCommands } from './train.js';
-
-const OBJECTIVES: readonly FaceObjectiveName[] = ['error', 'disparity', 'rank_disparity', 'ratio', 'rank_ratio', 'error_ratio', 'mean_rank'];
-
-function positiveNumber(name: string) {
-  return (text: string): number => {
-    const v = Number(text);
-    if (!Number.isFinite(v) || v <= 0) throw new InvalidArgumentError(`${name} must be a positive number, got "${text}"`);
-    return v;
-  };
-}
-
-function positiveInteger(name: string) {
-  return (text: string): number => {
-    const v = Number(text);
-    if (!Number.isInteger(v) || v < 1) throw new InvalidArgumentError(`${name} must be a positive integer, got "${text}"`);
-    return v;
-  };
-}
+import { FACE_OBJECTIVES, positiveInteger, positiveNumber } from './options.js';
 
 function objectiveList(text: string): FaceObjectiveName[] {
   const names = text.split(',').map((s) => s.trim()).filter(Boolean);
   for (const n of names) {
-    if (!(OBJECTIVES as readonly string[]).includes(n)) {
-      throw new InvalidArgumentError(`unknown objective "${n}"; choose from ${OBJECTIVES.join(', ')}`);
+    if (!(FACE_OBJECTIVES as readonly string[]).includes(n)) {
+      throw new InvalidArgumentError(`unknown objective "${n}"; choose from ${FACE_OBJECTIVES.join(', ')}`);
     }
   }
   if (names.length === 0) throw new InvalidArgumentError('at least one objective is needed');
@@ -109,7 +92,7 @@ export function buildProgram(): Command {
     .description('run (or resume) a multi-fidelity, multi-objective search and write its report')
     .option('--space <file|name>', 'search space: a JSON file (ours or ConfigSpace) or a bundled name', 'frnas-dpn')
     .option('--data <spec>', 'synthetic | orl:<dir> | celeba:<dir> | vggface2:<dir> | rfw:<dir> | folder:<dir>', 'synthetic')
-    .option('--objectives <list>', `comma-separated, two or more of ${OBJECTIVES.join(', ')}`, objectiveList, ['error', 'rank_disparity'])
+    .option('--objectives <list>', `comma-separated, two or more of ${FACE_OBJECTIVES.join(', ')}`, objectiveList, ['error', 'rank_disparity'])
     .addOption(new Option('--scheduler <name>', 'which configurations run at which budget').choices(['hyperband', 'sh', 'asha', 'random']).default('hyperband'))
     .addOption(new Option('--proposer <name>', 'how new configurations are chosen').choices(['rf', 'random']).default('rf'))
     .option('--min-epochs <n>', 'smallest budget (epochs)', positiveNumber('--min-epochs'), 1)

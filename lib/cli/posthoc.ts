@@ -15,6 +15,7 @@ import {
   type FrnasConfig,
   type MeanStd,
 } from '../posthoc/index.js';
+import { positiveInteger } from './options.js';
 
 function integerList(name: string, min = 0) {
   return (text: string): number[] => {
@@ -23,14 +24,6 @@ function integerList(name: string, min = 0) {
       throw new InvalidArgumentError(`${name} must be a comma-separated list of integers >= ${min}, got "${text}"`);
     }
     return values;
-  };
-}
-
-function positiveInteger(name: string) {
-  return (text: string): number => {
-    const v = Number(text);
-    if (!Number.isInteger(v) || v < 1) throw new InvalidArgumentError(`${name} must be a positive integer, got "${text}"`);
-    return v;
   };
 }
 

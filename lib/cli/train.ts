@@ -1,7 +1,7 @@
 // `frnas create-configs` and `frnas train`: the FR-NAS phase-1 workflow (write config files, then train each).
 import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import {
   BACKEND_NAMES,
   createTrainingConfigs,
@@ -13,16 +13,9 @@ import {
   type OptimizerName,
   type ScheduleName,
 } from '../index.js';
+import { finiteNumber } from './options.js';
 
 const list = (text: string): string[] => text.split(',').map((s) => s.trim()).filter(Boolean);
-
-function number(name: string) {
-  return (text: string): number => {
-    const v = Number(text);
-    if (!Number.isFinite(v)) throw new InvalidArgumentError(`${name} must be a number, got "${text}"`);
-    return v;
-  };
-}
 
 export function registerTrainCommands(program: Command): void {
   program
@@ -31,12 +24,12 @@ export function registerTrainCommands(program: Command): void {
     .requiredOption('--backbone <names>', 'comma-separated backbone families, e.g. ghostnet_100,dpn107', list)
     .option('--head <names>', 'comma-separated heads (default CosFace,ArcFace,MagFace)', list)
     .option('--optimizer <names>', 'comma-separated optimizers (default Adam,AdamW,SGD)', list)
-    .option('--batch-size <n>', 'batch size', number('--batch-size'))
-    .option('--lr <x>', 'learning rate (default SGD 0.1, Adam/AdamW 0.001)', number('--lr'))
-    .option('--momentum <x>', 'SGD momentum', number('--momentum'))
-    .option('--weight-decay <x>', 'weight decay', number('--weight-decay'))
+    .option('--batch-size <n>', 'batch size', finiteNumber('--batch-size'))
+    .option('--lr <x>', 'learning rate (default SGD 0.1, Adam/AdamW 0.001)', finiteNumber('--lr'))
+    .option('--momentum <x>', 'SGD momentum', finiteNumber('--momentum'))
+    .option('--weight-decay <x>', 'weight decay', finiteNumber('--weight-decay'))
     .addOption(new Option('--sched <name>', 'learning-rate schedule').choices(['cosine', 'step', 'constant']))
-    .option('--lr-cycle-decay <x>', 'decay factor of the step schedule', number('--lr-cycle-decay'))
+    .option('--lr-cycle-decay <x>', 'decay factor of the step schedule', finiteNumber('--lr-cycle-decay'))
     .option('--out <dir>', 'folder for the config files', 'configs')
     .action(async (o: Record<string, unknown>) => {
       const written = await createTrainingConfigs(
@@ -62,8 +55,8 @@ export function registerTrainCommands(program: Command): void {
     .description('train configuration files one after the other and evaluate accuracy and disparity per group')
     .requiredOption('--config <files...>', 'config files (from create-configs, or a search configuration as JSON)')
     .option('--data <spec>', 'synthetic | orl:<dir> | celeba:<dir> | vggface2:<dir> | rfw:<dir> | folder:<dir>', 'synthetic')
-    .option('--epochs <n>', 'epochs to train', number('--epochs'), 4)
-    .option('--image-size <px>', 'training image size', number('--image-size'))
+    .option('--epochs <n>', 'epochs to train', finiteNumber('--epochs'), 4)
+    .option('--image-size <px>', 'training image size', finiteNumber('--image-size'))
     .addOption(new Option('--backend <name>', 'TensorFlow.js backend (default: best available)').choices([...BACKEND_NAMES]))
     .option('--out <dir>', 'folder for checkpoints and results (one sub-folder per config)', 'runs/train')
     .action(async (o: Record<string, unknown>) => {
