@@ -2,7 +2,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { BACKEND_NAMES, type FaceObjectiveName } from '../index.js';
 import { coordinateSearch, maskRedisUrl, startTrialWorker, type JsonObject } from '../distributed/index.js';
-import { FACE_OBJECTIVES, nonNegativeInteger, positiveInteger, positiveNumber } from './options.js';
+import { addStudyOptions, FACE_OBJECTIVES, nonNegativeInteger, positiveInteger, positiveNumber } from './options.js';
 
 function nameList(text: string): string[] {
   const names = text.split(',').map((s) => s.trim()).filter(Boolean);
@@ -86,23 +86,14 @@ export function registerDistributedCommands(program: Command): void {
       });
     });
 
-  program
+  const coordinate = program
     .command('coordinate')
     .description('run (or resume) a search whose trials are evaluated by `frnas worker` processes through Redis')
     .requiredOption('--redis <url>', 'redis://[user:password@]host:port[/db], or rediss://... for TLS')
     .requiredOption('--out <dir>', 'study folder (journal, report; checkpoints by default: share it with the workers)')
-    .option('--study <name>', 'queue name the workers serve (default: the folder name)')
-    .option('--space <file|name>', 'search space: a JSON file (ours or ConfigSpace) or a bundled name', 'frnas-dpn')
-    .option('--data <spec>', 'data spec every worker can read at the same path', 'synthetic')
+    .option('--study <name>', 'queue name the workers serve (default: the folder name)');
+  addStudyOptions(coordinate, { scheduler: 'asha', data: 'data spec every worker can read at the same path' })
     .option('--objectives <list>', `comma-separated; for face training from ${FACE_OBJECTIVES.join(', ')}`, nameList)
-    .addOption(new Option('--scheduler <name>', 'which configurations run at which budget').choices(['asha', 'hyperband', 'sh', 'random']).default('asha'))
-    .addOption(new Option('--proposer <name>', 'how new configurations are chosen').choices(['rf', 'random', 'nsga2']).default('rf'))
-    .option('--min-epochs <n>', 'smallest budget (epochs)', positiveNumber('--min-epochs'), 1)
-    .option('--max-epochs <n>', 'largest budget (epochs)', positiveNumber('--max-epochs'), 4)
-    .option('--eta <n>', 'promotion factor between rungs', positiveNumber('--eta'), 2)
-    .option('--trials <n>', 'stop after this many trials', positiveInteger('--trials'))
-    .option('--budget <n>', 'stop after this many epochs in total', positiveNumber('--budget'))
-    .option('--time <seconds>', 'stop starting trials after this many seconds', positiveNumber('--time'))
     .option('--in-flight <n>', 'trials queued or running at once (about the total worker concurrency)', positiveInteger('--in-flight'), 4)
     .addOption(new Option('--tell-order <order>', "'trial-id' tells results in trial order (reproducible runs)").choices(['arrival', 'trial-id']).default('arrival'))
     .option('--checkpoints <dir>', 'shared checkpoint folder as this machine names it (default <out>/checkpoints)')

@@ -19,7 +19,7 @@ import { registerBenchCommand } from './bench.js';
 import { registerDistributedCommands } from './distributed.js';
 import { registerPosthocCommands } from './posthoc.js';
 import { registerTrainCommands } from './train.js';
-import { FACE_OBJECTIVES, positiveInteger, positiveNumber } from './options.js';
+import { addStudyOptions, FACE_OBJECTIVES, positiveInteger, positiveNumber } from './options.js';
 
 function objectiveList(text: string): FaceObjectiveName[] {
   const names = text.split(',').map((s) => s.trim()).filter(Boolean);
@@ -87,20 +87,11 @@ export function buildProgram(): Command {
     .version(version)
     .showHelpAfterError();
 
-  program
+  const searchCommand = program
     .command('search')
-    .description('run (or resume) a multi-fidelity, multi-objective search and write its report')
-    .option('--space <file|name>', 'search space: a JSON file (ours or ConfigSpace) or a bundled name', 'frnas-dpn')
-    .option('--data <spec>', 'synthetic | orl:<dir> | celeba:<dir> | vggface2:<dir> | rfw:<dir> | folder:<dir>', 'synthetic')
+    .description('run (or resume) a multi-fidelity, multi-objective search and write its report');
+  addStudyOptions(searchCommand, { scheduler: 'hyperband', data: 'synthetic | orl:<dir> | celeba:<dir> | vggface2:<dir> | rfw:<dir> | folder:<dir>' })
     .option('--objectives <list>', `comma-separated, two or more of ${FACE_OBJECTIVES.join(', ')}`, objectiveList, ['error', 'rank_disparity'])
-    .addOption(new Option('--scheduler <name>', 'which configurations run at which budget').choices(['hyperband', 'sh', 'asha', 'random']).default('hyperband'))
-    .addOption(new Option('--proposer <name>', 'how new configurations are chosen').choices(['rf', 'random']).default('rf'))
-    .option('--min-epochs <n>', 'smallest budget (epochs)', positiveNumber('--min-epochs'), 1)
-    .option('--max-epochs <n>', 'largest budget (epochs)', positiveNumber('--max-epochs'), 4)
-    .option('--eta <n>', 'promotion factor between rungs', positiveNumber('--eta'), 2)
-    .option('--trials <n>', 'stop after this many trials', positiveInteger('--trials'))
-    .option('--budget <n>', 'stop after this many epochs in total', positiveNumber('--budget'))
-    .option('--time <seconds>', 'stop starting trials after this many seconds', positiveNumber('--time'))
     .option('--workers <n>', 'trials trained at once', positiveInteger('--workers'), 1)
     .addOption(new Option('--backend <name>', 'TensorFlow.js backend (default: best available)').choices([...BACKEND_NAMES]))
     .option('--model <name>', 'network family: dpn (the searched cell) or a registered backbone', 'dpn')
@@ -132,7 +123,7 @@ export function buildProgram(): Command {
           data: o.data as string,
           objectives: o.objectives as FaceObjectiveName[],
           scheduler: o.scheduler as 'hyperband',
-          proposer: o.proposer as 'rf',
+          proposer: o.proposer as 'rf' | 'random' | 'nsga2',
           minEpochs: o.minEpochs as number,
           maxEpochs: o.maxEpochs as number,
           eta: o.eta as number,

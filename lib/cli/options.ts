@@ -1,5 +1,5 @@
 // Option parsers shared by the `frnas` commands: each names the flag and the bad value in one line.
-import { InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import type { FaceObjectiveName } from '../index.js';
 
 /** The objectives a face-recognition trial reports (all minimised). */
@@ -35,4 +35,22 @@ export function finiteNumber(name: string) {
     if (!Number.isFinite(v)) throw new InvalidArgumentError(`${name} must be a number, got "${text}"`);
     return v;
   };
+}
+
+/**
+ * The options every study-running command shares (`frnas search`, `frnas coordinate`): space, data, scheduler, proposer,
+ * fidelity and stop rules. Commands add their own (objectives, workers, redis, ...).
+ */
+export function addStudyOptions(command: Command, defaults: { scheduler: 'hyperband' | 'sh' | 'asha' | 'random'; data: string }): Command {
+  return command
+    .option('--space <file|name>', 'search space: a JSON file (ours or ConfigSpace) or a bundled name', 'frnas-dpn')
+    .option('--data <spec>', defaults.data, 'synthetic')
+    .addOption(new Option('--scheduler <name>', 'which configurations run at which budget').choices(['hyperband', 'sh', 'asha', 'random']).default(defaults.scheduler))
+    .addOption(new Option('--proposer <name>', 'how new configurations are chosen').choices(['rf', 'random', 'nsga2']).default('rf'))
+    .option('--min-epochs <n>', 'smallest budget (epochs)', positiveNumber('--min-epochs'), 1)
+    .option('--max-epochs <n>', 'largest budget (epochs)', positiveNumber('--max-epochs'), 4)
+    .option('--eta <n>', 'promotion factor between rungs', positiveNumber('--eta'), 2)
+    .option('--trials <n>', 'stop after this many trials', positiveInteger('--trials'))
+    .option('--budget <n>', 'stop after this many epochs in total', positiveNumber('--budget'))
+    .option('--time <seconds>', 'stop starting trials after this many seconds', positiveNumber('--time'));
 }
