@@ -3,12 +3,15 @@
 //        [--size 32] [--scale tiny] [--cell 2,0,1] [--head CosFace] [--optimizer AdamW] [--lr 0.003]
 //        [--batch 32] [--backend wasm] [--center 1] [--identities 0 (all)] [--loss focal] [--stem-pool true]
 //        npx tsx benchmarks/trainer.ts --mode groups [--groups 4] [--scale tiny] [--size 16] [--batch 32]
+//        npx tsx benchmarks/trainer.ts --mode memory [--scale tiny] [--size 64] [--batch 64] [--cell 2,0,1]
+import { spawn } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { initBackend, tf } from '../lib/backend/index.js';
 import { loadFaceDataset } from '../lib/data/index.js';
 import { evaluateEmbeddings, pixelEmbeddings } from '../lib/train/evaluation.js';
 import { loadFaceArrays, type FaceDatasetSource } from '../lib/train/face-arrays.js';
 import { dpnScales } from '../lib/models/dpn.js';
+import { setLeanTraining } from '../lib/models/layers.js';
 import { resolveTrainingSpec, runFaceTraining } from '../lib/train/run.js';
 import { FaceTrainer } from '../lib/train/trainer.js';
 
@@ -34,8 +37,70 @@ const { values } = parseArgs({
     // `groups` groups versus the same network with groups 1 (the cost of split-concat / block-diagonal conv).
     mode: { type: 'string', default: 'train' },
     groups: { type: 'string', default: '4' },
+    // --mode memory: peak tensor bytes (tf.profile) and peak RSS of one DPN training step, each setting in its own
+    // child process (--mode memory-child --lean true|false): lib/models with batchNormTrain + leanRelu (lean) and
+    // with tf.moments + tf.batchNorm + tf.relu (plain).
+    lean: { type: 'string', default: 'true' },
   },
 });
+
+interface MemoryResult { lean: boolean; heldMB: number; peakMB: number; rssMB: number; stepSeconds: number[]; loss: number }
+
+if (values.mode === 'memory-child') {
+  await initBackend({ prefer: values.backend as 'wasm' | 'cpu' | 'tensorflow', log: () => undefined });
+  const lean = values.lean !== 'false';
+  setLeanTraining(lean);
+  const size = Number(values.size);
+  const batch = Number(values.batch);
+  const [e1, e2, e3] = values.cell.split(',').map(Number);
+  const trainer = new FaceTrainer(
+    resolveTrainingSpec({ edge1: e1, edge2: e2, edge3: e3, head: 'CosFace', optimizer: 'SGD', lr_sgd: 0.01 }, {
+      scale: { ...dpnScales[values.scale as keyof typeof dpnScales], stemPool: values['stem-pool'] !== 'false' }, imageSize: size, channels: 1, batchSize: batch,
+    }, 10),
+    10,
+  );
+  const x = tf.randomUniform([batch, size, size, 1], 0, 1, 'float32', 1) as tf.Tensor4D;
+  const y = tf.tensor1d(Array.from({ length: batch }, (_, i) => i % 10), 'int32');
+  const stepSeconds: number[] = [];
+  let loss = 0;
+  const timed = (): void => {
+    const t = performance.now();
+    loss = trainer.step(x, y, 0.01);
+    stepSeconds.push((performance.now() - t) / 1000);
+  };
+  timed(); // the first step creates the optimizer's state; the profiled one is the second
+  const heldMB = tf.memory().numBytes / 2 ** 20;
+  const info = await tf.profile(timed);
+  const result: MemoryResult = {
+    lean, heldMB, peakMB: info.peakBytes / 2 ** 20, rssMB: process.resourceUsage().maxRSS / 1024, stepSeconds, loss,
+  };
+  console.log(JSON.stringify({ result }));
+  process.exit(0);
+}
+
+if (values.mode === 'memory') {
+  const child = (lean: boolean): Promise<MemoryResult> => new Promise((resolve, reject) => {
+    const args = [...process.execArgv, process.argv[1], '--mode', 'memory-child', '--lean', String(lean),
+      '--scale', values.scale, '--size', values.size, '--batch', values.batch, '--cell', values.cell,
+      '--backend', values.backend, '--stem-pool', values['stem-pool']];
+    const c = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    c.stdout.on('data', (d: Buffer) => { out += d.toString(); });
+    c.on('close', (code) => {
+      const line = out.split('\n').find((l) => l.startsWith('{"result"'));
+      if (code === 0 && line !== undefined) resolve((JSON.parse(line) as { result: MemoryResult }).result);
+      else reject(new Error(`memory child (lean ${lean}) exited ${code}: ${out.slice(-300)}`));
+    });
+  });
+  console.log(`DPN ${values.scale} cell ${values.cell}, ${values.size}x${values.size} grey, batch ${values.batch}, ${values.backend}, SGD + CosFace; one process per setting`);
+  console.log('| lib/models ops | tensors held between steps | peak tensor bytes of a step | process peak RSS | step s (1st, 2nd) | loss |');
+  console.log('|---|---|---|---|---|---|');
+  for (const lean of [false, true]) {
+    const r = await child(lean);
+    console.log(`| ${lean ? 'batchNormTrain + leanRelu' : 'tf.moments + tf.batchNorm + tf.relu'} | ${r.heldMB.toFixed(0)} MB | ${r.peakMB.toFixed(0)} MB | ${r.rssMB.toFixed(0)} MB | ${r.stepSeconds.map((t) => t.toFixed(2)).join(', ')} | ${r.loss.toFixed(5)} |`);
+  }
+  process.exit(0);
+}
 
 if (values.mode === 'groups') {
   await initBackend(values.backend as 'wasm' | 'cpu' | 'tensorflow');

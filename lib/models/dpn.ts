@@ -1,6 +1,6 @@
 import { tf } from '../backend/index.js';
 import type { Backbone } from './backbone.js';
-import { activate, BatchNorm, Conv2d, globalAveragePool, Linear, maxPool, type Layer } from './layers.js';
+import { activate, BatchNorm, Conv2d, globalAveragePool, Linear, maxPool, relu, type Layer } from './layers.js';
 import { ParameterStore } from './parameters.js';
 
 /**
@@ -46,11 +46,11 @@ export class DpnOperation implements Layer {
     return tf.tidy(() => {
       switch (this.kind) {
         case 'bnReluConv':
-          return this.conv.apply(tf.relu(this.bn!.apply(x, training)));
+          return this.conv.apply(relu(this.bn!.apply(x, training), training));
         case 'conv':
           return this.conv.apply(x);
         case 'convBnRelu':
-          return tf.relu(this.bn!.apply(this.conv.apply(x), training));
+          return relu(this.bn!.apply(this.conv.apply(x), training), training);
       }
     });
   }
@@ -65,7 +65,7 @@ class BnReluConv implements Layer {
     this.conv = new Conv2d(store, `${name}.conv`, { inChannels, outChannels, kernel, stride });
   }
   apply(x: tf.Tensor4D, training: boolean): tf.Tensor4D {
-    return tf.tidy(() => this.conv.apply(tf.relu(this.bn.apply(x, training))));
+    return tf.tidy(() => this.conv.apply(relu(this.bn.apply(x, training), training)));
   }
 }
 
@@ -282,12 +282,12 @@ export class Dpn implements Backbone {
 
   forward(x: tf.Tensor4D, training: boolean): tf.Tensor2D {
     return tf.tidy(() => {
-      let h = activate(this.stemBn.apply(this.stem.apply(x), training), 'relu');
+      let h = activate(this.stemBn.apply(this.stem.apply(x), training), 'relu', training);
       if (this.scale.stemPool) h = maxPool(h, 3, 2);
       let state: tf.Tensor4D | DualPathState = h;
       for (const block of this.blocks) state = block.apply(state, training);
       const paths = state as DualPathState;
-      const joined = tf.relu(this.finalBn.apply(tf.concat([paths.residual, paths.dense], 3), training));
+      const joined = relu(this.finalBn.apply(tf.concat([paths.residual, paths.dense], 3), training), training);
       return this.embeddingBn.apply(this.embedding.apply(globalAveragePool(joined)), training);
     });
   }

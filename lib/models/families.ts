@@ -5,7 +5,7 @@
 import { tf } from '../backend/index.js';
 import type { Backbone, BackboneBuildOptions } from './backbone.js';
 import { Dpn, dpnScales } from './dpn.js';
-import { activate, BatchNorm, Conv2d, ConvBnAct, globalAveragePool, Linear, maxPool, type Activation, type Layer } from './layers.js';
+import { activate, BatchNorm, Conv2d, ConvBnAct, globalAveragePool, Linear, maxPool, relu, type Activation, type Layer } from './layers.js';
 import { ParameterStore } from './parameters.js';
 import { registerBackbone } from './registry.js';
 
@@ -62,7 +62,7 @@ class BnAct implements Layer {
     this.bn = new BatchNorm(store, name, channels);
   }
   apply(x: tf.Tensor4D, training: boolean): tf.Tensor4D {
-    return tf.tidy(() => activate(this.bn.apply(x, training), this.activation));
+    return tf.tidy(() => activate(this.bn.apply(x, training), this.activation, training));
   }
 }
 
@@ -93,7 +93,7 @@ class Residual implements Layer {
       const y = this.branch.reduce((h, layer) => layer.apply(h, training), x);
       const s = this.shortcut ? this.shortcut.apply(x, training) : x;
       const sum = tf.add(y, s) as tf.Tensor4D;
-      return this.after ? activate(sum, this.after) : sum;
+      return this.after ? activate(sum, this.after, training) : sum;
     });
   }
 }
@@ -270,8 +270,8 @@ class DenseLayer implements Layer {
   }
   apply(x: tf.Tensor4D, training: boolean): tf.Tensor4D {
     return tf.tidy(() => {
-      const h = this.conv1.apply(tf.relu(this.bn1.apply(x, training)));
-      return tf.concat([x, this.conv2.apply(tf.relu(this.bn2.apply(h, training)))], 3);
+      const h = this.conv1.apply(relu(this.bn1.apply(x, training), training));
+      return tf.concat([x, this.conv2.apply(relu(this.bn2.apply(h, training), training))], 3);
     });
   }
 }

@@ -1,7 +1,7 @@
 // Public surface of lib/models; re-exported by lib/index.ts.
 export { ParameterStore } from './parameters.js';
 export type { NamedParameter, ParameterKind } from './parameters.js';
-export { BatchNorm, Conv2d, ConvBnAct, Lambda, Linear, Sequential, activate, globalAveragePool, maxPool } from './layers.js';
+export { BatchNorm, Conv2d, ConvBnAct, Lambda, Linear, Sequential, activate, globalAveragePool, maxPool, setLeanTraining } from './layers.js';
 export type { Activation, Conv2dOptions, ConvBnActOptions, Layer } from './layers.js';
 export type { Backbone, BackboneBuildOptions, BackboneFactory } from './backbone.js';
 export { Dpn, DpnOperation, DualPathBlock, dpnOperations, dpnScales } from './dpn.js';

@@ -1,5 +1,24 @@
-import { groupedConv2d, tf } from '../backend/index.js';
+import { batchNormTrain, groupedConv2d, leanRelu, tf } from '../backend/index.js';
 import type { ParameterStore } from './parameters.js';
+
+let leanTraining = true;
+
+/**
+ * Training mode uses the backend's memory-lean ops: `batchNormTrain` (saves x and per-channel statistics only)
+ * and `leanRelu` (saves the output, not the input), two full-size tensors per conv-BN-ReLU instead of four
+ * (docs/backend.md, Memory). `setLeanTraining(false)` switches back to tf.moments + tf.batchNorm + tf.relu,
+ * for benchmarks and equivalence tests only; it returns the previous setting.
+ */
+export function setLeanTraining(enabled: boolean): boolean {
+  const previous = leanTraining;
+  leanTraining = enabled;
+  return previous;
+}
+
+/** ReLU; in training mode the backend's `leanRelu` (same values and gradients, less memory in backprop). */
+export function relu<T extends tf.Tensor>(x: T, training = false): T {
+  return training && leanTraining ? leanRelu(x) : tf.relu(x);
+}
 
 /** A building block: maps an NHWC batch to an NHWC batch. `training` switches BatchNorm to batch statistics. */
 export interface Layer {
@@ -80,12 +99,19 @@ export class BatchNorm implements Layer {
       if (!training) {
         return tf.batchNorm(x, this.runningMean, this.runningVar, this.beta, this.gamma, this.epsilon) as T;
       }
-      const { mean, variance } = tf.moments(x, axes);
       const count = axes.reduce((n, a) => n * x.shape[a], 1);
       // The update is a side effect that never reaches the loss, so backprop ignores it (tfjs has no stopGradient).
-      const unbiased = tf.mul(variance, count > 1 ? count / (count - 1) : 1);
-      this.runningMean.assign(tf.add(tf.mul(this.runningMean, 1 - this.momentum), tf.mul(mean, this.momentum)));
-      this.runningVar.assign(tf.add(tf.mul(this.runningVar, 1 - this.momentum), tf.mul(unbiased, this.momentum)));
+      const updateRunning = (mean: tf.Tensor, variance: tf.Tensor): void => {
+        const unbiased = tf.mul(variance, count > 1 ? count / (count - 1) : 1);
+        this.runningMean.assign(tf.add(tf.mul(this.runningMean, 1 - this.momentum), tf.mul(mean, this.momentum)));
+        this.runningVar.assign(tf.add(tf.mul(this.runningVar, 1 - this.momentum), tf.mul(unbiased, this.momentum)));
+      };
+      if (leanTraining && (x.rank === 4 || x.rank === 2)) {
+        // batchNormTrain hands over the biased batch variance, as tf.moments does.
+        return batchNormTrain(x, this.gamma as tf.Tensor1D, this.beta as tf.Tensor1D, this.epsilon, updateRunning) as T;
+      }
+      const { mean, variance } = tf.moments(x, axes);
+      updateRunning(mean, variance);
       return tf.batchNorm(x, mean, variance, this.beta, this.gamma, this.epsilon) as T;
     });
   }
@@ -119,10 +145,11 @@ export class Sequential implements Layer {
 
 export type Activation = 'relu' | 'relu6' | 'hardSwish' | 'swish' | 'identity';
 
-export function activate<T extends tf.Tensor>(x: T, activation: Activation): T {
+/** Applies an activation; `training` picks the memory-lean ReLU for backprop (see `relu`). */
+export function activate<T extends tf.Tensor>(x: T, activation: Activation, training = false): T {
   switch (activation) {
     case 'relu':
-      return tf.relu(x);
+      return relu(x, training);
     case 'relu6':
       return tf.relu6(x);
     case 'hardSwish':
@@ -157,7 +184,7 @@ export class ConvBnAct implements Layer {
     this.activation = options.activation ?? 'relu';
   }
   apply(x: tf.Tensor4D, training: boolean): tf.Tensor4D {
-    return tf.tidy(() => activate(this.bn.apply(this.conv.apply(x), training), this.activation));
+    return tf.tidy(() => activate(this.bn.apply(this.conv.apply(x), training), this.activation, training));
   }
 }
 
