@@ -90,6 +90,46 @@ describe('frnas CLI: search, kill, resume, report', function () {
     expect(html).to.include('5 trials');
   });
 
+  it('stops cleanly on Ctrl-C (SIGINT): running trials finish, the report is written, and the search resumes', async () => {
+    const sigintDir = mkdtempSync(join(tmpdir(), 'frnas-cli-sigint-'));
+    try {
+      const sigintArgs = args.map((a) => (a === dir ? sigintDir : a));
+      const interrupted = await new Promise<Run>((resolve, reject) => {
+        const child = spawn(process.execPath, ['--import', 'tsx', cli, ...sigintArgs], { cwd: repoRoot, env: { ...process.env, FRNAS_BACKEND: 'wasm' } });
+        let output = '';
+        child.stdout.on('data', (d) => (output += d));
+        child.stderr.on('data', (d) => (output += d));
+        let sent = false;
+        const timer = setInterval(() => {
+          if (!sent && journalEvents(sigintDir).filter((e) => e.type === 'result').length >= 1) {
+            sent = true;
+            child.kill('SIGINT');
+          }
+        }, 100);
+        child.on('error', reject);
+        child.on('close', (code, signal) => {
+          clearInterval(timer);
+          resolve({ code, signal, output });
+        });
+      });
+      expect(interrupted.code, interrupted.output).to.equal(0);
+      expect(interrupted.output).to.match(/stopping after the running trials/);
+      expect(interrupted.output).to.match(/Stopped: \d+ trials/);
+      const told = journalEvents(sigintDir).filter((e) => e.type === 'result').length;
+      expect(told).to.be.below(5);
+      expect(existsSync(join(sigintDir, 'report', 'report.html'))).to.equal(true);
+
+      const resumed = await runCli(sigintArgs);
+      expect(resumed.code, resumed.output).to.equal(0);
+      expect(resumed.output).to.match(/Done: 5 trials/);
+      const ids = journalEvents(sigintDir).filter((e) => e.type === 'result').map((e) => e.trial);
+      expect(new Set(ids).size).to.equal(5);
+      expect(ids).to.have.length(5);
+    } finally {
+      rmSync(sigintDir, { recursive: true, force: true });
+    }
+  });
+
   it('names the bad option in one clear error', async () => {
     const bad = await runCli(['search', '--out', dir, '--objectives', 'error,fairness']);
     expect(bad.code).to.not.equal(0);
