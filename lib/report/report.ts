@@ -1,7 +1,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeToString } from 'fast-csv';
-import { hypervolume, nonDominatedSort } from '../pareto/index.js';
+import { hypervolume } from '../pareto/index.js';
+import { frontAtHighestBudget } from '../search/front.js';
 import type { ObjectiveSpec, Trial } from '../search/types.js';
 import { escapeXml, lineChartSvg, scatterSvg, type ScatterPoint } from './svg.js';
 
@@ -29,24 +30,6 @@ export interface SearchReport {
   reference: number[];
   hypervolume: number;
   files: { csv: string; scatterSvg: string; hypervolumeSvg: string; html: string };
-}
-
-/** The `ok` trials at the highest budget that has any, and the non-dominated ones among them. */
-export function frontAtHighestBudget(
-  trials: readonly Trial[],
-  objectives: readonly ObjectiveSpec[],
-): { budget: number; candidates: Trial[]; front: Trial[] } {
-  const ok = trials.filter((t) => t.status === 'ok');
-  if (ok.length === 0) return { budget: NaN, candidates: [], front: [] };
-  const budget = Math.max(...ok.map((t) => t.budget));
-  const candidates = ok.filter((t) => t.budget === budget);
-  const points = candidates.map((t) => objectives.map((o) => t.values[o.name]));
-  const fronts = nonDominatedSort(points, objectives.map((o) => o.direction));
-  const front = (fronts[0] ?? []).map((i) => candidates[i]);
-  const first = objectives[0].name;
-  const sign = objectives[0].direction === 'maximize' ? -1 : 1;
-  front.sort((a, b) => sign * (a.values[first] - b.values[first]) || a.id - b.id);
-  return { budget, candidates, front };
 }
 
 /** Worst value per objective over `points`, pushed 10 % of the range further (direction-aware). */
@@ -87,6 +70,9 @@ export async function writeSearchReport(options: SearchReportOptions): Promise<S
   const names = objectives.map((o) => o.name);
   const directions = objectives.map((o) => o.direction);
   const { budget, candidates, front } = frontAtHighestBudget(trials, objectives);
+  // Presented in order of the first objective, so the table reads along the front.
+  const first = objectives[0];
+  front.sort((a, b) => (first.direction === 'maximize' ? -1 : 1) * (a.values[first.name] - b.values[first.name]) || a.id - b.id);
   const vector = (t: Trial) => names.map((n) => t.values[n]);
   const reference = options.reference ? [...options.reference] : defaultReference(candidates.map(vector), objectives);
   if (reference.length !== names.length) {

@@ -19,6 +19,7 @@ export { deriveRng, type Scheduler, type SchedulerSetup, type TrialPlan } from '
 export type { StudyEvent, StudyStorage, HeaderEvent, AskedEvent, PromotedEvent, StartedEvent, ResultEvent } from './storage/events.js';
 export { MemoryStorage } from './storage/memory.js';
 export { JournalStorage, JournalError, JOURNAL_FILE, LOCK_FILE, type JournalOptions } from './storage/journal.js';
+export { frontAtHighestBudget } from './front.js';
 export { Study, StudyError, type StudyOptions, type OpenStudyOptions } from './study.js';
 export {
   optimize,

@@ -2,7 +2,6 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { nonDominatedSort } from '../pareto/index.js';
 import { Space } from '../space/index.js';
 import type { Configuration } from '../space/types.js';
 import { resolvePromotion, type PromotionName } from './promotion/index.js';
@@ -13,6 +12,7 @@ import { deriveRng, validateFidelity, type Scheduler, type TrialPlan } from './s
 import type { HeaderEvent, ResultEvent, StudyEvent, StudyStorage } from './storage/events.js';
 import { JournalStorage, type JournalOptions } from './storage/journal.js';
 import { MemoryStorage } from './storage/memory.js';
+import { frontAtHighestBudget } from './front.js';
 import type { Fidelity, ObjectiveSpec, Proposer, Trial, TrialResult } from './types.js';
 
 export class StudyError extends Error {
@@ -242,15 +242,7 @@ export class Study {
    * not comparable), by id.
    */
   paretoFront(): Trial[] {
-    const ok = this.finished.filter((t) => t.status === 'ok');
-    if (ok.length === 0) return [];
-    const top = Math.max(...ok.map((t) => t.budget));
-    const atTop = ok.filter((t) => t.budget === top);
-    const front = nonDominatedSort(
-      atTop.map((t) => this.objectives.map((o) => t.values[o.name])),
-      this.objectives.map((o) => o.direction),
-    )[0];
-    return front.map((i) => atTop[i]).sort((a, b) => a.id - b.id).map(copyTrial);
+    return frontAtHighestBudget(this.finished, this.objectives).front.map(copyTrial);
   }
 
   /** The trial this one was promoted from, if any. */

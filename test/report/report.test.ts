@@ -2,7 +2,8 @@ import { expect } from 'chai';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { frontAtHighestBudget, writeSearchReport } from '../../lib/report/index.js';
+import { frontAtHighestBudget } from '../../lib/search/index.js';
+import { writeSearchReport } from '../../lib/report/index.js';
 import type { ObjectiveSpec, Trial } from '../../lib/search/types.js';
 import { assertWellFormedXml } from '../support/xml.js';
 
