@@ -3,6 +3,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import {
   BACKEND_NAMES,
+  DEFAULT_SEARCH_TRIALS,
   defaultReference,
   frontAtHighestBudget,
   hypervolume,
@@ -104,7 +105,7 @@ export function buildProgram(): Command {
     .action(async (o: Record<string, unknown>) => {
       const objectives = (o.objectives as FaceObjectiveName[]).map((name) => ({ name, direction: 'minimize' as const }));
       const stop = { trials: o.trials as number | undefined, budget: o.budget as number | undefined, seconds: o.time as number | undefined };
-      if (stop.trials === undefined && stop.budget === undefined && stop.seconds === undefined) stop.trials = 20;
+      if (stop.trials === undefined && stop.budget === undefined && stop.seconds === undefined) stop.trials = DEFAULT_SEARCH_TRIALS;
       const progress = new ProgressLine(objectives, stop);
       const controller = new AbortController();
       const onSigint = () => {

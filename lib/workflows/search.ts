@@ -43,7 +43,7 @@ export interface SearchOptions extends Omit<FaceTrainingDefaults, 'maxEpochs' | 
   minEpochs?: number;
   maxEpochs?: number;
   eta?: number;
-  /** Stop rules; with none given the search stops after 20 trials. */
+  /** Stop rules; with none given the search stops after DEFAULT_SEARCH_TRIALS (20) trials. */
   trials?: number;
   budget?: number;
   seconds?: number;
@@ -73,6 +73,9 @@ export interface SearchOutcome {
 
 const DEFAULT_TRIAL_FILE = 'default.json';
 
+/** Trials a search runs when no stop rule is given. */
+export const DEFAULT_SEARCH_TRIALS = 20;
+
 /**
  * A whole joint NAS+HPO search for fairer face recognition: trains configurations of the space on the data at budgets
  * from `minEpochs` to `maxEpochs`, promotes the promising ones on every objective, and writes the report of the Pareto front.
@@ -92,7 +95,7 @@ export async function search(options: SearchOptions): Promise<SearchOutcome> {
     seconds: options.seconds,
     when: () => options.signal?.aborted === true,
   };
-  if (stop.trials === undefined && stop.budget === undefined && stop.seconds === undefined) stop.trials = 20;
+  if (stop.trials === undefined && stop.budget === undefined && stop.seconds === undefined) stop.trials = DEFAULT_SEARCH_TRIALS;
 
   const { out: _out, space: _space, data: _data, objectives: _objectives, scheduler, proposer, minEpochs: _min, maxEpochs: _max, eta: _eta,
     trials: _trials, budget: _budget, seconds: _seconds, workers, backend, seed: _seed, evaluateDefault, signal, onProgress, onTrialEnd, ...training } = options;
