@@ -15,16 +15,20 @@ interface Run {
   output: string;
 }
 
-/** Runs the CLI; with `killWhen`, sends SIGKILL once the predicate holds (checked every 100 ms). */
-function runCli(args: string[], killWhen?: () => boolean): Promise<Run> {
+/** Runs the CLI; with `killWhen`, sends `signal` once the predicate holds (checked every 100 ms). */
+function runCli(args: string[], killWhen?: () => boolean, signal: NodeJS.Signals = 'SIGKILL'): Promise<Run> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', cli, ...args], { cwd: repoRoot, env: { ...process.env, FRNAS_BACKEND: 'wasm' } });
     let output = '';
     child.stdout.on('data', (d) => (output += d));
     child.stderr.on('data', (d) => (output += d));
+    let sent = false;
     const timer = killWhen
       ? setInterval(() => {
-          if (killWhen()) child.kill('SIGKILL');
+          if (!sent && killWhen()) {
+            sent = true;
+            child.kill(signal);
+          }
         }, 100)
       : undefined;
     child.on('error', reject);
@@ -94,24 +98,8 @@ describe('frnas CLI: search, kill, resume, report', function () {
     const sigintDir = mkdtempSync(join(tmpdir(), 'frnas-cli-sigint-'));
     try {
       const sigintArgs = args.map((a) => (a === dir ? sigintDir : a));
-      const interrupted = await new Promise<Run>((resolve, reject) => {
-        const child = spawn(process.execPath, ['--import', 'tsx', cli, ...sigintArgs], { cwd: repoRoot, env: { ...process.env, FRNAS_BACKEND: 'wasm' } });
-        let output = '';
-        child.stdout.on('data', (d) => (output += d));
-        child.stderr.on('data', (d) => (output += d));
-        let sent = false;
-        const timer = setInterval(() => {
-          if (!sent && journalEvents(sigintDir).filter((e) => e.type === 'result').length >= 1) {
-            sent = true;
-            child.kill('SIGINT');
-          }
-        }, 100);
-        child.on('error', reject);
-        child.on('close', (code, signal) => {
-          clearInterval(timer);
-          resolve({ code, signal, output });
-        });
-      });
+      // Ctrl-C once the first trial is told: the handler is installed by then.
+      const interrupted = await runCli(sigintArgs, () => journalEvents(sigintDir).filter((e) => e.type === 'result').length >= 1, 'SIGINT');
       expect(interrupted.code, interrupted.output).to.equal(0);
       expect(interrupted.output).to.match(/stopping after the running trials/);
       expect(interrupted.output).to.match(/Stopped: \d+ trials/);
