@@ -13,6 +13,7 @@ import { optimize, type Trial, type Proposer, type ProposalContext } from '../li
 import type { SchedulerName } from '../lib/search/schedulers/index.js';
 import { RandomForestProposer } from '../lib/search/proposers/random-forest/index.js';
 import { Nsga2Proposer } from '../lib/search/proposers/nsga2.js';
+import { TpeProposer } from '../lib/search/proposers/tpe/index.js';
 import { hypervolume } from '../lib/pareto/index.js';
 import { fidelityProblems, type FidelityProblem } from './problems/index.js';
 
@@ -31,6 +32,9 @@ const METHODS: Method[] = [
   { name: 'hyperband+random', scheduler: 'hyperband', proposer: () => 'random', fullFidelity: false },
   { name: 'hyperband+rf', scheduler: 'hyperband', proposer: () => new RandomForestProposer(), fullFidelity: false },
   { name: 'asha+rf', scheduler: 'asha', proposer: () => new RandomForestProposer(), fullFidelity: false },
+  { name: 'tpe', scheduler: 'random', proposer: () => new TpeProposer(), fullFidelity: true },
+  { name: 'hyperband+tpe', scheduler: 'hyperband', proposer: () => new TpeProposer(), fullFidelity: false },
+  { name: 'asha+tpe', scheduler: 'asha', proposer: () => new TpeProposer(), fullFidelity: false },
 ];
 
 interface Args {
@@ -205,8 +209,8 @@ function svgPlot(results: Map<string, Map<string, Curve[]>>, budget: number, gri
   return parts.join('\n');
 }
 
-/** Median milliseconds of one rf proposal with `trials` results at the full budget (the model fits on all of them). */
-function proposalOverhead(trials: number): { fitPoints: number; medianMs: number; minMs: number; medianCpuMs: number; calls: number } {
+/** Median milliseconds of one model proposal with `trials` results at the full budget (the model fits on all of them). */
+function proposalOverhead(trials: number, proposer: Proposer): { fitPoints: number; medianMs: number; minMs: number; medianCpuMs: number; calls: number } {
   const problem = fidelityProblems()[0];
   const space = problem.space();
   const configs = space.sample(trials, 'overhead');
@@ -214,7 +218,6 @@ function proposalOverhead(trials: number): { fitPoints: number; medianMs: number
     id, config, configId: space.configId(config), budget: problem.fidelity.max, status: 'ok',
     values: problem.evaluate(config, problem.fidelity.max), cost: { seconds: 0, budget: problem.fidelity.max }, attributes: {},
   }));
-  const proposer = new RandomForestProposer({ randomFraction: 0 });
   const times: number[] = [];
   // CPU time of this process too: on a shared machine the wall time includes waiting for a core.
   const cpuTimes: number[] = [];
@@ -301,9 +304,11 @@ async function main(): Promise<void> {
     }
   }
   if (!args.skipOverhead) {
-    const overhead = proposalOverhead(args.overheadTrials);
     say('');
-    say(`rf proposer overhead: median ${overhead.medianMs.toFixed(1)} ms wall (fastest ${overhead.minMs.toFixed(1)} ms; median CPU time ${overhead.medianCpuMs.toFixed(1)} ms) per propose with ${overhead.fitPoints} trials at the full budget (model fit on all of them), ${overhead.calls} calls; load average ${loadavg()[0].toFixed(1)} on ${cpus().length} CPUs`);
+    for (const [name, proposer] of [['rf', new RandomForestProposer({ randomFraction: 0 })], ['tpe', new TpeProposer()]] as const) {
+      const overhead = proposalOverhead(args.overheadTrials, proposer);
+      say(`${name} proposer overhead: median ${overhead.medianMs.toFixed(1)} ms wall (fastest ${overhead.minMs.toFixed(1)} ms; median CPU time ${overhead.medianCpuMs.toFixed(1)} ms) per propose with ${overhead.fitPoints} trials at the full budget (model fit on all of them), ${overhead.calls} calls; load average ${loadavg()[0].toFixed(1)} on ${cpus().length} CPUs`);
+    }
   }
   writeFileSync(join(args.out, 'summary.md'), summary.join('\n') + '\n');
   console.log(`\nwrote ${join(args.out, 'hypervolume.csv')}, runs.csv, hypervolume.svg, summary.md`);

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Nsga2Proposer } from '../search/proposers/nsga2.js';
 import { RandomForestProposer } from '../search/proposers/random-forest/index.js';
+import { TpeProposer } from '../search/proposers/tpe/index.js';
 import { ANALYTIC_FIDELITY, ANALYTIC_PROBLEM_NAMES, analyticProblem } from './problems/analytic.js';
 import { FRNAS_PHASE1_DEFAULT_PATH, FRNAS_PHASE1_EPOCHS, frnasPhase1Problem, type FrnasPhase1Disparity } from './problems/frnas-phase1.js';
 import { runSimulated, type BenchmarkMethod, type TrialRecord } from './runner.js';
@@ -56,8 +57,10 @@ export function suiteProblems(suite: BenchmarkSuiteName, options: SuiteProblemOp
 export const DEFAULT_BENCHMARK_METHODS: readonly BenchmarkMethod[] = [
   { name: 'random', scheduler: 'random', proposer: 'random' },
   { name: 'nsga2', scheduler: 'random', proposer: () => new Nsga2Proposer() },
+  { name: 'tpe', scheduler: 'random', proposer: () => new TpeProposer() },
   { name: 'hyperband+random', scheduler: 'hyperband', proposer: 'random' },
   { name: 'hyperband+rf', scheduler: 'hyperband', proposer: () => new RandomForestProposer() },
+  { name: 'hyperband+tpe', scheduler: 'hyperband', proposer: () => new TpeProposer() },
   { name: 'asha+rf', scheduler: 'asha', proposer: () => new RandomForestProposer(), workers: 4 },
 ];
 

@@ -1,6 +1,6 @@
 // `frnas worker` and `frnas coordinate`: the distributed backend (Redis + BullMQ) as commands.
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { BACKEND_NAMES, type FaceObjectiveName } from '../index.js';
+import { BACKEND_NAMES, type FaceObjectiveName, type ProposerName } from '../index.js';
 import { coordinateSearch, maskRedisUrl, startTrialWorker, type JsonObject } from '../distributed/index.js';
 import { addStudyOptions, FACE_OBJECTIVES, nonNegativeInteger, positiveInteger, positiveNumber } from './options.js';
 
@@ -125,7 +125,7 @@ export function registerDistributedCommands(program: Command): void {
           evaluator: evaluatorName ? { name: evaluatorName, options: (o.evaluatorOptions as JsonObject | undefined) ?? {} } : undefined,
           evaluatorObjectives: evaluatorName ? objectives : undefined,
           scheduler: o.scheduler as 'asha',
-          proposer: o.proposer as 'rf',
+          proposer: o.proposer as ProposerName,
           minEpochs: o.minEpochs as number,
           maxEpochs: o.maxEpochs as number,
           eta: o.eta as number,

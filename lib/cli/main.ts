@@ -13,6 +13,7 @@ import {
   type BackendName,
   type FaceObjectiveName,
   type ObjectiveSpec,
+  type ProposerName,
   type SearchProgress,
   type Trial,
 } from '../index.js';
@@ -124,7 +125,7 @@ export function buildProgram(): Command {
           data: o.data as string,
           objectives: o.objectives as FaceObjectiveName[],
           scheduler: o.scheduler as 'hyperband',
-          proposer: o.proposer as 'rf' | 'random' | 'nsga2',
+          proposer: o.proposer as ProposerName,
           minEpochs: o.minEpochs as number,
           maxEpochs: o.maxEpochs as number,
           eta: o.eta as number,

@@ -46,7 +46,7 @@ export function addStudyOptions(command: Command, defaults: { scheduler: 'hyperb
     .option('--space <file|name>', 'search space: a JSON file (ours or ConfigSpace) or a bundled name', 'frnas-dpn')
     .option('--data <spec>', defaults.data, 'synthetic')
     .addOption(new Option('--scheduler <name>', 'which configurations run at which budget').choices(['hyperband', 'sh', 'asha', 'random']).default(defaults.scheduler))
-    .addOption(new Option('--proposer <name>', 'how new configurations are chosen').choices(['rf', 'random', 'nsga2']).default('rf'))
+    .addOption(new Option('--proposer <name>', 'how new configurations are chosen').choices(['rf', 'tpe', 'random', 'nsga2']).default('rf'))
     .option('--min-epochs <n>', 'smallest budget (epochs)', positiveNumber('--min-epochs'), 1)
     .option('--max-epochs <n>', 'largest budget (epochs)', positiveNumber('--max-epochs'), 4)
     .option('--eta <n>', 'promotion factor between rungs', positiveNumber('--eta'), 2)

@@ -9,6 +9,7 @@ export { RandomProposer } from './proposers/random.js';
 export { resolveProposer, type ProposerName } from './proposers/index.js';
 export * from './proposers/random-forest/index.js';
 export { Nsga2Proposer, type Nsga2ProposerOptions } from './proposers/nsga2.js';
+export { TpeProposer, type TpeProposerOptions, type TpeProposalInfo, splitObservations, type TpeSplit } from './proposers/tpe/index.js';
 export { RandomScheduler } from './schedulers/random.js';
 export { SuccessiveHalving } from './schedulers/successive-halving.js';
 export { Hyperband } from './schedulers/hyperband.js';
