@@ -3,8 +3,10 @@
 //
 //   npx tsx benchmarks/run-suite.ts [--suite all|synthetic|frnas-phase1] [--seeds 10] [--out benchmarks/results/suite]
 //        [--synthetic-budget 2700] [--phase1-budget 500] [--phase1-csv ../shared/data/frnas_results/vgg_val_phase1.csv]
-//        [--methods random,nsga2,...] [--python /usr/bin/python3] [--skip-optuna] [--report-only]
+//        [--methods random,nsga2,...] [--python /usr/bin/python3] [--skip-optuna] [--reuse-optuna] [--report-only]
 //
+// --reuse-optuna takes Optuna's trials from <out>/optuna-trials.csv of an earlier run (same seeds and budgets) instead
+// of running Optuna again (its runs take most of the suite's time; only frnas changed).
 // --report-only rewrites summary.md, CSVs and plots from <out>/trials.csv (both libraries) without running anything.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
@@ -32,6 +34,7 @@ interface Args {
   methods?: string[];
   python: string;
   skipOptuna: boolean;
+  reuseOptuna: boolean;
   reportOnly: boolean;
 }
 
@@ -45,6 +48,7 @@ function parseArgs(argv: readonly string[]): Args {
     phase1Csv: FRNAS_PHASE1_DEFAULT_PATH,
     python: '/usr/bin/python3',
     skipOptuna: false,
+    reuseOptuna: false,
     reportOnly: false,
   };
   for (let i = 0; i < argv.length; i++) {
@@ -72,6 +76,7 @@ function parseArgs(argv: readonly string[]): Args {
     else if (flag === '--methods') args.methods = value().split(',').filter(Boolean);
     else if (flag === '--python') args.python = value();
     else if (flag === '--skip-optuna') args.skipOptuna = true;
+    else if (flag === '--reuse-optuna') args.reuseOptuna = true;
     else if (flag === '--report-only') args.reportOnly = true;
     else throw new Error(`unknown option ${flag} (known: --suite, --seeds, --out, --synthetic-budget, --phase1-budget, --phase1-csv, --methods, --python, --skip-optuna, --report-only)`);
   }
@@ -101,8 +106,13 @@ function main(): void {
     return;
   }
   const otherTrials: string[] = [];
-  const version = args.skipOptuna ? undefined : optunaVersion(args.python);
-  if (version) {
+  const version = args.skipOptuna || args.reuseOptuna ? undefined : optunaVersion(args.python);
+  if (args.reuseOptuna) {
+    const optunaCsv = join(args.out, 'optuna-trials.csv');
+    if (!existsSync(optunaCsv)) throw new Error(`--reuse-optuna: ${optunaCsv} does not exist (run the suite with Optuna first)`);
+    otherTrials.push(optunaCsv);
+    notes.push(`Optuna's trials reused from ${optunaCsv} (an earlier run of benchmarks/optuna/run_optuna.py with the same seeds and budgets).`);
+  } else if (version) {
     const optunaCsv = join(args.out, 'optuna-trials.csv');
     const problems = [
       ...(args.suite === 'frnas-phase1' ? [] : ['zdt1', 'zdt2', 'zdt3', 'dtlz2']),
