@@ -61,6 +61,13 @@ function checkRun(problem: BenchmarkProblem, method: BenchmarkMethod, records: T
   expect(metrics.finalHypervolume).to.be.closeTo(hypervolume(metrics.front, [...problem.referencePoint]), 1e-12);
 }
 
+
+/** A default method by name (the list's order is not part of its contract). */
+function method(name: string): BenchmarkMethod {
+  const found = DEFAULT_BENCHMARK_METHODS.find((m) => m.name === name);
+  if (!found) throw new Error(`no default method ${name}`);
+  return found;
+}
 describe('bench: runner on every problem (tiny budgets, simulated time)', () => {
   for (const name of ANALYTIC_PROBLEM_NAMES) {
     it(`${name}: every default method runs, within budget, deterministically`, () => {
@@ -130,7 +137,7 @@ describe('bench: metrics', () => {
   it('median and IQR over seeds (simple-statistics quantiles), Infinity kept', () => {
     expect(quartiles([1, 2, 3, 4, 5])).to.deep.equal({ median: 3, q1: 2, q3: 4 });
     expect(quartiles([1, Infinity, Infinity]).median).to.equal(Infinity);
-    const runs = [1, 2, 3].map((seed) => runMetrics(runSimulated({ problem, method: DEFAULT_BENCHMARK_METHODS[0], seed, budgetEpochs: 81 }), problem, 81));
+    const runs = [1, 2, 3].map((seed) => runMetrics(runSimulated({ problem, method: method('random'), seed, budgetEpochs: 81 }), problem, 81));
     const s = summarizeMethod(runs, 3);
     expect(s.curve.map((c) => c.epochs)).to.deep.equal([0, 27, 54, 81]);
     expect(s.finalHypervolume.median).to.equal(quartiles(runs.map((r) => r.finalHypervolume)).median);
@@ -146,7 +153,7 @@ describe('bench: trials.csv, report and CLI', () => {
 
   it('trials.csv round-trips; a bad value names file, line and column', () => {
     const problem = analyticProblem('dtlz2');
-    const records = runSimulated({ problem, method: DEFAULT_BENCHMARK_METHODS[2], seed: 1, budgetEpochs: 60 });
+    const records = runSimulated({ problem, method: method('hyperband+random'), seed: 1, budgetEpochs: 60 });
     const file = join(dir, 'trials.csv');
     writeTrialRecords(file, records);
     expect(readTrialRecords(file)).to.deep.equal(records);
@@ -158,9 +165,9 @@ describe('bench: trials.csv, report and CLI', () => {
 
   it('writes summary.md, CSVs and SVG plots with both libraries side by side', () => {
     const problem = analyticProblem('zdt1');
-    const mine = runSimulated({ problem, method: DEFAULT_BENCHMARK_METHODS[4], seed: 1, budgetEpochs: 108 });
+    const mine = runSimulated({ problem, method: method('asha+rf'), seed: 1, budgetEpochs: 108 });
     // Another library's rows (as the Optuna script writes them): full-budget trials only.
-    const theirs = runSimulated({ problem, method: DEFAULT_BENCHMARK_METHODS[0], seed: 1, budgetEpochs: 108, library: 'optuna' });
+    const theirs = runSimulated({ problem, method: method('random'), seed: 1, budgetEpochs: 108, library: 'optuna' });
     const report = writeBenchmarkReport({ out: dir, problems: [{ problem, budgetEpochs: 108 }], records: [...mine, ...theirs] });
     for (const f of ['summary.md', 'trials.csv', 'runs.csv', 'curves.csv', 'hv-zdt1.svg', 'front-zdt1-frnas.svg', 'front-zdt1-optuna.svg']) expect(existsSync(join(dir, f)), f).to.equal(true);
     expect(report.markdown).to.include('| zdt1 | frnas/asha+rf |').and.include('| zdt1 | optuna/random |').and.include('## Goal');
