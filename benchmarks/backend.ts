@@ -7,6 +7,7 @@
 //   npx tsx benchmarks/backend.ts --profile --size 64   # wasm step time per kernel
 //   npx tsx benchmarks/backend.ts --workers --size 32  # two trials as worker_threads in one process
 //   npx tsx benchmarks/backend.ts --grouped            # groupedConv2d: split vs block-diagonal on wasm
+//   npx tsx benchmarks/backend.ts --filter-grad        # Conv2DBackpropFilter: previous vs current algorithm, per layer
 // Writes benchmarks/results/backend.csv (and prints the table).
 import { spawn } from 'node:child_process';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
@@ -17,6 +18,7 @@ import seedrandom from 'seedrandom';
 import {
   tf, initBackend, describeBackend, labelMask, groupedConv2d, batchNormTrain, leanRelu, type BackendName,
 } from '../lib/backend/index.js';
+import { filterGradTuning } from '../lib/backend/wasm_kernels.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const BATCH = 64;
@@ -193,6 +195,54 @@ async function groupedBench(): Promise<void> {
   }
 }
 
+// ---------- Conv2DBackpropFilter: previous algorithm vs current, on the reference backbone's layers ----------
+// Each layer's kernel runs with the previous algorithm (one XNNPACK conv with all of dy as its filter) and the current
+// one (matrix products over chunks of dy), alternating, `--reps` times; medians and their ratios.
+// `--chunk-kb a,b,...` compares chunk sizes (bytes of dy per product).
+async function filterGradBench(size: number, reps: number): Promise<void> {
+  await initBackend({ prefer: 'wasm', log: () => undefined });
+  const rng = seedrandom('filter-grad');
+  const s = size;
+  // [H of x, Cin, Cout, k, stride, times per step]
+  const layers: [number, number, number, number, number, number][] = [
+    [s, 3, 32, 3, 1, 1], [s, 32, 32, 3, 1, 2], [s, 32, 64, 3, 2, 1], [s, 32, 64, 1, 2, 1], [s / 2, 64, 64, 3, 1, 1],
+    [s / 2, 64, 128, 3, 2, 1], [s / 2, 64, 128, 1, 2, 1], [s / 4, 128, 128, 3, 1, 1], [s / 8, 128, 512, 1, 1, 1],
+  ];
+  const current = { ...filterGradTuning };
+  const configs: [string, typeof filterGradTuning][] = [['previous', { method: 'conv', chunkBytes: current.chunkBytes }]];
+  for (const kb of arg('chunk-kb', String(current.chunkBytes / 1024)).split(',').map(Number)) {
+    configs.push([`gemm ${kb} KB`, { method: 'gemm', chunkBytes: kb * 1024 }]);
+  }
+  const rand = (shape: number[]): tf.Tensor => tf.tensor(new Float32Array(shape.reduce((p, d) => p * d, 1)).map(() => rng() - 0.5), shape);
+  const totals = configs.map(() => 0);
+  console.log(`| x | dy | filter | stride | ${configs.map(([name]) => `${name} ms`).join(' | ')} | ${configs.slice(1).map(([name]) => `${name} / previous`).join(' | ')} |`);
+  console.log(`|---|---|---|---|${configs.map(() => '---|').join('')}${configs.slice(1).map(() => '---|').join('')}`);
+  for (const [h, cin, cout, k, stride, times] of layers) {
+    const o = Math.ceil(h / stride);
+    const x = rand([BATCH, h, h, cin]);
+    const dy = rand([BATCH, o, o, cout]);
+    const attrs = { strides: [stride, stride], pad: 'same', dataFormat: 'NHWC', filterShape: [k, k, cin, cout] } as unknown as tf.NamedAttrMap;
+    const ms: number[][] = configs.map(() => []);
+    for (let rep = -1; rep < reps; rep++) {
+      for (let c = 0; c < configs.length; c++) {
+        Object.assign(filterGradTuning, configs[c][1]);
+        const t0 = performance.now();
+        (tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, attrs) as tf.Tensor).dispose();
+        if (rep >= 0) ms[c].push(performance.now() - t0);
+      }
+    }
+    const med = ms.map((m) => median(m));
+    med.forEach((m, c) => { totals[c] += m * times; });
+    console.log(`| ${x.shape.join(',')} | ${dy.shape.join(',')} | ${k}x${k}x${cin}x${cout} | ${stride} | ` +
+      `${med.map((m) => m.toFixed(1)).join(' | ')} | ${med.slice(1).map((m) => (m / med[0]).toFixed(2)).join(' | ')} |`);
+    tf.dispose([x, dy]);
+  }
+  console.log(`| one step (r1's 3x3 layer twice) | | | | ${totals.map((t) => t.toFixed(0)).join(' | ')} | ` +
+    `${totals.slice(1).map((t) => (t / totals[0]).toFixed(2)).join(' | ')} |`);
+  Object.assign(filterGradTuning, current);
+  console.log(`\nbatch ${BATCH}, ${size}x${size}, medians of ${reps} alternating runs; peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
+}
+
 // ---------- parent: run every configuration in child processes ----------
 function runChild(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<ChildResult | string> {
   return new Promise((resolve) => {
@@ -328,6 +378,7 @@ async function main(): Promise<void> {
     return;
   }
   if (process.argv.includes('--grouped')) return groupedBench();
+  if (process.argv.includes('--filter-grad')) return filterGradBench(Number(arg('size', '64')), Number(arg('reps', '5')));
   if (process.argv.includes('--profile')) return profileStep(Number(arg('size', '32')));
   return parent();
 }

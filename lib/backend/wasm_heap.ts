@@ -271,3 +271,98 @@ export function maxPoolGrad(
   }
   return out;
 }
+
+/** acc += add, element-wise (same sizes). */
+export function addInto(backend: WasmBackend, acc: Info, add: Info): void {
+  const o = view(backend, acc) as Float32Array;
+  const a = view(backend, add) as Float32Array;
+  for (let i = 0; i < o.length; i++) o[i] += a[i];
+}
+
+/**
+ * x [N, H, W, C] to channel-major [C, N, rows, cols]: out[c, b, u, v] = x[b, u*gH - top, v*gW - left, c], zero
+ * outside x. Steps 1 with the conv's pads give the padded input; a step s gives the pixels a 1x1 stride-s conv reads.
+ * Each input row is read C times (strided, from L1) so that the writes run along v.
+ */
+export function channelMajor(
+  backend: WasmBackend, x: Info, rows: number, cols: number, gH: number, gW: number, top: number, left: number,
+): Info {
+  const [n, inH, inW, c] = x.shape;
+  const out = backend.makeOutput([c, n, rows, cols], 'float32');
+  const xv = view(backend, x) as Float32Array;
+  const o = view(backend, out) as Float32Array;
+  const plane = n * rows * cols;
+  // Columns v0 <= v < v1 read x; the others are padding.
+  const v0 = Math.min(cols, Math.max(0, Math.ceil(left / gW)));
+  const v1 = Math.max(v0, Math.min(cols, Math.floor((inW - 1 + left) / gW) + 1));
+  const step = gW * c;
+  for (let b = 0; b < n; b++) {
+    for (let u = 0; u < rows; u++) {
+      const h = u * gH - top;
+      const rowOut = (b * rows + u) * cols;
+      if (h < 0 || h >= inH) {
+        for (let k = 0; k < c; k++) o.fill(0, k * plane + rowOut, k * plane + rowOut + cols);
+        continue;
+      }
+      const src0 = ((b * inH + h) * inW + (v0 * gW - left)) * c;
+      for (let k = 0; k < c; k++) {
+        const d = k * plane + rowOut;
+        for (let v = 0; v < v0; v++) o[d + v] = 0;
+        let s = src0 + k;
+        for (let v = v0; v < v1; v++, s += step) o[d + v] = xv[s];
+        for (let v = v1; v < cols; v++) o[d + v] = 0;
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * The transposed im2col of output rows [g0, g1) (g = b*oH + y) for a filter gradient, as [fh*fw*C, (g1 - g0)*oW]:
+ * A[(i*fw + j)*C + c, (g - g0)*oW + x] = padded x[b, y*sH + i, x*sW + j, c]. The padded input comes split
+ * by phase: phases[a][e] = channelMajor(x, .., sH, sW, top - a, left - e) [C, N, rows, cols] holds the padded
+ * pixels (sH*u + a, sW*v + e), so tap (i, j) reads a contiguous run of oW values of phase (i mod sH, j mod sW)
+ * at row y + floor(i / sH), column floor(j / sW). Runs of 32 or more are copied with copyWithin (memmove; ~3x a
+ * JS loop), shorter ones in a loop.
+ */
+export function im2colT(
+  backend: WasmBackend, phases: Info[][], fh: number, fw: number, sH: number, sW: number, oH: number, oW: number, g0: number, g1: number,
+): Info {
+  const [c, n] = phases[0][0].shape;
+  const kc = (g1 - g0) * oW;
+  const out = backend.makeOutput([fh * fw * c, kc], 'float32');
+  const o = view(backend, out) as Float32Array;
+  const heap = new Float32Array(o.buffer);
+  let d = o.byteOffset >> 2;
+  for (let i = 0; i < fh; i++) {
+    for (let j = 0; j < fw; j++) {
+      const ph = phases[i % sH][j % sW];
+      const [, , hp, wp] = ph.shape;
+      const pBase = view(backend, ph).byteOffset >> 2;
+      const ti = Math.floor(i / sH);
+      const tj = Math.floor(j / sW);
+      for (let k = 0; k < c; k++) {
+        for (let g = g0; g < g1; g++) {
+          const b = Math.floor(g / oH);
+          const s = pBase + ((k * n + b) * hp + (g - b * oH) + ti) * wp + tj;
+          if (oW >= 32) {
+            heap.copyWithin(d, s, s + oW);
+          } else {
+            for (let xx = 0; xx < oW; xx++) heap[d + xx] = heap[s + xx];
+          }
+          d += oW;
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/** Rows [r0, r1) of x viewed as [rows, cols] (cols = its last axis), as a new [r1 - r0, cols] tensor. */
+export function rowBlock(backend: WasmBackend, x: Info, r0: number, r1: number): Info {
+  const cols = x.shape[x.shape.length - 1];
+  const out = backend.makeOutput([r1 - r0, cols], x.dtype);
+  const xv = view(backend, x);
+  view(backend, out).set(xv.subarray(r0 * cols, r1 * cols));
+  return out;
+}

@@ -3,7 +3,8 @@
 import { tf } from './tf.js';
 
 import {
-  asBackend, depthwiseFilterGrad, interleavePhase, maxPoolGrad, phaseFilter, size, spread, tile, transpose4, view, type WasmBackend,
+  addInto, asBackend, channelMajor, depthwiseFilterGrad, im2colT, interleavePhase, maxPoolGrad, phaseFilter, rowBlock, size, spread,
+  tile, transpose4, view, type WasmBackend,
 } from './wasm_heap.js';
 
 type Info = tf.TensorInfo;
@@ -151,9 +152,12 @@ function conv2DBackpropInput(args: KernelArgs): Info {
 }
 
 /**
- * dW as a conv over the batch: x^T [Cin, H, W, N] convolved with dy^T [oH, oW, N, Cout] at dilation = stride
- * (the conv pads x) gives [Cin, fh', fw', Cout]; keep the first fh x fw taps, transpose to [fh, fw, Cin, Cout].
+ * How Conv2DBackpropFilter runs, exported for tests and benchmarks. `method`: 'gemm' (matrix products over chunks
+ * of dy, below) or 'conv' (the algorithm before it: one XNNPACK conv with all of dy as its filter).
+ * `chunkBytes`: the bytes of dy per matrix product.
  */
+export const filterGradTuning: { method: 'gemm' | 'conv'; chunkBytes: number } = { method: 'gemm', chunkBytes: 256 * 1024 };
+
 function conv2DBackpropFilter(args: KernelArgs): Info {
   const backend = asBackend(args.backend);
   const { x, dy } = args.inputs as { x: Info; dy: Info };
@@ -161,9 +165,63 @@ function conv2DBackpropFilter(args: KernelArgs): Info {
   assertNHWC(a.dataFormat);
   const filterShape = a.filterShape as number[];
   const { info, pads } = convPads(x.shape, filterShape, a.strides, a.pad, a.dimRoundingMode, false);
+  return filterGradTuning.method === 'conv' ? filterGradConv(backend, x, dy, info, pads) : filterGradGemm(backend, x, dy, info, pads);
+}
+
+/**
+ * dW as matrix products over chunks of dy's rows: for output rows [g0, g1) of the batch (g = n*oH + y),
+ * A = im2col(x)^T [fh*fw*Cin, K] (K = (g1 - g0)*oW positions) times B = dy's rows [K, Cout] (a plain copy) is
+ * that chunk's share of dW, already in [fh, fw, Cin, Cout] order; the shares are summed.
+ * A is copied from the padded input in channel-major order, split by stride phase (channelMajor), where every tap
+ * reads runs of oW contiguous values (im2colT). Chunks of `filterGradTuning.chunkBytes` of dy keep XNNPACK's
+ * packed copy of B in L2 and make packing it cheap: the single conv over all of dy ('conv') packs a 32 MB filter
+ * at 64x64 and streams it from memory.
+ * 1x1 filters gather only the pixels they read (a quarter of x at stride 2), then are a stride-1 problem.
+ */
+function filterGradGemm(backend: WasmBackend, x: Info, dy: Info, info: tf.backend_util.Conv2DInfo, pads: Pads): Info {
+  const { strideHeight: sH, strideWidth: sW, filterHeight: fh, filterWidth: fw, outHeight: oH, outWidth: oW } = info;
+  const [n, , , cin] = x.shape;
+  const cout = dy.shape[3];
+  const oneByOne = fh === 1 && fw === 1;
+  const [ps, qs] = oneByOne ? [1, 1] : [sH, sW];
+  // phases[a][e]: padded input pixels (sH*u + a, sW*v + e), [Cin, N, rows, cols].
+  const phases: Info[][] = [];
+  for (let pa = 0; pa < ps; pa++) {
+    phases.push([]);
+    for (let pe = 0; pe < qs; pe++) {
+      phases[pa].push(oneByOne
+        ? channelMajor(backend, x, oH, oW, sH, sW, pads.top, pads.left)
+        : channelMajor(backend, x, oH + Math.floor((fh - 1 - pa) / sH), oW + Math.floor((fw - 1 - pe) / sW), sH, sW,
+          pads.top - pa, pads.left - pe));
+    }
+  }
+  const dW = backend.makeOutput([fh, fw, cin, cout], 'float32');
+  const rowsPerChunk = Math.max(1, Math.floor(filterGradTuning.chunkBytes / (4 * cout * oW)));
+  const dyRows = { ...dy, shape: [n * oH * oW, cout] };
+  for (let g0 = 0; g0 < n * oH; g0 += rowsPerChunk) {
+    const g1 = Math.min(n * oH, g0 + rowsPerChunk);
+    const am = im2colT(backend, phases, fh, fw, ps, qs, oH, oW, g0, g1);
+    const bm = rowBlock(backend, dyRows, g0 * oW, g1 * oW);
+    // b is a fresh tensor: XNNPACK's packed copy of it (cached by tensor id) goes when it is freed.
+    const r = call('BatchMatMul', { a: am, b: bm }, backend, { transposeA: false, transposeB: false });
+    free(backend, am, bm);
+    if (g0 === 0) view(backend, dW).set(view(backend, r));
+    else addInto(backend, dW, r);
+    free(backend, r);
+  }
+  free(backend, ...phases.flat());
+  return dW;
+}
+
+/**
+ * The previous algorithm, kept for benchmarks: dW as one conv over the batch: x^T [Cin, H, W, N] convolved with
+ * dy^T [oH, oW, N, Cout] at dilation = stride (the conv pads x) gives [Cin, fh', fw', Cout]; keep the first
+ * fh x fw taps, transpose to [fh, fw, Cin, Cout].
+ */
+function filterGradConv(backend: WasmBackend, x: Info, dy: Info, info: tf.backend_util.Conv2DInfo, pads: Pads): Info {
   const { strideHeight: sH, strideWidth: sW, filterHeight: fh, filterWidth: fw, outHeight: oH, outWidth: oW } = info;
   const [n, inH, inW, cin] = x.shape;
-  const cout = filterShape[3];
+  const cout = dy.shape[3];
   // Only rows up to (oH-1)*sH + fh of the padded input matter; the rest (of x or of a bottom pad) is dropped.
   const usedH = (oH - 1) * sH + fh;
   const usedW = (oW - 1) * sW + fw;

@@ -1,6 +1,7 @@
 // Each kernel frnas adds to wasm equals the cpu backend's kernel on random inputs.
 import { expect } from 'chai';
 import { tf, initBackend, registerWasmKernels, WASM_ADDED_KERNELS } from '../../lib/backend/index.js';
+import { filterGradTuning } from '../../lib/backend/wasm_kernels.js';
 import { randomTensor, relError, runOn, TOL } from './helpers.js';
 
 type Pad = 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]];
@@ -18,6 +19,32 @@ async function compare(fn: () => tf.Tensor): Promise<number> {
   const [ref] = await runOn('cpu', fn);
   const [got] = await runOn('wasm', fn);
   return relError(got, ref);
+}
+
+// Conv2DBackpropFilter's code paths: matrix products over chunks of dy (one chunk, and one output row per chunk,
+// so chunks cross image boundaries), and the previous single conv kept for benchmarks.
+const FILTER_GRAD_PATHS: [string, typeof filterGradTuning][] = [
+  ['gemm', { ...filterGradTuning }], ['gemm, 1 row per chunk', { method: 'gemm', chunkBytes: 1 }],
+  ['conv', { method: 'conv', chunkBytes: filterGradTuning.chunkBytes }],
+];
+
+/** Largest error against cpu of Conv2DBackpropFilter over all its wasm code paths, with the path's name. */
+async function compareFilterGrad(x: () => tf.Tensor, dy: () => tf.Tensor, attrs: Record<string, unknown>): Promise<[number, string]> {
+  const fn = (): tf.Tensor => tf.engine().runKernel('Conv2DBackpropFilter', { x: x(), dy: dy() }, attrs as tf.NamedAttrMap) as tf.Tensor;
+  const [ref] = await runOn('cpu', fn);
+  const saved = { ...filterGradTuning };
+  let worst: [number, string] = [0, ''];
+  try {
+    for (const [name, tuning] of FILTER_GRAD_PATHS) {
+      Object.assign(filterGradTuning, tuning);
+      const [got] = await runOn('wasm', fn);
+      const err = relError(got, ref);
+      if (!(err <= worst[0])) worst = [err, name];
+    }
+  } finally {
+    Object.assign(filterGradTuning, saved);
+  }
+  return worst;
 }
 
 describe('backend: wasm gradient kernels equal cpu', function () {
@@ -47,13 +74,12 @@ describe('backend: wasm gradient kernels equal cpu', function () {
         const [cin, cout] = [4, 5];
         it(`Conv2DBackpropFilter and Conv2DBackpropInput: ${k}x${k}, stride ${s}, pad ${padName}`, async () => {
           const seed = `c${k}${s}${padName}`;
-          const errF = await compare(() => tf.engine().runKernel('Conv2DBackpropFilter',
-            { x: randomTensor([n, h, w, cin], seed + 'x'), dy: randomTensor([n, oh, ow, cout], seed + 'dy') },
-            { strides: [s, s], pad, dataFormat: 'NHWC', filterShape: [k, k, cin, cout] } as unknown as tf.NamedAttrMap) as tf.Tensor);
+          const [errF, path] = await compareFilterGrad(() => randomTensor([n, h, w, cin], seed + 'x'),
+            () => randomTensor([n, oh, ow, cout], seed + 'dy'), { strides: [s, s], pad, dataFormat: 'NHWC', filterShape: [k, k, cin, cout] });
           const errI = await compare(() => tf.engine().runKernel('Conv2DBackpropInput',
             { dy: randomTensor([n, oh, ow, cout], seed + 'dy'), filter: randomTensor([k, k, cin, cout], seed + 'f') },
             { strides: [s, s], pad, dataFormat: 'NHWC', inputShape: [n, h, w, cin] } as unknown as tf.NamedAttrMap) as tf.Tensor);
-          expect(errF, 'filter').to.be.below(TOL);
+          expect(errF, `filter (${path})`).to.be.below(TOL);
           expect(errI, 'input').to.be.below(TOL);
         });
         for (const m of [1, 3]) {
@@ -79,10 +105,22 @@ describe('backend: wasm gradient kernels equal cpu', function () {
     const x = (): tf.Tensor => randomTensor([8, 16, 16, 24], 'bx', 3);
     const dy = (): tf.Tensor => randomTensor([8, 8, 8, 32], 'bdy', 2);
     const attrs = { strides: [2, 2], pad: 'same', dataFormat: 'NHWC' };
-    expect(await compare(() => tf.engine().runKernel('Conv2DBackpropFilter', { x: x(), dy: dy() },
-      { ...attrs, filterShape: [3, 3, 24, 32] } as unknown as tf.NamedAttrMap) as tf.Tensor)).to.be.below(TOL);
+    const [errF, path] = await compareFilterGrad(x, dy, { ...attrs, filterShape: [3, 3, 24, 32] });
+    expect(errF, path).to.be.below(TOL);
     expect(await compare(() => tf.engine().runKernel('Conv2DBackpropInput', { dy: dy(), filter: randomTensor([3, 3, 24, 32], 'bf') },
       { ...attrs, inputShape: [8, 16, 16, 24] } as unknown as tf.NamedAttrMap) as tf.Tensor)).to.be.below(TOL);
+  });
+
+  it('Conv2DBackpropFilter on rows of 32 or more outputs (copied with copyWithin), 1x1 and 3x3, strides 1 and 2', async () => {
+    for (const [k, s, pad] of [[3, 1, 'same'], [3, 2, 'same'], [1, 2, 'same'], [1, 1, 'valid'], [5, 1, [[0, 0], [2, 1], [3, 0], [0, 0]]]] as [number, number, Pad][]) {
+      const [pt, pb] = typeof pad === 'string' ? [0, 0] : pad[1];
+      const [pl, pr] = typeof pad === 'string' ? [0, 0] : pad[2];
+      const [oh, ow] = [outSize(4, k, s, pad, pt, pb), outSize(70, k, s, pad, pl, pr)];
+      const seed = `wide${k}${s}${String(pad)}`;
+      const [err, path] = await compareFilterGrad(() => randomTensor([2, 4, 70, 3], seed + 'x'), () => randomTensor([2, oh, ow, 5], seed + 'dy'),
+        { strides: [s, s], pad, dataFormat: 'NHWC', filterShape: [k, k, 3, 5] });
+      expect(err, `${k}x${k} stride ${s} ${String(pad)}: ${path}`).to.be.below(TOL);
+    }
   });
 
   it('UnsortedSegmentSum: repeated ids, ids out of range dropped, 2-D data', async () => {
@@ -127,6 +165,8 @@ describe('backend: wasm gradient kernels equal cpu', function () {
 
   it('the kernels free their intermediates (no wasm tensors left behind)', async () => {
     await tf.setBackend('wasm');
+    const saved = { ...filterGradTuning };
+    after(() => { Object.assign(filterGradTuning, saved); });
     const backend = tf.backend() as unknown as { numDataIds(): number };
     const before = backend.numDataIds();
     const x = randomTensor([2, 9, 9, 3], 'lx');
@@ -135,18 +175,22 @@ describe('backend: wasm gradient kernels equal cpu', function () {
     const dx = randomTensor([2, 9, 9, 4], 'ldx');
     const ddy = randomTensor([2, 5, 5, 8], 'lddy');
     const df = randomTensor([3, 3, 4, 2], 'ldf');
+    const dy1 = randomTensor([2, 9, 9, 4], 'ldy1');
     const outs = [
       tf.engine().runKernel('DepthwiseConv2dNativeBackpropInput', { dy: ddy, filter: df },
         { strides: [2, 2], pad: 'same', dilations: [1, 1], inputShape: [2, 9, 9, 4] } as unknown as tf.NamedAttrMap) as tf.Tensor,
       tf.engine().runKernel('DepthwiseConv2dNativeBackpropFilter', { x: dx, dy: ddy },
         { strides: [2, 2], pad: 'same', dilations: [1, 1], filterShape: [3, 3, 4, 2] } as unknown as tf.NamedAttrMap) as tf.Tensor,
       tf.sum(x, [0, 1, 2]), tf.mean(x, [1, 2]), tf.tile(f, [1, 2, 1, 1]),
-      tf.engine().runKernel('Conv2DBackpropFilter', { x, dy },
-        { strides: [2, 2], pad: 'same', dataFormat: 'NHWC', filterShape: [3, 3, 3, 4] } as unknown as tf.NamedAttrMap) as tf.Tensor,
+      ...FILTER_GRAD_PATHS.flatMap(([, tuning]) => {
+        Object.assign(filterGradTuning, tuning);
+        return [[3, 2], [1, 2], [3, 1]].map(([k, s]) => tf.engine().runKernel('Conv2DBackpropFilter', { x, dy: s === 2 ? dy : dy1 },
+          { strides: [s, s], pad: 'same', dataFormat: 'NHWC', filterShape: [k, k, 3, 4] } as unknown as tf.NamedAttrMap) as tf.Tensor);
+      }),
       tf.engine().runKernel('Conv2DBackpropInput', { dy, filter: f },
         { strides: [2, 2], pad: 'same', dataFormat: 'NHWC', inputShape: [2, 9, 9, 3] } as unknown as tf.NamedAttrMap) as tf.Tensor,
     ];
-    tf.dispose([x, dy, f, dx, ddy, df, ...outs]);
+    tf.dispose([x, dy, f, dx, ddy, df, dy1, ...outs]);
     expect(backend.numDataIds()).to.equal(before);
   });
 });
