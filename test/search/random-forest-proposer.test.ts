@@ -1,29 +1,12 @@
 import { expect } from 'chai';
 import { fileURLToPath } from 'node:url';
-import seedrandom from 'seedrandom';
 import { Space } from '../../lib/space/index.js';
+import { FIDELITY, boxSpace, context, initialDesignHistory, multiBudgetHistory, sphere, trial } from './helpers/proposer-fixtures.js';
 import type { Configuration } from '../../lib/space/types.js';
-import type { ObjectiveSpec, ProposalContext, Trial, TrialStatus } from '../../lib/search/types.js';
+import type { ObjectiveSpec, ProposalContext, Trial } from '../../lib/search/types.js';
 import { RandomForestProposer } from '../../lib/search/proposers/random-forest/index.js';
 import { optimize } from '../../lib/search/index.js';
 
-const FIDELITY = { min: 1, max: 27, eta: 3 };
-
-function boxSpace(dimension: number): Space {
-  const hyperparameters: Record<string, unknown> = {};
-  for (let i = 0; i < dimension; i++) hyperparameters[`x${i}`] = { type: 'float', lower: 0, upper: 1, default: 0.5 };
-  return Space.fromJSON({ hyperparameters });
-}
-
-function trial(space: Space, id: number, config: Configuration, budget: number, values: Record<string, number>, status: TrialStatus = 'ok'): Trial {
-  return { id, config, configId: space.configId(config), budget, status, values: status === 'ok' ? values : {}, cost: { seconds: 0, budget }, attributes: {} };
-}
-
-function context(space: Space, objectives: ObjectiveSpec[], history: Trial[], seed: string, pending: Configuration[] = []): ProposalContext {
-  return { space, objectives, history, pending, budget: FIDELITY.min, fidelity: FIDELITY, rng: seedrandom(seed) };
-}
-
-const sphere = (space: Space, config: Configuration): number => space.encode(config).reduce((s, v) => s + (v - 0.3) ** 2, 0);
 
 /** A sequential search: propose, evaluate at the max budget, tell. Returns the best value after each evaluation. */
 function runSearch(space: Space, propose: (ctx: ProposalContext) => Configuration, f: (c: Configuration) => number, evaluations: number, seed: string): number[] {
@@ -45,12 +28,7 @@ describe('RandomForestProposer', () => {
   it('starts with the random initial design', () => {
     const space = boxSpace(3);
     const proposer = new RandomForestProposer({ initialDesign: 5 });
-    const history: Trial[] = [];
-    for (let i = 0; i < 5; i++) {
-      const config = proposer.propose(context(space, objectives, history, `init${i}`));
-      expect(proposer.lastProposal?.kind).to.equal('initial');
-      history.push(trial(space, i, config, 27, { loss: sphere(space, config) }));
-    }
+    const history = initialDesignHistory(proposer, space, objectives, 5);
     proposer.propose(context(space, objectives, history, 'after'));
     expect(proposer.lastProposal?.kind).to.not.equal('initial');
   });
@@ -91,14 +69,7 @@ describe('RandomForestProposer', () => {
 
   it('trains on the highest budget with enough ok results and imputes failures there', () => {
     const space = boxSpace(3);
-    const configs = space.sample(40, 'budgets');
-    let id = 0;
-    const history: Trial[] = [
-      ...configs.slice(0, 30).map((c) => trial(space, id++, c, 1, { loss: sphere(space, c) })),
-      ...configs.slice(0, 10).map((c) => trial(space, id++, c, 3, { loss: sphere(space, c) })),
-      ...configs.slice(0, 3).map((c) => trial(space, id++, c, 9, { loss: sphere(space, c) })),
-      ...configs.slice(10, 13).map((c) => trial(space, id++, c, 3, {}, 'failed')),
-    ];
+    const history = multiBudgetHistory(space);
     const proposer = new RandomForestProposer({ randomFraction: 0, minPointsForModel: 8 });
     proposer.propose(context(space, objectives, history, 'budget'));
     expect(proposer.lastProposal).to.include({ kind: 'model', trainingBudget: 3, trainingPoints: 13 });
