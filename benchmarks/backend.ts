@@ -8,6 +8,7 @@
 //   npx tsx benchmarks/backend.ts --workers --size 32  # two trials as worker_threads in one process
 //   npx tsx benchmarks/backend.ts --grouped            # groupedConv2d: split vs block-diagonal on wasm
 //   npx tsx benchmarks/backend.ts --filter-grad        # Conv2DBackpropFilter: previous vs current algorithm, per layer
+//   npx tsx benchmarks/backend.ts --filter-grad-steps  # the same in whole 64x64 training steps (alternating)
 // Writes benchmarks/results/backend.csv (and prints the table).
 import { spawn } from 'node:child_process';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
@@ -106,6 +107,8 @@ interface ChildResult {
 
 async function child(backend: BackendName, size: number, seconds: number, maxSteps: number): Promise<ChildResult> {
   await initBackend({ prefer: backend, log: () => undefined });
+  // --filter-grad-method conv: the previous wasm Conv2DBackpropFilter, for before/after runs (images/s, peak RSS).
+  filterGradTuning.method = arg('filter-grad-method', filterGradTuning.method) as typeof filterGradTuning.method;
   const rng = seedrandom(`bench-${size}`);
   const params = makeParams(rng);
   const count = [...params.values()].reduce((a, v) => a + v.size, 0);
@@ -243,6 +246,56 @@ async function filterGradBench(size: number, reps: number): Promise<void> {
   console.log(`\nbatch ${BATCH}, ${size}x${size}, medians of ${reps} alternating runs; peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
 }
 
+// ---------- whole training steps, alternating the previous and the current Conv2DBackpropFilter ----------
+// One process, one model; steps alternate the two algorithms, so both see the same heap and machine load. Times
+// the step and, through a wrapper registered over the kernel, the filter gradients within it.
+async function filterGradSteps(size: number, pairs: number): Promise<void> {
+  await initBackend({ prefer: 'wasm', log: () => undefined });
+  const kernel = tf.getKernel('Conv2DBackpropFilter', 'wasm');
+  if (kernel === undefined) throw new Error('no wasm Conv2DBackpropFilter');
+  let kernelMs = 0;
+  tf.unregisterKernel('Conv2DBackpropFilter', 'wasm');
+  tf.registerKernel({
+    ...kernel,
+    kernelFunc: (a) => {
+      const t0 = performance.now();
+      const out = kernel.kernelFunc(a);
+      kernelMs += performance.now() - t0;
+      return out;
+    },
+  });
+  const rng = seedrandom(`bench-${size}`);
+  const params = makeParams(rng);
+  const x = tf.tensor4d(new Float32Array(BATCH * size * size * 3).map(() => rng() * 2 - 1), [BATCH, size, size, 3]);
+  const labels = tf.tensor1d(Array.from({ length: BATCH }, () => Math.floor(rng() * CLASSES)), 'int32');
+  const opt = tf.train.adam(1e-3);
+  const vars = [...params.values()];
+  const methods: (typeof filterGradTuning.method)[] = ['conv', 'gemm'];
+  const stepMs: number[][] = [[], []];
+  const gradMs: number[][] = [[], []];
+  for (let i = -2; i < 2 * pairs; i++) {
+    const m = ((i % 2) + 2) % 2;
+    filterGradTuning.method = methods[m];
+    kernelMs = 0;
+    const t0 = performance.now();
+    opt.minimize(() => forwardLoss(params, x, labels), true, vars)?.dataSync();
+    if (i >= 0) {
+      stepMs[m].push(performance.now() - t0);
+      gradMs[m].push(kernelMs);
+    }
+  }
+  filterGradTuning.method = 'gemm';
+  tf.unregisterKernel('Conv2DBackpropFilter', 'wasm');
+  tf.registerKernel(kernel);
+  console.log(`${size}x${size}, batch ${BATCH}, ${pairs} pairs of steps (previous, current), medians:`);
+  for (const m of [0, 1]) {
+    console.log(`${m === 0 ? 'previous (conv)' : 'current (gemm) '}: step ${median(stepMs[m]).toFixed(0)} ms ` +
+      `(${(BATCH / median(stepMs[m]) * 1000).toFixed(1)} images/s), Conv2DBackpropFilter ${median(gradMs[m]).toFixed(0)} ms`);
+  }
+  const ratio = (v: number[][]): string => median(v[1].map((t, i) => t / v[0][i])).toFixed(2);
+  console.log(`current / previous, median of per-pair ratios: step ${ratio(stepMs)}, Conv2DBackpropFilter ${ratio(gradMs)}`);
+}
+
 // ---------- parent: run every configuration in child processes ----------
 function runChild(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<ChildResult | string> {
   return new Promise((resolve) => {
@@ -378,6 +431,7 @@ async function main(): Promise<void> {
     return;
   }
   if (process.argv.includes('--grouped')) return groupedBench();
+  if (process.argv.includes('--filter-grad-steps')) return filterGradSteps(Number(arg('size', '64')), Number(arg('pairs', '5')));
   if (process.argv.includes('--filter-grad')) return filterGradBench(Number(arg('size', '64')), Number(arg('reps', '5')));
   if (process.argv.includes('--profile')) return profileStep(Number(arg('size', '32')));
   return parent();
