@@ -280,14 +280,17 @@ export function addInto(backend: WasmBackend, acc: Info, add: Info): void {
 }
 
 /**
- * x [N, H, W, C] to channel-major [C, N, rows, cols]: out[c, b, u, v] = x[b, u*gH - top, v*gW - left, c], zero
- * outside x. Steps 1 with the conv's pads give the padded input; a step s gives the pixels a 1x1 stride-s conv reads.
- * Each input row is read C times (strided, from L1) so that the writes run along v.
+ * Images [b0, b1) of x [N, H, W, C] in channel-major order [C, b1 - b0, rows, cols]:
+ * out[c, b - b0, u, v] = x[b, u*gH - top, v*gW - left, c], zero outside x. Steps 1 with the conv's pads give the
+ * padded input; a step s gives the pixels a 1x1 stride-s conv reads. Each input row is read C times (strided, from
+ * L1) so that the writes run along v.
  */
 export function channelMajor(
   backend: WasmBackend, x: Info, rows: number, cols: number, gH: number, gW: number, top: number, left: number,
+  b0 = 0, b1 = x.shape[0],
 ): Info {
-  const [n, inH, inW, c] = x.shape;
+  const [, inH, inW, c] = x.shape;
+  const n = b1 - b0;
   const out = backend.makeOutput([c, n, rows, cols], 'float32');
   const xv = view(backend, x) as Float32Array;
   const o = view(backend, out) as Float32Array;
@@ -304,7 +307,7 @@ export function channelMajor(
         for (let k = 0; k < c; k++) o.fill(0, k * plane + rowOut, k * plane + rowOut + cols);
         continue;
       }
-      const src0 = ((b * inH + h) * inW + (v0 * gW - left)) * c;
+      const src0 = (((b0 + b) * inH + h) * inW + (v0 * gW - left)) * c;
       for (let k = 0; k < c; k++) {
         const d = k * plane + rowOut;
         for (let v = 0; v < v0; v++) o[d + v] = 0;
@@ -318,7 +321,7 @@ export function channelMajor(
 }
 
 /**
- * The transposed im2col of output rows [g0, g1) (g = b*oH + y) for a filter gradient, as [fh*fw*C, (g1 - g0)*oW]:
+ * The transposed im2col of output rows [g0, g1) (g = b*oH + y, b counted within the phases' images) for a filter gradient, as [fh*fw*C, (g1 - g0)*oW]:
  * A[(i*fw + j)*C + c, (g - g0)*oW + x] = padded x[b, y*sH + i, x*sW + j, c]. The padded input comes split
  * by phase: phases[a][e] = channelMajor(x, .., sH, sW, top - a, left - e) [C, N, rows, cols] holds the padded
  * pixels (sH*u + a, sW*v + e), so tap (i, j) reads a contiguous run of oW values of phase (i mod sH, j mod sW)

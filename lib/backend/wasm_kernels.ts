@@ -172,8 +172,8 @@ function conv2DBackpropFilter(args: KernelArgs): Info {
  * dW as matrix products over chunks of dy's rows: for output rows [g0, g1) of the batch (g = n*oH + y),
  * A = im2col(x)^T [fh*fw*Cin, K] (K = (g1 - g0)*oW positions) times B = dy's rows [K, Cout] (a plain copy) is
  * that chunk's share of dW, already in [fh, fw, Cin, Cout] order; the shares are summed.
- * A is copied from the padded input in channel-major order, split by stride phase (channelMajor), where every tap
- * reads runs of oW contiguous values (im2colT). Chunks of `filterGradTuning.chunkBytes` of dy keep XNNPACK's
+ * A is copied from the padded input in channel-major order, split by stride phase (channelMajor, made for a group of
+ * images at a time), where every tap reads runs of oW contiguous values (im2colT). Chunks of `filterGradTuning.chunkBytes` of dy keep XNNPACK's
  * packed copy of B in L2 and make packing it cheap: the single conv over all of dy ('conv') packs a 32 MB filter
  * at 64x64 and streams it from memory.
  * 1x1 filters gather only the pixels they read (a quarter of x at stride 2), then are a stride-1 problem.
@@ -184,32 +184,39 @@ function filterGradGemm(backend: WasmBackend, x: Info, dy: Info, info: tf.backen
   const cout = dy.shape[3];
   const oneByOne = fh === 1 && fw === 1;
   const [ps, qs] = oneByOne ? [1, 1] : [sH, sW];
-  // phases[a][e]: padded input pixels (sH*u + a, sW*v + e), [Cin, N, rows, cols].
-  const phases: Info[][] = [];
-  for (let pa = 0; pa < ps; pa++) {
-    phases.push([]);
-    for (let pe = 0; pe < qs; pe++) {
-      phases[pa].push(oneByOne
-        ? channelMajor(backend, x, oH, oW, sH, sW, pads.top, pads.left)
-        : channelMajor(backend, x, oH + Math.floor((fh - 1 - pa) / sH), oW + Math.floor((fw - 1 - pe) / sW), sH, sW,
-          pads.top - pa, pads.left - pe));
-    }
-  }
   const dW = backend.makeOutput([fh, fw, cin, cout], 'float32');
   const rowsPerChunk = Math.max(1, Math.floor(filterGradTuning.chunkBytes / (4 * cout * oW)));
+  // Images are taken in groups that fill a chunk (or one at a time when a chunk is part of an image), so the
+  // channel-major copy of x exists one group at a time.
+  const group = Math.max(1, Math.floor(rowsPerChunk / oH));
   const dyRows = { ...dy, shape: [n * oH * oW, cout] };
-  for (let g0 = 0; g0 < n * oH; g0 += rowsPerChunk) {
-    const g1 = Math.min(n * oH, g0 + rowsPerChunk);
-    const am = im2colT(backend, phases, fh, fw, ps, qs, oH, oW, g0, g1);
-    const bm = rowBlock(backend, dyRows, g0 * oW, g1 * oW);
-    // b is a fresh tensor: XNNPACK's packed copy of it (cached by tensor id) goes when it is freed.
-    const r = call('BatchMatMul', { a: am, b: bm }, backend, { transposeA: false, transposeB: false });
-    free(backend, am, bm);
-    if (g0 === 0) view(backend, dW).set(view(backend, r));
-    else addInto(backend, dW, r);
-    free(backend, r);
+  for (let b0 = 0; b0 < n; b0 += group) {
+    const b1 = Math.min(n, b0 + group);
+    // phases[a][e]: padded input pixels (sH*u + a, sW*v + e) of images [b0, b1), [Cin, b1 - b0, rows, cols].
+    const phases: Info[][] = [];
+    for (let pa = 0; pa < ps; pa++) {
+      phases.push([]);
+      for (let pe = 0; pe < qs; pe++) {
+        phases[pa].push(oneByOne
+          ? channelMajor(backend, x, oH, oW, sH, sW, pads.top, pads.left, b0, b1)
+          : channelMajor(backend, x, oH + Math.floor((fh - 1 - pa) / sH), oW + Math.floor((fw - 1 - pe) / sW), sH, sW,
+            pads.top - pa, pads.left - pe, b0, b1));
+      }
+    }
+    const rows = (b1 - b0) * oH;
+    for (let g0 = 0; g0 < rows; g0 += rowsPerChunk) {
+      const g1 = Math.min(rows, g0 + rowsPerChunk);
+      const am = im2colT(backend, phases, fh, fw, ps, qs, oH, oW, g0, g1);
+      const bm = rowBlock(backend, dyRows, (b0 * oH + g0) * oW, (b0 * oH + g1) * oW);
+      // b is a fresh tensor: XNNPACK's packed copy of it (cached by tensor id) goes when it is freed.
+      const r = call('BatchMatMul', { a: am, b: bm }, backend, { transposeA: false, transposeB: false });
+      free(backend, am, bm);
+      if (b0 === 0 && g0 === 0) view(backend, dW).set(view(backend, r));
+      else addInto(backend, dW, r);
+      free(backend, r);
+    }
+    free(backend, ...phases.flat());
   }
-  free(backend, ...phases.flat());
   return dW;
 }
 
