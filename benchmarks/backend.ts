@@ -8,7 +8,7 @@
 //   npx tsx benchmarks/backend.ts --workers --size 32  # two trials as worker_threads in one process
 //   npx tsx benchmarks/backend.ts --grouped            # groupedConv2d: split vs block-diagonal on wasm
 //   npx tsx benchmarks/backend.ts --filter-grad        # Conv2DBackpropFilter: previous vs current algorithm, per layer
-//   npx tsx benchmarks/backend.ts --filter-grad-steps  # the same in whole 64x64 training steps (alternating)
+//   npx tsx benchmarks/backend.ts --grad-steps         # whole 64x64 steps alternating previous and current conv gradients
 // Writes benchmarks/results/backend.csv (and prints the table).
 import { spawn } from 'node:child_process';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
@@ -19,7 +19,7 @@ import seedrandom from 'seedrandom';
 import {
   tf, initBackend, describeBackend, labelMask, groupedConv2d, batchNormTrain, leanRelu, type BackendName,
 } from '../lib/backend/index.js';
-import { filterGradTuning } from '../lib/backend/wasm_kernels.js';
+import { filterGradTuning, inputGradTuning } from '../lib/backend/wasm_kernels.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const BATCH = 64;
@@ -107,8 +107,8 @@ interface ChildResult {
 
 async function child(backend: BackendName, size: number, seconds: number, maxSteps: number): Promise<ChildResult> {
   await initBackend({ prefer: backend, log: () => undefined });
-  // --filter-grad-method conv: the previous wasm Conv2DBackpropFilter, for before/after runs (images/s, peak RSS).
-  filterGradTuning.method = arg('filter-grad-method', filterGradTuning.method) as typeof filterGradTuning.method;
+  // --previous-grads: the previous wasm conv gradient kernels, for before/after runs (images/s, peak RSS).
+  if (process.argv.includes('--previous-grads')) useGradKernels(false);
   const rng = seedrandom(`bench-${size}`);
   const params = makeParams(rng);
   const count = [...params.values()].reduce((a, v) => a + v.size, 0);
@@ -246,23 +246,33 @@ async function filterGradBench(size: number, reps: number): Promise<void> {
   console.log(`\nbatch ${BATCH}, ${size}x${size}, medians of ${reps} alternating runs; peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
 }
 
-// ---------- whole training steps, alternating the previous and the current Conv2DBackpropFilter ----------
-// One process, one model; steps alternate the two algorithms, so both see the same heap and machine load. Times
-// the step and, through a wrapper registered over the kernel, the filter gradients within it.
-async function filterGradSteps(size: number, pairs: number): Promise<void> {
+// ---------- whole training steps, alternating the previous and the current conv gradient kernels ----------
+// One process, one model; steps alternate between the previous algorithms (Conv2DBackpropFilter: one conv over all
+// of dy; Conv2DBackpropInput at stride 2: one conv per phase) and the current ones (matrix products), so both see
+// the same heap and machine load. Times the step and, through wrappers registered over the kernels, the kernels.
+function useGradKernels(current: boolean): void {
+  filterGradTuning.method = current ? 'gemm' : 'conv';
+  inputGradTuning.method = current ? 'gemm' : 'phases';
+}
+
+async function gradSteps(size: number, pairs: number): Promise<void> {
   await initBackend({ prefer: 'wasm', log: () => undefined });
-  const kernel = tf.getKernel('Conv2DBackpropFilter', 'wasm');
-  if (kernel === undefined) throw new Error('no wasm Conv2DBackpropFilter');
-  let kernelMs = 0;
-  tf.unregisterKernel('Conv2DBackpropFilter', 'wasm');
-  tf.registerKernel({
-    ...kernel,
-    kernelFunc: (a) => {
-      const t0 = performance.now();
-      const out = kernel.kernelFunc(a);
-      kernelMs += performance.now() - t0;
-      return out;
-    },
+  const names = ['Conv2DBackpropFilter', 'Conv2DBackpropInput'];
+  const kernelMs = [0, 0];
+  const kernels = names.map((name, i) => {
+    const kernel = tf.getKernel(name, 'wasm');
+    if (kernel === undefined) throw new Error(`no wasm ${name}`);
+    tf.unregisterKernel(name, 'wasm');
+    tf.registerKernel({
+      ...kernel,
+      kernelFunc: (a) => {
+        const t0 = performance.now();
+        const out = kernel.kernelFunc(a);
+        kernelMs[i] += performance.now() - t0;
+        return out;
+      },
+    });
+    return kernel;
   });
   const rng = seedrandom(`bench-${size}`);
   const params = makeParams(rng);
@@ -270,30 +280,29 @@ async function filterGradSteps(size: number, pairs: number): Promise<void> {
   const labels = tf.tensor1d(Array.from({ length: BATCH }, () => Math.floor(rng() * CLASSES)), 'int32');
   const opt = tf.train.adam(1e-3);
   const vars = [...params.values()];
-  const methods: (typeof filterGradTuning.method)[] = ['conv', 'gemm'];
-  const stepMs: number[][] = [[], []];
-  const gradMs: number[][] = [[], []];
+  // [previous, current] x [step, filter gradient, input gradient]
+  const ms: number[][][] = [[[], [], []], [[], [], []]];
   for (let i = -2; i < 2 * pairs; i++) {
     const m = ((i % 2) + 2) % 2;
-    filterGradTuning.method = methods[m];
-    kernelMs = 0;
+    useGradKernels(m === 1);
+    kernelMs.fill(0);
     const t0 = performance.now();
     opt.minimize(() => forwardLoss(params, x, labels), true, vars)?.dataSync();
-    if (i >= 0) {
-      stepMs[m].push(performance.now() - t0);
-      gradMs[m].push(kernelMs);
-    }
+    if (i >= 0) [performance.now() - t0, ...kernelMs].forEach((v, j) => ms[m][j].push(v));
   }
-  filterGradTuning.method = 'gemm';
-  tf.unregisterKernel('Conv2DBackpropFilter', 'wasm');
-  tf.registerKernel(kernel);
+  useGradKernels(true);
+  for (const [i, name] of names.entries()) {
+    tf.unregisterKernel(name, 'wasm');
+    tf.registerKernel(kernels[i]);
+  }
   console.log(`${size}x${size}, batch ${BATCH}, ${pairs} pairs of steps (previous, current), medians:`);
   for (const m of [0, 1]) {
-    console.log(`${m === 0 ? 'previous (conv)' : 'current (gemm) '}: step ${median(stepMs[m]).toFixed(0)} ms ` +
-      `(${(BATCH / median(stepMs[m]) * 1000).toFixed(1)} images/s), Conv2DBackpropFilter ${median(gradMs[m]).toFixed(0)} ms`);
+    console.log(`${m === 0 ? 'previous' : 'current '}: step ${median(ms[m][0]).toFixed(0)} ms ` +
+      `(${(BATCH / median(ms[m][0]) * 1000).toFixed(1)} images/s), Conv2DBackpropFilter ${median(ms[m][1]).toFixed(0)} ms, ` +
+      `Conv2DBackpropInput ${median(ms[m][2]).toFixed(0)} ms`);
   }
-  const ratio = (v: number[][]): string => median(v[1].map((t, i) => t / v[0][i])).toFixed(2);
-  console.log(`current / previous, median of per-pair ratios: step ${ratio(stepMs)}, Conv2DBackpropFilter ${ratio(gradMs)}`);
+  const ratio = (j: number): string => median(ms[1][j].map((t, i) => t / ms[0][j][i])).toFixed(2);
+  console.log(`current / previous, median of per-pair ratios: step ${ratio(0)}, Conv2DBackpropFilter ${ratio(1)}, Conv2DBackpropInput ${ratio(2)}`);
 }
 
 // ---------- parent: run every configuration in child processes ----------
@@ -431,7 +440,7 @@ async function main(): Promise<void> {
     return;
   }
   if (process.argv.includes('--grouped')) return groupedBench();
-  if (process.argv.includes('--filter-grad-steps')) return filterGradSteps(Number(arg('size', '64')), Number(arg('pairs', '5')));
+  if (process.argv.includes('--grad-steps')) return gradSteps(Number(arg('size', '64')), Number(arg('pairs', '5')));
   if (process.argv.includes('--filter-grad')) return filterGradBench(Number(arg('size', '64')), Number(arg('reps', '5')));
   if (process.argv.includes('--profile')) return profileStep(Number(arg('size', '32')));
   return parent();

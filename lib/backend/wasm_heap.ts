@@ -369,3 +369,47 @@ export function rowBlock(backend: WasmBackend, x: Info, r0: number, r1: number):
   view(backend, out).set(xv.subarray(r0 * cols, r1 * cols));
   return out;
 }
+
+/** A 2-D [R, C] tensor transposed to [C, R] (e.g. a filter viewed as [fh*fw*Cin, Cout]). */
+export function transpose2(backend: WasmBackend, x: Info, r: number, c: number): Info {
+  const out = backend.makeOutput([c, r], 'float32');
+  const xv = view(backend, x) as Float32Array;
+  const o = view(backend, out) as Float32Array;
+  for (let i = 0; i < r; i++) {
+    for (let j = 0; j < c; j++) o[j * r + i] = xv[i * c + j];
+  }
+  return out;
+}
+
+/**
+ * col2im for an input gradient: cols [K, fh*fw*C] holds, for the output positions of rows [g0, g1) (g = b*oH + y,
+ * K = (g1 - g0)*oW), each tap's contribution; dx[b, y*sH + i - top, x*sW + j - left, :] += cols[p, (i*fw + j)*C ...].
+ * Taps that fall in the padding are dropped.
+ */
+export function col2imAdd(
+  backend: WasmBackend, dx: Info, cols: Info, fh: number, fw: number, sH: number, sW: number, top: number, left: number,
+  oH: number, oW: number, g0: number, g1: number,
+): void {
+  const [, inH, inW, c] = dx.shape;
+  const o = view(backend, dx) as Float32Array;
+  const cv = view(backend, cols) as Float32Array;
+  const taps = fh * fw * c;
+  let s = 0;
+  for (let g = g0; g < g1; g++) {
+    const b = Math.floor(g / oH);
+    const y = g - b * oH;
+    for (let x = 0; x < oW; x++, s += taps) {
+      for (let i = 0; i < fh; i++) {
+        const h = y * sH + i - top;
+        if (h < 0 || h >= inH) continue;
+        for (let j = 0; j < fw; j++) {
+          const w = x * sW + j - left;
+          if (w < 0 || w >= inW) continue;
+          const d = ((b * inH + h) * inW + w) * c;
+          const src = s + (i * fw + j) * c;
+          for (let k = 0; k < c; k++) o[d + k] += cv[src + k];
+        }
+      }
+    }
+  }
+}

@@ -3,8 +3,8 @@
 import { tf } from './tf.js';
 
 import {
-  addInto, asBackend, channelMajor, depthwiseFilterGrad, im2colT, interleavePhase, maxPoolGrad, phaseFilter, rowBlock, size, spread,
-  tile, transpose4, view, type WasmBackend,
+  addInto, asBackend, channelMajor, col2imAdd, depthwiseFilterGrad, im2colT, interleavePhase, maxPoolGrad, phaseFilter, rowBlock, size, spread,
+  tile, transpose2, transpose4, view, type WasmBackend,
 } from './wasm_heap.js';
 
 type Info = tf.TensorInfo;
@@ -94,6 +94,42 @@ function transposedConvInput(
 }
 
 /**
+ * How Conv2DBackpropInput runs at stride > 1, exported for tests and benchmarks: 'gemm' (below) or 'phases' (one
+ * stride-1 conv per output phase, the algorithm before it). `chunkBytes`: bytes of the product per chunk.
+ */
+export const inputGradTuning: { method: 'gemm' | 'phases'; chunkBytes: number } = { method: 'gemm', chunkBytes: 1024 * 1024 };
+
+/**
+ * Strided input gradient as one matrix product and a col2im: dy's rows [K, Cout] times the filter transposed to
+ * [Cout, fh*fw*Cin] give every output position's contribution to each tap's input pixel, which col2imAdd sums
+ * into dx. Chunks of output rows (`inputGradTuning.chunkBytes` of products) bound the transient memory; the
+ * transposed filter is one tensor, so XNNPACK packs it once for all chunks.
+ */
+function inputGradGemm(
+  backend: WasmBackend, dy: Info, filter: Info, info: tf.backend_util.Conv2DInfo, pads: Pads, inputShape: number[],
+): Info {
+  const { strideHeight: sH, strideWidth: sW, filterHeight: fh, filterWidth: fw, outHeight: oH, outWidth: oW } = info;
+  const [n, , , cin] = inputShape;
+  const cout = dy.shape[3];
+  const taps = fh * fw * cin;
+  const wT = transpose2(backend, filter, taps, cout);
+  const dx = backend.makeOutput(inputShape, 'float32');
+  view(backend, dx).fill(0);
+  const rowsPerChunk = Math.max(1, Math.floor(inputGradTuning.chunkBytes / (4 * taps * oW)));
+  const dyRows = { ...dy, shape: [n * oH * oW, cout] };
+  for (let g0 = 0; g0 < n * oH; g0 += rowsPerChunk) {
+    const g1 = Math.min(n * oH, g0 + rowsPerChunk);
+    const am = rowBlock(backend, dyRows, g0 * oW, g1 * oW);
+    const cols = call('BatchMatMul', { a: am, b: wT }, backend, { transposeA: false, transposeB: false });
+    free(backend, am);
+    col2imAdd(backend, dx, cols, fh, fw, sH, sW, pads.top, pads.left, oH, oW, g0, g1);
+    free(backend, cols);
+  }
+  free(backend, wT);
+  return dx;
+}
+
+/**
  * Conv2D input gradient. Stride 1: conv2d(dy, filter flipped and transposed to [fh, fw, Cout, Cin]).
  * Stride > 1: split by output phase, so no multiply-add touches an inserted zero: rows h with
  * (h + top) mod s = a only see taps i = a + s*t, a stride-1 conv of dy with that sub-filter; the s*s results
@@ -117,6 +153,7 @@ function conv2DBackpropInput(args: KernelArgs): Info {
     free(backend, wT);
     return dx;
   }
+  if (inputGradTuning.method === 'gemm') return inputGradGemm(backend, dy, filter, info, pads, inputShape);
   const [, inH, inW] = inputShape;
   const dx = backend.makeOutput(inputShape, 'float32');
   for (let pa = 0; pa < sH; pa++) {
