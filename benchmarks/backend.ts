@@ -4,10 +4,11 @@
 //
 //   npx tsx benchmarks/backend.ts                      # wasm (and tensorflow if installed) + PyTorch, 32x32 and 64x64, 3 rounds
 //   npx tsx benchmarks/backend.ts --backends wasm,cpu --sizes 32 --seconds 20 --rounds 1
-//   npx tsx benchmarks/backend.ts --profile --size 64   # wasm step time per kernel
+//   npx tsx benchmarks/backend.ts --profile --size 64   # wasm step time per kernel (--previous-grads: before the matrix-product conv gradients)
 //   npx tsx benchmarks/backend.ts --workers --size 32  # two trials as worker_threads in one process
 //   npx tsx benchmarks/backend.ts --grouped            # groupedConv2d: split vs block-diagonal on wasm
 //   npx tsx benchmarks/backend.ts --filter-grad        # Conv2DBackpropFilter: previous vs current algorithm, per layer
+//   npx tsx benchmarks/backend.ts --filter-grad --input  # the same for Conv2DBackpropInput of the strided layers
 //   npx tsx benchmarks/backend.ts --grad-steps         # whole 64x64 steps alternating previous and current conv gradients
 // Writes benchmarks/results/backend.csv (and prints the table).
 import { spawn } from 'node:child_process';
@@ -141,6 +142,7 @@ async function child(backend: BackendName, size: number, seconds: number, maxSte
 // ---------- where a wasm training step spends its time, kernel by kernel ----------
 async function profileStep(size: number): Promise<void> {
   await initBackend({ prefer: 'wasm', log: () => undefined, releaseGradients: !process.argv.includes('--keep-gradients') });
+  if (process.argv.includes('--previous-grads')) useGradKernels(false);
   const rng = seedrandom(`bench-${size}`);
   const params = makeParams(rng);
   const x = tf.tensor4d(new Float32Array(BATCH * size * size * 3).map(() => rng() * 2 - 1), [BATCH, size, size, 3]);
@@ -198,11 +200,12 @@ async function groupedBench(): Promise<void> {
   }
 }
 
-// ---------- Conv2DBackpropFilter: previous algorithm vs current, on the reference backbone's layers ----------
-// Each layer's kernel runs with the previous algorithm (one XNNPACK conv with all of dy as its filter) and the current
-// one (matrix products over chunks of dy), alternating, `--reps` times; medians and their ratios.
-// `--chunk-kb a,b,...` compares chunk sizes (bytes of dy per product).
-async function filterGradBench(size: number, reps: number): Promise<void> {
+// ---------- conv gradients: previous algorithm vs current, on the reference backbone's layers ----------
+// Each layer's kernel runs with the previous algorithm and the current one (matrix products over chunks),
+// alternating, `--reps` times; medians and their ratios. Conv2DBackpropFilter: previous = one XNNPACK conv with all
+// of dy as its filter. With --input: Conv2DBackpropInput of the strided layers (stride 1 is unchanged), previous =
+// one stride-1 conv per output phase. `--chunk-kb a,b,...` compares chunk sizes.
+async function convGradBench(size: number, reps: number, input: boolean): Promise<void> {
   await initBackend({ prefer: 'wasm', log: () => undefined });
   const rng = seedrandom('filter-grad');
   const s = size;
@@ -210,27 +213,33 @@ async function filterGradBench(size: number, reps: number): Promise<void> {
   const layers: [number, number, number, number, number, number][] = [
     [s, 3, 32, 3, 1, 1], [s, 32, 32, 3, 1, 2], [s, 32, 64, 3, 2, 1], [s, 32, 64, 1, 2, 1], [s / 2, 64, 64, 3, 1, 1],
     [s / 2, 64, 128, 3, 2, 1], [s / 2, 64, 128, 1, 2, 1], [s / 4, 128, 128, 3, 1, 1], [s / 8, 128, 512, 1, 1, 1],
-  ];
-  const current = { ...filterGradTuning };
-  const configs: [string, typeof filterGradTuning][] = [['previous', { method: 'conv', chunkBytes: current.chunkBytes }]];
+  ].filter((l) => !input || l[4] > 1) as [number, number, number, number, number, number][];
+  const tuning: { method: string; chunkBytes: number } = input ? inputGradTuning : filterGradTuning;
+  const current = { ...tuning };
+  const configs: [string, { method: string; chunkBytes: number }][] = [['previous', { method: input ? 'phases' : 'conv', chunkBytes: current.chunkBytes }]];
   for (const kb of arg('chunk-kb', String(current.chunkBytes / 1024)).split(',').map(Number)) {
     configs.push([`gemm ${kb} KB`, { method: 'gemm', chunkBytes: kb * 1024 }]);
   }
   const rand = (shape: number[]): tf.Tensor => tf.tensor(new Float32Array(shape.reduce((p, d) => p * d, 1)).map(() => rng() - 0.5), shape);
   const totals = configs.map(() => 0);
+  console.log(`${input ? 'Conv2DBackpropInput' : 'Conv2DBackpropFilter'}, ms:`);
   console.log(`| x | dy | filter | stride | ${configs.map(([name]) => `${name} ms`).join(' | ')} | ${configs.slice(1).map(([name]) => `${name} / previous`).join(' | ')} |`);
   console.log(`|---|---|---|---|${configs.map(() => '---|').join('')}${configs.slice(1).map(() => '---|').join('')}`);
   for (const [h, cin, cout, k, stride, times] of layers) {
     const o = Math.ceil(h / stride);
     const x = rand([BATCH, h, h, cin]);
     const dy = rand([BATCH, o, o, cout]);
-    const attrs = { strides: [stride, stride], pad: 'same', dataFormat: 'NHWC', filterShape: [k, k, cin, cout] } as unknown as tf.NamedAttrMap;
+    const f = rand([k, k, cin, cout]);
+    const attrs = { strides: [stride, stride], pad: 'same', dataFormat: 'NHWC', filterShape: [k, k, cin, cout], inputShape: x.shape } as unknown as tf.NamedAttrMap;
     const ms: number[][] = configs.map(() => []);
     for (let rep = -1; rep < reps; rep++) {
       for (let c = 0; c < configs.length; c++) {
-        Object.assign(filterGradTuning, configs[c][1]);
+        Object.assign(tuning, configs[c][1]);
         const t0 = performance.now();
-        (tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, attrs) as tf.Tensor).dispose();
+        const out = input
+          ? tf.engine().runKernel('Conv2DBackpropInput', { dy, filter: f }, attrs) as tf.Tensor
+          : tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, attrs) as tf.Tensor;
+        out.dispose();
         if (rep >= 0) ms[c].push(performance.now() - t0);
       }
     }
@@ -238,11 +247,11 @@ async function filterGradBench(size: number, reps: number): Promise<void> {
     med.forEach((m, c) => { totals[c] += m * times; });
     console.log(`| ${x.shape.join(',')} | ${dy.shape.join(',')} | ${k}x${k}x${cin}x${cout} | ${stride} | ` +
       `${med.map((m) => m.toFixed(1)).join(' | ')} | ${med.slice(1).map((m) => (m / med[0]).toFixed(2)).join(' | ')} |`);
-    tf.dispose([x, dy]);
+    tf.dispose([x, dy, f]);
   }
-  console.log(`| one step (r1's 3x3 layer twice) | | | | ${totals.map((t) => t.toFixed(0)).join(' | ')} | ` +
+  console.log(`| one step${input ? '' : " (r1's 3x3 layer twice)"} | | | | ${totals.map((t) => t.toFixed(0)).join(' | ')} | ` +
     `${totals.slice(1).map((t) => (t / totals[0]).toFixed(2)).join(' | ')} |`);
-  Object.assign(filterGradTuning, current);
+  Object.assign(tuning, current);
   console.log(`\nbatch ${BATCH}, ${size}x${size}, medians of ${reps} alternating runs; peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
 }
 
@@ -441,7 +450,7 @@ async function main(): Promise<void> {
   }
   if (process.argv.includes('--grouped')) return groupedBench();
   if (process.argv.includes('--grad-steps')) return gradSteps(Number(arg('size', '64')), Number(arg('pairs', '5')));
-  if (process.argv.includes('--filter-grad')) return filterGradBench(Number(arg('size', '64')), Number(arg('reps', '5')));
+  if (process.argv.includes('--filter-grad')) return convGradBench(Number(arg('size', '64')), Number(arg('reps', '5')), process.argv.includes('--input'));
   if (process.argv.includes('--profile')) return profileStep(Number(arg('size', '32')));
   return parent();
 }
