@@ -102,19 +102,11 @@ function forwardLoss(p: Params, x: tf.Tensor4D, labels: tf.Tensor1D): tf.Scalar 
   return tf.neg(tf.mean(tf.sum(tf.mul(tf.logSoftmax(logits), mask), 1))) as tf.Scalar;
 }
 
-interface ChildResult {
-  backend: string; size: number; imagesPerSec: number; peakRssMB: number; steps: number; params: number; loss: number;
-}
-
-async function child(backend: BackendName, size: number, seconds: number, maxSteps: number): Promise<ChildResult> {
-  await initBackend({ prefer: backend, log: () => undefined });
-  // --previous-grads: the previous wasm conv gradient kernels, for before/after runs (images/s, peak RSS).
-  if (process.argv.includes('--previous-grads')) useGradKernels(false);
+/** The reference backbone's parameters, a random batch and Adam; `step` runs one training step and returns the loss. */
+function trainingSetup(size: number): { vars: tf.Variable[]; step: () => number } {
   const rng = seedrandom(`bench-${size}`);
   const params = makeParams(rng);
-  const count = [...params.values()].reduce((a, v) => a + v.size, 0);
-  const xs = new Float32Array(BATCH * size * size * 3).map(() => rng() * 2 - 1);
-  const x = tf.tensor4d(xs, [BATCH, size, size, 3]);
+  const x = tf.tensor4d(new Float32Array(BATCH * size * size * 3).map(() => rng() * 2 - 1), [BATCH, size, size, 3]);
   const labels = tf.tensor1d(Array.from({ length: BATCH }, () => Math.floor(rng() * CLASSES)), 'int32');
   const opt = tf.train.adam(1e-3);
   const vars = [...params.values()];
@@ -124,6 +116,19 @@ async function child(backend: BackendName, size: number, seconds: number, maxSte
     l.dispose();
     return v;
   };
+  return { vars, step };
+}
+
+interface ChildResult {
+  backend: string; size: number; imagesPerSec: number; peakRssMB: number; steps: number; params: number; loss: number;
+}
+
+async function child(backend: BackendName, size: number, seconds: number, maxSteps: number): Promise<ChildResult> {
+  await initBackend({ prefer: backend, log: () => undefined });
+  // --previous-grads: the previous wasm conv gradient kernels, for before/after runs (images/s, peak RSS).
+  if (process.argv.includes('--previous-grads')) useGradKernels(false);
+  const { vars, step } = trainingSetup(size);
+  const count = vars.reduce((a, v) => a + v.size, 0);
   step(); // warm-up: kernel setup, XNNPACK operator creation
   let steps = 0;
   let loss = 0;
@@ -143,13 +148,7 @@ async function child(backend: BackendName, size: number, seconds: number, maxSte
 async function profileStep(size: number): Promise<void> {
   await initBackend({ prefer: 'wasm', log: () => undefined, releaseGradients: !process.argv.includes('--keep-gradients') });
   if (process.argv.includes('--previous-grads')) useGradKernels(false);
-  const rng = seedrandom(`bench-${size}`);
-  const params = makeParams(rng);
-  const x = tf.tensor4d(new Float32Array(BATCH * size * size * 3).map(() => rng() * 2 - 1), [BATCH, size, size, 3]);
-  const labels = tf.tensor1d(Array.from({ length: BATCH }, () => Math.floor(rng() * CLASSES)), 'int32');
-  const opt = tf.train.adam(1e-3);
-  const vars = [...params.values()];
-  const step = (): void => { opt.minimize(() => forwardLoss(params, x, labels), true, vars)?.dispose(); };
+  const { step } = trainingSetup(size);
   step();
   const info = await tf.profile(step);
   const byName = new Map<string, { ms: number; n: number }>();
@@ -283,12 +282,7 @@ async function gradSteps(size: number, pairs: number): Promise<void> {
     });
     return kernel;
   });
-  const rng = seedrandom(`bench-${size}`);
-  const params = makeParams(rng);
-  const x = tf.tensor4d(new Float32Array(BATCH * size * size * 3).map(() => rng() * 2 - 1), [BATCH, size, size, 3]);
-  const labels = tf.tensor1d(Array.from({ length: BATCH }, () => Math.floor(rng() * CLASSES)), 'int32');
-  const opt = tf.train.adam(1e-3);
-  const vars = [...params.values()];
+  const { step } = trainingSetup(size);
   // [previous, current] x [step, filter gradient, input gradient]
   const ms: number[][][] = [[[], [], []], [[], [], []]];
   for (let i = -2; i < 2 * pairs; i++) {
@@ -296,7 +290,7 @@ async function gradSteps(size: number, pairs: number): Promise<void> {
     useGradKernels(m === 1);
     kernelMs.fill(0);
     const t0 = performance.now();
-    opt.minimize(() => forwardLoss(params, x, labels), true, vars)?.dataSync();
+    step();
     if (i >= 0) [performance.now() - t0, ...kernelMs].forEach((v, j) => ms[m][j].push(v));
   }
   useGradKernels(true);
