@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import seedrandom from 'seedrandom';
-import { optimize, type Trial, type Proposer, type ProposalContext } from '../lib/search/index.js';
+import { optimize, type Trial, type Proposer, type ProposalContext, type PromotionName } from '../lib/search/index.js';
 import type { SchedulerName } from '../lib/search/schedulers/index.js';
 import { RandomForestProposer } from '../lib/search/proposers/random-forest/index.js';
 import { Nsga2Proposer } from '../lib/search/proposers/nsga2.js';
@@ -21,6 +21,7 @@ interface Method {
   name: string;
   scheduler: SchedulerName;
   proposer: () => 'random' | Proposer;
+  promotion?: PromotionName;
   /** Full-fidelity methods are the baselines the multi-fidelity ones are measured against. */
   fullFidelity: boolean;
 }
@@ -35,6 +36,7 @@ const METHODS: Method[] = [
   { name: 'tpe', scheduler: 'random', proposer: () => new TpeProposer(), fullFidelity: true },
   { name: 'hyperband+tpe', scheduler: 'hyperband', proposer: () => new TpeProposer(), fullFidelity: false },
   { name: 'asha+tpe', scheduler: 'asha', proposer: () => new TpeProposer(), fullFidelity: false },
+  { name: 'asha+rf+hv', scheduler: 'asha', proposer: () => new RandomForestProposer(), promotion: 'hypervolume', fullFidelity: false },
 ];
 
 interface Args {
@@ -105,6 +107,7 @@ async function runOne(problem: FidelityProblem, method: Method, seed: number, bu
     fidelity: problem.fidelity,
     scheduler: method.scheduler,
     proposer: method.proposer(),
+    promotion: method.promotion,
     seed,
     stop: { budget },
     concurrency: 1,

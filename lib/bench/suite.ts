@@ -62,6 +62,7 @@ export const DEFAULT_BENCHMARK_METHODS: readonly BenchmarkMethod[] = [
   { name: 'hyperband+rf', scheduler: 'hyperband', proposer: () => new RandomForestProposer() },
   { name: 'hyperband+tpe', scheduler: 'hyperband', proposer: () => new TpeProposer() },
   { name: 'asha+rf', scheduler: 'asha', proposer: () => new RandomForestProposer(), workers: 4 },
+  { name: 'asha+rf+hv', scheduler: 'asha', proposer: () => new RandomForestProposer(), promotion: 'hypervolume', workers: 4 },
 ];
 
 export interface RunSuiteOptions {

@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { writeSearchReport, type SearchReport } from '../report/index.js';
-import type { ObjectiveSpec, ProposerName, SchedulerName, SearchProgress, Trial } from '../search/index.js';
+import type { ObjectiveSpec, PromotionName, ProposerName, SchedulerName, SearchProgress, Trial } from '../search/index.js';
 import type { Space } from '../space/index.js';
 import type { FaceObjectiveName, FaceTrainingDefaults } from '../train/index.js';
 import { loadSpace } from '../workflows/index.js';
@@ -23,6 +23,8 @@ export interface DistributedSearchOptions extends Omit<FaceTrainingDefaults, 'ma
   /** Default 'asha': it never waits for a rung to fill, so no worker waits on a straggler. */
   scheduler?: SchedulerName;
   proposer?: ProposerName;
+  /** How rungs are ranked for promotion with several objectives; default 'nds-crowding'. */
+  promotion?: PromotionName;
   minEpochs?: number;
   maxEpochs?: number;
   eta?: number;
@@ -64,7 +66,7 @@ export async function coordinateSearch(options: DistributedSearchOptions): Promi
   if (options.data !== undefined && typeof options.data !== 'string') throw new DistributedError('coordinateSearch: data must be a data spec string every worker can read');
   const fidelity = { min: options.minEpochs ?? 1, max: options.maxEpochs ?? 4, eta: options.eta ?? 2 };
   const seed = options.seed ?? 0;
-  const { redis, out: _out, study, space: _space, data, objectives: faceObjectives, scheduler, proposer, minEpochs: _min, maxEpochs: _max, eta: _eta,
+  const { redis, out: _out, study, space: _space, data, objectives: faceObjectives, scheduler, proposer, promotion, minEpochs: _min, maxEpochs: _max, eta: _eta,
     trials, budget, seconds, seed: _seed, inFlight, tellOrder, checkpointRoot, threads, evaluator, evaluatorObjectives, trialTimeout, signal,
     onReady, onProgress, onTrialEnd, ...training } = options;
   let spec: EvaluatorSpec;
@@ -87,6 +89,7 @@ export async function coordinateSearch(options: DistributedSearchOptions): Promi
     fidelity,
     scheduler: scheduler ?? 'asha',
     proposer: proposer ?? 'rf',
+    promotion,
     seed,
     redis,
     directory: out,

@@ -3,6 +3,7 @@
 export * from './types.js';
 export { paregoScalarize, randomSimplexWeights, ParEGOPromotion } from './promotion/parego.js';
 export { IncrementalNonDominatedRanking, NonDominatedCrowdingPromotion, rankByNonDominationAndCrowding } from './promotion/nds-crowding.js';
+export { HypervolumePromotion, rankByNonDominationAndHypervolume } from './promotion/hypervolume.js';
 export type { PromotionStrategy } from './promotion/strategy.js';
 export { resolvePromotion, type PromotionName } from './promotion/index.js';
 export { RandomProposer } from './proposers/random.js';

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { initBackend, type BackendName } from '../backend/index.js';
 import { loadFaceDataset, type FaceDataset } from '../data/index.js';
 import { writeSearchReport, type SearchReport } from '../report/index.js';
-import { JOURNAL_FILE, optimize, Study, type SchedulerName, type SearchProgress, type ProposerName } from '../search/index.js';
+import { JOURNAL_FILE, optimize, Study, type SchedulerName, type SearchProgress, type ProposerName, type PromotionName } from '../search/index.js';
 import type { ObjectiveSpec, Trial } from '../search/types.js';
 import { Space } from '../space/index.js';
 import { faceRecognitionObjective, type FaceObjectiveName, type FaceTrainingDefaults } from '../train/index.js';
@@ -40,6 +40,8 @@ export interface SearchOptions extends Omit<FaceTrainingDefaults, 'maxEpochs' | 
   objectives?: readonly FaceObjectiveName[];
   scheduler?: SchedulerName;
   proposer?: ProposerName;
+  /** How rungs are ranked for promotion with several objectives; default 'nds-crowding' (search.md). */
+  promotion?: PromotionName;
   minEpochs?: number;
   maxEpochs?: number;
   eta?: number;
@@ -97,7 +99,7 @@ export async function search(options: SearchOptions): Promise<SearchOutcome> {
   };
   if (stop.trials === undefined && stop.budget === undefined && stop.seconds === undefined) stop.trials = DEFAULT_SEARCH_TRIALS;
 
-  const { out: _out, space: _space, data: _data, objectives: _objectives, scheduler, proposer, minEpochs: _min, maxEpochs: _max, eta: _eta,
+  const { out: _out, space: _space, data: _data, objectives: _objectives, scheduler, proposer, promotion, minEpochs: _min, maxEpochs: _max, eta: _eta,
     trials: _trials, budget: _budget, seconds: _seconds, workers, backend, seed: _seed, evaluateDefault, signal, onProgress, onTrialEnd, ...training } = options;
   // Always choose a backend: left to itself tfjs runs its pure-JS cpu backend, far too slow to train (backend.md).
   await initBackend(backend);
@@ -119,6 +121,7 @@ export async function search(options: SearchOptions): Promise<SearchOutcome> {
     fidelity,
     scheduler: scheduler ?? (fidelity.min < fidelity.max ? 'hyperband' : 'random'),
     proposer: proposer ?? 'rf',
+    promotion,
     seed,
     storage: out,
     evaluate,

@@ -59,6 +59,7 @@ describe('frnas CLI: search, kill, resume, report', function () {
     '--batch-size', '32',
     '--min-epochs', '1', '--max-epochs', '2', '--eta', '2',
     '--trials', '5',
+    '--promotion', 'hypervolume',
     '--seed', '7',
     '--no-default',
     '--out', dir,
@@ -82,6 +83,7 @@ describe('frnas CLI: search, kill, resume, report', function () {
     const report = await runCli(['report', dir]);
     expect(report.code, report.output).to.equal(0);
     const study = Study.open(dir);
+    expect(study.promotion.name, 'the --promotion flag reaches the study').to.equal('hypervolume');
     const { front } = frontAtHighestBudget(study.trials(), study.objectives);
     study.close();
     expect(front.length).to.be.at.least(1);

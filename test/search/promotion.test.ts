@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import seedrandom from 'seedrandom';
 import {
+  HypervolumePromotion,
   IncrementalNonDominatedRanking,
   NonDominatedCrowdingPromotion,
   ParEGOPromotion,
@@ -9,6 +10,7 @@ import {
   paregoScalarize,
   randomSimplexWeights,
   rankByNonDominationAndCrowding,
+  resolvePromotion,
   type Direction,
 } from '../../lib/search/index.js';
 import { toySpace } from './helpers/toy-space.js';
@@ -64,11 +66,35 @@ describe('search: multi-objective promotion', () => {
     expect(new ParEGOPromotion().rank(POINTS, MIN, seedrandom('w'))).to.deep.equal(order);
   });
 
+  it('hypervolume promotion orders each front by exclusive contribution (hand-made rung)', () => {
+    // Normalised over the rung (both ranges [1, 9]) with reference 1.1, i.e. (9.8, 9.8) in the rung's units; the
+    // contributions in those units (width to the next point right x height to the next point up):
+    // front 0: A 1 x 0.8 = 0.8, B 1 x 2 = 2, C 3 x 2 = 6, D 3 x 1 = 3, E 0.8 x 3 = 2.4 -> C D E B A;
+    // front 1: F 3 x 1.8 = 5.4, G 2 x 2 = 4, I 1.8 x 1 = 1.8 -> F G I. Crowding put the extremes A and E first.
+    const rank = new HypervolumePromotion();
+    expect(byName(rank.rank(POINTS, MIN))).to.deep.equal(['C', 'D', 'E', 'B', 'A', 'F', 'G', 'I', 'H']);
+    expect(byName(rank.rank(POINTS.map(([a, b]) => [a, -b]), ['minimize', 'maximize']))).to.deep.equal(['C', 'D', 'E', 'B', 'A', 'F', 'G', 'I', 'H']);
+    // With a limit, fronts past it are not ordered by contribution but every point is still ranked.
+    expect(byName(rank.rank(POINTS, MIN, seedrandom('unused'), 3))).to.deep.equal(['C', 'D', 'E', 'B', 'A', 'F', 'G', 'I', 'H']);
+    expect(resolvePromotion('hypervolume')).to.be.instanceOf(HypervolumePromotion);
+    expect(() => resolvePromotion('nope' as 'parego')).to.throw(/hypervolume/);
+  });
+
+  it('successive halving with hypervolume promotion promotes the largest contributors of a rung', () => {
+    const study = Study.inMemory({
+      space: toySpace(), objectives: twoObjectives, fidelity: { min: 1, max: 9, eta: 3 }, scheduler: new SuccessiveHalving(), promotion: 'hypervolume',
+    });
+    const rung0 = POINTS.map(() => study.ask());
+    rung0.forEach((t, i) => study.tell(t.id, { values: { error: POINTS[i][0], disparity: POINTS[i][1] } }));
+    expect([study.ask(), study.ask(), study.ask()].map((t) => NAMES[t.parentTrialId!])).to.deep.equal(['C', 'D', 'E']);
+  });
+
   it('with one objective every strategy is plain sorting (ties in told order)', () => {
     const values = [[0.4], [0.1], [0.3], [0.1], [0.9]];
     const expected = [1, 3, 2, 0, 4];
     expect(new NonDominatedCrowdingPromotion().rank(values, ['minimize'])).to.deep.equal(expected);
     expect(new ParEGOPromotion().rank(values, ['minimize'], seedrandom('x'))).to.deep.equal(expected);
+    expect(new HypervolumePromotion().rank(values, ['minimize'])).to.deep.equal(expected);
     expect(new NonDominatedCrowdingPromotion().rank(values, ['maximize'])).to.deep.equal([4, 0, 2, 1, 3]);
   });
 

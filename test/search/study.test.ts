@@ -131,6 +131,22 @@ describe('search: Study', () => {
     });
   }
 
+  it('asha with hypervolume promotion: resuming from any prefix of the events equals the uninterrupted run', () => {
+    const options = { space: toySpace(), objectives: twoObjectives, fidelity, scheduler: 'asha' as const, seed: 9, promotion: 'hypervolume' as const };
+    const storage = new MemoryStorage();
+    const whole = Study.fromStorage(storage, options);
+    drive(whole, 45, 3);
+    expect(whole.trials().some((t) => t.parentTrialId !== undefined)).to.equal(true);
+    const expected = JSON.stringify(summary(whole.trials()));
+    const events = storage.events;
+    for (let cut = 1; cut <= events.length; cut += 7) {
+      const resumed = Study.fromStorage(new MemoryStorage(events.slice(0, cut)), { ...options, promotion: undefined });
+      expect(resumed.promotion.name, 'the journal header keeps the promotion').to.equal('hypervolume');
+      drive(resumed, 45, 3);
+      expect(JSON.stringify(summary(resumed.trials())), `cut after event ${cut}`).to.equal(expected);
+    }
+  });
+
   describe('journal', () => {
     it('re-opening a directory resumes the study; running trials are handed out again first', () => {
       const dir = tempDir();
