@@ -56,6 +56,10 @@ for (const scheduler of schedulers) {
 // ASHA with several objectives re-ranks its bottom rung at every decision, so its cost grows with the study.
 const small = Math.min(1_000, TRIALS);
 console.log(`  asha, ${small} trials: 2 objectives ${format(run(Study.inMemory(options('asha', TWO)), small))}`);
+// Hypervolume promotion has no incremental ranking: the whole rung is ranked at each decision.
+for (const n of [small, TRIALS]) {
+  console.log(`  asha, hypervolume promotion, ${n} trials: 2 objectives ${format(run(Study.inMemory({ ...options('asha', TWO), promotion: 'hypervolume' }), n))}`);
+}
 
 console.log(`\njournal, ${JOURNAL_TRIALS} trials, 2 objectives (replay = Study.open of the finished journal, per trial):`);
 for (const scheduler of schedulers) {
