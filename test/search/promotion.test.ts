@@ -74,8 +74,8 @@ describe('search: multi-objective promotion', () => {
     const rank = new HypervolumePromotion();
     expect(byName(rank.rank(POINTS, MIN))).to.deep.equal(['C', 'D', 'E', 'B', 'A', 'F', 'G', 'I', 'H']);
     expect(byName(rank.rank(POINTS.map(([a, b]) => [a, -b]), ['minimize', 'maximize']))).to.deep.equal(['C', 'D', 'E', 'B', 'A', 'F', 'G', 'I', 'H']);
-    // With a limit, fronts past it are not ordered by contribution but every point is still ranked.
-    expect(byName(rank.rank(POINTS, MIN, seedrandom('unused'), 3))).to.deep.equal(['C', 'D', 'E', 'B', 'A', 'F', 'G', 'I', 'H']);
+    // With a limit, the ranking stops after the front that reaches it.
+    expect(byName(rank.rank(POINTS, MIN, seedrandom('unused'), 3))).to.deep.equal(['C', 'D', 'E', 'B', 'A']);
     expect(resolvePromotion('hypervolume')).to.be.instanceOf(HypervolumePromotion);
     expect(() => resolvePromotion('nope' as 'parego')).to.throw(/hypervolume/);
   });

@@ -1,7 +1,7 @@
-import { crowdingDistance, nonDominatedSort } from '../../pareto/index.js';
+import { crowdingDistance } from '../../pareto/index.js';
 import type { Rng } from '../../space/types.js';
 import type { Direction } from '../types.js';
-import { rankSingleObjective, type PromotionStrategy } from './strategy.js';
+import { compareDescending, rankFrontsBy, type PromotionStrategy } from './strategy.js';
 
 /**
  * NSGA-II's order: non-dominated fronts first to last; inside a front, larger crowding distance first
@@ -14,24 +14,7 @@ export function rankByNonDominationAndCrowding(
   directions: readonly Direction[],
   limit = points.length,
 ): number[] {
-  if (points.length === 0) return [];
-  if (directions.length === 1) return rankSingleObjective(points, directions[0]);
-  const order: number[] = [];
-  for (const front of nonDominatedSort(points, directions)) {
-    // Fronts past the first `limit` indices are never promoted: spare their crowding distances.
-    if (order.length >= limit) break;
-    const distances = crowdingDistance(front.map((i) => points[i]), directions);
-    const positions = front.map((_, j) => j);
-    positions.sort((a, b) => compareDistanceDescending(distances[a], distances[b]) || front[a] - front[b]);
-    for (const j of positions) order.push(front[j]);
-  }
-  return order;
-}
-
-// Infinity - Infinity is NaN, so boundary points (infinite distance) need an explicit comparison.
-function compareDistanceDescending(a: number, b: number): number {
-  if (a === b) return 0;
-  return a > b ? -1 : 1;
+  return rankFrontsBy(points, directions, limit, (front) => crowdingDistance(front.map((i) => points[i]), directions));
 }
 
 /** Promotion by non-dominated rank, ties broken by crowding distance (SMAC3's SuccessiveHalving, NSGA-II). */
@@ -101,7 +84,7 @@ export class IncrementalNonDominatedRanking {
         const front = this.fronts[f];
         const distances = crowdingDistance(front.map((i) => this.raw[i]), this.directions);
         const positions = front.map((_, j) => j);
-        positions.sort((a, b) => compareDistanceDescending(distances[a], distances[b]) || front[a] - front[b]);
+        positions.sort((a, b) => compareDescending(distances[a], distances[b]) || front[a] - front[b]);
         members = positions.map((j) => front[j]);
         this.ordered[f] = members;
       }
