@@ -15,6 +15,7 @@ import {
   OrConjunction,
 } from './conditions.js';
 import { SpaceError, show } from './errors.js';
+import { at, expectArray, expectObject, expectString, expectValue, expectValues, fail, type JsonObject } from './json-read.js';
 import {
   ForbiddenAndConjunction,
   ForbiddenClause,
@@ -85,48 +86,6 @@ export interface ConfigSpaceJSON {
   python_module_version: string;
   json_format_version?: number;
   format_version?: number;
-}
-
-type JsonObject = Record<string, unknown>;
-
-function fail(path: string, message: string, hyperparameter?: string): never {
-  throw new SpaceError(`${path}: ${message}`, hyperparameter);
-}
-
-function expectObject(value: unknown, path: string): JsonObject {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(path, `expected an object, got ${show(value)}`);
-  return value as JsonObject;
-}
-
-function expectArray(value: unknown, path: string): unknown[] {
-  if (!Array.isArray(value)) fail(path, `expected an array, got ${show(value)}`);
-  return value;
-}
-
-function expectString(value: unknown, path: string): string {
-  if (typeof value !== 'string' || value.length === 0) fail(path, `expected a non-empty string, got ${show(value)}`);
-  return value;
-}
-
-function expectValue(value: unknown, path: string): HyperparameterValue {
-  const ok = typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value));
-  if (!ok) fail(path, `expected a string, number or boolean, got ${show(value)}`);
-  return value;
-}
-
-function expectValues(value: unknown, path: string): HyperparameterValue[] {
-  return expectArray(value, path).map((item, index) => expectValue(item, `${path}[${index}]`));
-}
-
-/** Runs `build`, prefixing a SpaceError with `path` (and the field it names). */
-function at<T>(path: string, build: () => T, withField = true): T {
-  try {
-    return build();
-  } catch (error) {
-    if (!(error instanceof SpaceError)) throw error;
-    const where = error.field === undefined || !withField ? path : `${path}.${error.field}`;
-    throw new SpaceError(`${where}: ${error.message}`, error.hyperparameter);
-  }
 }
 
 /** ConfigSpace's key for a default changed from `default` to `default_value` in 1.0; either is read. */

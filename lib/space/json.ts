@@ -13,6 +13,7 @@ import {
   OrConjunction,
 } from './conditions.js';
 import { SpaceError, show } from './errors.js';
+import { at, expectArray, expectObject, expectString, expectValue, expectValues, fail, type JsonObject } from './json-read.js';
 import {
   ForbiddenAndConjunction,
   ForbiddenClause,
@@ -67,58 +68,9 @@ export interface SpaceJSON {
 
 export type SpaceFactory = (name?: string, description?: string) => Space;
 
-type JsonObject = Record<string, unknown>;
-
-function isObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function fail(path: string, message: string, hyperparameter?: string): never {
-  throw new SpaceError(`${path}: ${message}`, hyperparameter);
-}
-
-function expectObject(value: unknown, path: string): JsonObject {
-  if (!isObject(value)) fail(path, `expected an object, got ${Array.isArray(value) ? 'an array' : show(value)}`);
-  return value;
-}
-
-function expectArray(value: unknown, path: string): unknown[] {
-  if (!Array.isArray(value)) fail(path, `expected an array, got ${show(value)}`);
-  return value;
-}
-
-function expectString(value: unknown, path: string): string {
-  if (typeof value !== 'string' || value.length === 0) fail(path, `expected a non-empty string, got ${show(value)}`);
-  return value;
-}
-
-function expectValue(value: unknown, path: string): HyperparameterValue {
-  const ok = typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value));
-  if (!ok) fail(path, `expected a string, number or boolean, got ${show(value)}`);
-  return value;
-}
-
-function expectValues(value: unknown, path: string): HyperparameterValue[] {
-  return expectArray(value, path).map((item, index) => expectValue(item, `${path}[${index}]`));
-}
-
 function checkKeys(obj: JsonObject, allowed: readonly string[], path: string, what: string): void {
   for (const key of Object.keys(obj)) {
     if (!allowed.includes(key)) fail(`${path}.${key}`, `unknown field for ${what} (allowed: ${allowed.join(', ')})`);
-  }
-}
-
-/**
- * Runs `build`, re-labelling a SpaceError with `path` — plus the field it names, for hyperparameter
- * definitions, whose field names are the file's keys.
- */
-function at<T>(path: string, build: () => T, withField = true): T {
-  try {
-    return build();
-  } catch (error) {
-    if (!(error instanceof SpaceError)) throw error;
-    const where = error.field === undefined || !withField ? path : `${path}.${error.field}`;
-    throw new SpaceError(`${where}: ${error.message}`, error.hyperparameter);
   }
 }
 
