@@ -1,20 +1,10 @@
 import { expect } from 'chai';
 import { tf } from '../../lib/backend/index.js';
 import { Dpn, dpnOperations, dpnScales, type DpnScale } from '../../lib/models/dpn.js';
+import { microDpn } from '../train/fixtures.js';
 
 // A scale smaller than 'tiny' so that the 9 single-op cells build and run in well under a second each on cpu.
-const micro: DpnScale = {
-  stemChannels: 8,
-  stemKernel: 3,
-  stemStride: 1,
-  stemPool: true,
-  kR: 8,
-  groups: 2,
-  increments: [2, 4, 4, 4],
-  bandwidths: [8, 8, 16, 16],
-  blocksPerStage: [1, 1, 1, 1],
-  embeddingSize: 12,
-};
+const micro: DpnScale = microDpn;
 
 describe('models/dpn: the FR-NAS DPN cell network', () => {
   before(async () => {

@@ -4,19 +4,10 @@ import { expect } from 'chai';
 import { initBackend, tf } from '../../lib/backend/index.js';
 import { Dpn, type DpnScale } from '../../lib/models/dpn.js';
 import { setLeanTraining } from '../../lib/models/layers.js';
+import { microDpn } from '../train/fixtures.js';
 
-const micro: DpnScale = {
-  stemChannels: 8,
-  stemKernel: 3,
-  stemStride: 1,
-  stemPool: true,
-  kR: 8,
-  groups: 2,
-  increments: [2, 4, 4, 4],
-  bandwidths: [8, 8, 16, 16],
-  blocksPerStage: [1, 2, 1, 1],
-  embeddingSize: 12,
-};
+// The micro DPN with two blocks in stage 2, so the check also covers a stage of several blocks.
+const micro: DpnScale = { ...microDpn, blocksPerStage: [1, 2, 1, 1] };
 
 interface StepResult {
   output: Float32Array;
