@@ -91,22 +91,8 @@ export function spread(
 ): Info {
   const [n, oH, oW, c] = dy.shape;
   const out = backend.makeOutput([n, outH, outW, c], 'float32');
-  const d = view(backend, dy) as Float32Array;
-  const o = view(backend, out) as Float32Array;
-  o.fill(0);
-  for (let b = 0; b < n; b++) {
-    for (let y = 0; y < oH; y++) {
-      const h = offH + y * sH;
-      if (h < 0 || h >= outH) continue;
-      for (let x = 0; x < oW; x++) {
-        const w = offW + x * sW;
-        if (w < 0 || w >= outW) continue;
-        const src = ((b * oH + y) * oW + x) * c;
-        const dst = ((b * outH + h) * outW + w) * c;
-        for (let k = 0; k < c; k++) o[dst + k] = d[src + k];
-      }
-    }
-  }
+  view(backend, out).fill(0);
+  interleavePhase(backend, out, dy, sH, sW, offH, offW, oH, oW);
   return out;
 }
 
