@@ -18,11 +18,6 @@ export type HeadName = 'CosFace' | 'ArcFace' | 'MagFace' | 'Softmax';
 /** Values clipped away from ±1 before any sqrt/acos so no gradient is infinite at init. */
 const COS_CLIP = 1 - 1e-6;
 
-/** The label's entry of each row: sum(x * one-hot, 1). A mask, not `gather(..., batchDims = 1)` (wrong on wasm). */
-function labelEntry(x: tf.Tensor2D, labels: tf.Tensor1D): tf.Tensor1D {
-  return tf.tidy(() => tf.sum(tf.mul(x, labelMask(labels, x.shape[1])), 1) as tf.Tensor1D);
-}
-
 /** cos θ between L2-normalised embeddings [n, d] and L2-normalised class centres W [d, classes], clipped. */
 function cosines(embeddings: tf.Tensor2D, weight: tf.Tensor2D): tf.Tensor2D {
   return tf.tidy(() => {
@@ -32,12 +27,19 @@ function cosines(embeddings: tf.Tensor2D, weight: tf.Tensor2D): tf.Tensor2D {
   });
 }
 
-/** Replaces the label column of `cos` by `target` (per row) and scales: s * (cos + onehot * (target - cos_y)). */
-function withTarget(cos: tf.Tensor2D, target: tf.Tensor1D, labels: tf.Tensor1D, scale: number): tf.Tensor2D {
+/**
+ * Margin logits: cos θ against the class centres, the label column replaced by `target(cos θ_y)` (per row), all scaled:
+ * s * (cos + onehot * (target - cos_y)). The label entry is picked with a mask, not `gather(..., batchDims = 1)`
+ * (wrong on wasm), and computed once for the target and the replacement.
+ */
+function marginLogits(
+  embeddings: tf.Tensor2D, weight: tf.Tensor2D, labels: tf.Tensor1D, scale: number, target: (cosY: tf.Tensor1D) => tf.Tensor1D,
+): tf.Tensor2D {
   return tf.tidy(() => {
+    const cos = cosines(embeddings, weight);
     const mask = labelMask(labels, cos.shape[1]);
-    const cosY = tf.sum(tf.mul(cos, mask), 1);
-    const delta = tf.sub(target, cosY).reshape([-1, 1]);
+    const cosY = tf.sum(tf.mul(cos, mask), 1) as tf.Tensor1D;
+    const delta = tf.sub(target(cosY), cosY).reshape([-1, 1]);
     return tf.mul(tf.add(cos, tf.mul(mask, delta)), scale) as tf.Tensor2D;
   });
 }
@@ -61,12 +63,7 @@ export class CosFace implements Head {
     this.weight = centres(store, 'head.cosface', embeddingSize, classes);
   }
   forward(embeddings: tf.Tensor2D, labels: tf.Tensor1D): HeadOutput {
-    return {
-      logits: tf.tidy(() => {
-        const cos = cosines(embeddings, this.weight as tf.Tensor2D);
-        return withTarget(cos, tf.sub(labelEntry(cos, labels), this.m), labels, this.s);
-      }),
-    };
+    return { logits: marginLogits(embeddings, this.weight as tf.Tensor2D, labels, this.s, (cosY) => tf.sub(cosY, this.m)) };
   }
 }
 
@@ -89,12 +86,7 @@ export class ArcFace implements Head {
   }
   forward(embeddings: tf.Tensor2D, labels: tf.Tensor1D): HeadOutput {
     return {
-      logits: tf.tidy(() => {
-        const cos = cosines(embeddings, this.weight as tf.Tensor2D);
-        const cosY = labelEntry(cos, labels);
-        const target = additiveAngularTarget(cosY, tf.fill(cosY.shape, this.m));
-        return withTarget(cos, target, labels, this.s);
-      }),
+      logits: marginLogits(embeddings, this.weight as tf.Tensor2D, labels, this.s, (cosY) => additiveAngularTarget(cosY, tf.fill(cosY.shape, this.m))),
     };
   }
 }
@@ -148,9 +140,7 @@ export class MagFace implements Head {
     return tf.tidy(() => {
       const a = tf.clipByValue(tf.norm(embeddings, 'euclidean', 1), lowerNorm, upperNorm) as tf.Tensor1D;
       const margin = tf.add(tf.mul(tf.sub(a, lowerNorm), (upperMargin - lowerMargin) / (upperNorm - lowerNorm)), lowerMargin) as tf.Tensor1D;
-      const cos = cosines(embeddings, this.weight as tf.Tensor2D);
-      const target = additiveAngularTarget(labelEntry(cos, labels), margin);
-      const logits = withTarget(cos, target, labels, s);
+      const logits = marginLogits(embeddings, this.weight as tf.Tensor2D, labels, s, (cosY) => additiveAngularTarget(cosY, margin));
       const g = tf.add(tf.div(a, upperNorm * upperNorm), tf.div(1, a));
       return { logits, regularizer: tf.mul(tf.mean(g), lambda) as tf.Scalar };
     });
