@@ -17,25 +17,40 @@ function pairOfSets(
   return { approximation, reference };
 }
 
-/** Mean over the reference front of the distance to the nearest point, for a given point-to-reference distance. */
-function invertedDistance(
+/**
+ * Mean distance to the nearest point of the other set: over the reference front (IGD family, `over: 'reference'`)
+ * or over the approximation (GD). `distance` always takes the approximation's point first.
+ */
+function meanNearestDistance(
   points: readonly (readonly number[])[],
   referenceFront: readonly (readonly number[])[],
   directions: readonly Direction[] | undefined,
+  over: 'reference' | 'approximation',
   distance: (a: Float64Array, aBase: number, z: Float64Array, zBase: number, m: number) => number,
 ): number {
   const { approximation, reference } = pairOfSets(points, referenceFront, directions);
   if (approximation.count === 0) return Infinity;
   const m = reference.objectives;
+  const overReference = over === 'reference';
+  const outer = overReference ? reference.count : approximation.count;
+  const inner = overReference ? approximation.count : reference.count;
   let total = 0;
-  for (let r = 0; r < reference.count; r++) {
+  for (let o = 0; o < outer; o++) {
     let nearest = Infinity;
-    for (let a = 0; a < approximation.count; a++) {
-      nearest = Math.min(nearest, distance(approximation.values, a * m, reference.values, r * m, m));
+    for (let i = 0; i < inner; i++) {
+      const a = overReference ? i : o;
+      const z = overReference ? o : i;
+      nearest = Math.min(nearest, distance(approximation.values, a * m, reference.values, z * m, m));
     }
     total += nearest;
   }
-  return total / reference.count;
+  return total / outer;
+}
+
+function euclidean(a: Float64Array, aBase: number, z: Float64Array, zBase: number, m: number): number {
+  let sum = 0;
+  for (let k = 0; k < m; k++) sum += (a[aBase + k] - z[zBase + k]) ** 2;
+  return Math.sqrt(sum);
 }
 
 /**
@@ -43,11 +58,7 @@ function invertedDistance(
  * Lower is better; 0 when A contains Z. An empty A gives Infinity.
  */
 export function igd(points: readonly (readonly number[])[], referenceFront: readonly (readonly number[])[], directions?: readonly Direction[]): number {
-  return invertedDistance(points, referenceFront, directions, (a, aBase, z, zBase, m) => {
-    let sum = 0;
-    for (let k = 0; k < m; k++) sum += (a[aBase + k] - z[zBase + k]) ** 2;
-    return Math.sqrt(sum);
-  });
+  return meanNearestDistance(points, referenceFront, directions, 'reference', euclidean);
 }
 
 /**
@@ -56,7 +67,7 @@ export function igd(points: readonly (readonly number[])[], referenceFront: read
  * An empty A gives Infinity.
  */
 export function igdPlus(points: readonly (readonly number[])[], referenceFront: readonly (readonly number[])[], directions?: readonly Direction[]): number {
-  return invertedDistance(points, referenceFront, directions, (a, aBase, z, zBase, m) => {
+  return meanNearestDistance(points, referenceFront, directions, 'reference', (a, aBase, z, zBase, m) => {
     let sum = 0;
     for (let k = 0; k < m; k++) sum += Math.max(a[aBase + k] - z[zBase + k], 0) ** 2;
     return Math.sqrt(sum);
@@ -72,20 +83,7 @@ export function generationalDistance(
   referenceFront: readonly (readonly number[])[],
   directions?: readonly Direction[],
 ): number {
-  const { approximation, reference } = pairOfSets(points, referenceFront, directions);
-  if (approximation.count === 0) return Infinity;
-  const m = reference.objectives;
-  let total = 0;
-  for (let a = 0; a < approximation.count; a++) {
-    let nearest = Infinity;
-    for (let r = 0; r < reference.count; r++) {
-      let sum = 0;
-      for (let k = 0; k < m; k++) sum += (approximation.values[a * m + k] - reference.values[r * m + k]) ** 2;
-      nearest = Math.min(nearest, sum);
-    }
-    total += Math.sqrt(nearest);
-  }
-  return total / approximation.count;
+  return meanNearestDistance(points, referenceFront, directions, 'approximation', euclidean);
 }
 
 /**
