@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Job, Queue, QueueEvents } from 'bullmq';
+import { checkStopRules, stopRulesAllowStart } from '../search/optimize.js';
 import { Study, StudyError, type SearchProgress, type StopRules, type StudyOptions, type Trial, type TrialResult } from '../search/index.js';
 import { isPlainJson, type EvaluatorSpec } from './evaluators.js';
 import { isObject, tellableResult, trialJobId, trialQueueName, checkStudyName, type TrialJobData, type TrialJobOutcome } from './jobs.js';
@@ -89,7 +90,7 @@ export function defaultStudyName(directory: string): string {
  */
 export async function runCoordinator(options: CoordinatorOptions): Promise<CoordinatorResult> {
   const { stop } = options;
-  checkStop(stop);
+  checkStopRules(stop, 'coordinator', (message) => new DistributedError(message));
   const inFlightLimit = options.inFlight ?? DEFAULT_IN_FLIGHT;
   if (!Number.isInteger(inFlightLimit) || inFlightLimit < 1) throw new DistributedError(`coordinator: inFlight must be an integer >= 1, got ${inFlightLimit}`);
   const attempts = options.attempts ?? DEFAULT_ATTEMPTS;
@@ -138,11 +139,7 @@ export async function runCoordinator(options: CoordinatorOptions): Promise<Coord
   const elapsed = (): number => (performance.now() - started) / 1000;
   const mayStart = (): boolean => {
     if (stopRequested || options.signal?.aborted) return false;
-    if (stop.seconds !== undefined && elapsed() >= stop.seconds) return false;
-    if (study.restartsPending > 0) return true;
-    if (stop.trials !== undefined && study.finishedCount + study.runningCount >= stop.trials) return false;
-    if (stop.budget !== undefined && study.budgetSpent + plannedBudget(study) >= stop.budget) return false;
-    return true;
+    return stopRulesAllowStart(study, stop, elapsed());
   };
   /** Asks trials until the window is full or a stop rule holds; returns them to enqueue. */
   const fill = (): Trial[] => {
@@ -306,23 +303,5 @@ export async function runCoordinator(options: CoordinatorOptions): Promise<Coord
     options.signal?.removeEventListener('abort', onAbort);
     await Promise.allSettled([events.close(), queue.close()]);
     study.close();
-  }
-}
-
-function plannedBudget(study: Study): number {
-  let planned = 0;
-  for (const trial of study.runningTrials()) planned += study.plannedCost(trial);
-  return planned;
-}
-
-function checkStop(stop: StopRules | undefined): void {
-  if (!stop || typeof stop !== 'object') throw new DistributedError('coordinator: "stop" is required, e.g. { trials: 100 }');
-  const { trials, budget, seconds, when } = stop;
-  if (trials === undefined && budget === undefined && seconds === undefined && when === undefined) {
-    throw new DistributedError('coordinator: "stop" needs at least one of trials, budget, seconds, when');
-  }
-  if (when !== undefined && typeof when !== 'function') throw new DistributedError('coordinator: "stop.when" must be a function');
-  for (const [field, value] of [['trials', trials], ['budget', budget], ['seconds', seconds]] as const) {
-    if (value !== undefined && (typeof value !== 'number' || !(value >= 0))) throw new DistributedError(`coordinator: "stop.${field}" must be a number >= 0, got ${String(value)}`);
   }
 }

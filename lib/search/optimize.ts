@@ -97,7 +97,7 @@ export interface OptimizeResult {
 export async function optimize(options: OptimizeOptions): Promise<OptimizeResult> {
   const { evaluate, stop } = options;
   if (typeof evaluate !== 'function') throw new StudyError('optimize: "evaluate" must be a function');
-  checkStop(stop);
+  checkStopRules(stop, 'optimize', (message) => new StudyError(message));
   const concurrency = options.concurrency ?? 1;
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new StudyError(`optimize: "concurrency" must be an integer >= 1, got ${concurrency}`);
   if (options.trialTimeout !== undefined && !(options.trialTimeout > 0)) {
@@ -125,12 +125,7 @@ export async function optimize(options: OptimizeOptions): Promise<OptimizeResult
   });
   const mayStart = (): boolean => {
     if (stopRequested || failure !== undefined) return false;
-    if (stop.seconds !== undefined && elapsed() >= stop.seconds) return false;
-    // Trials a crash left running were already counted when they were asked: always finish them.
-    if (study.restartsPending > 0) return true;
-    if (stop.trials !== undefined && study.finishedCount + study.runningCount >= stop.trials) return false;
-    if (stop.budget !== undefined && study.budgetSpent + plannedBudget(study) >= stop.budget) return false;
-    return true;
+    return stopRulesAllowStart(study, stop, elapsed());
   };
 
   const run = async (trial: Trial): Promise<void> => {
@@ -173,24 +168,37 @@ export async function optimize(options: OptimizeOptions): Promise<OptimizeResult
   }
 }
 
+/**
+ * Whether the stop rules still let another trial start (the part of the decision that optimize and the distributed
+ * coordinator share). Trials a crash left running were already counted when they were asked: always finish them.
+ */
+export function stopRulesAllowStart(study: Study, stop: StopRules, elapsedSeconds: number): boolean {
+  if (stop.seconds !== undefined && elapsedSeconds >= stop.seconds) return false;
+  if (study.restartsPending > 0) return true;
+  if (stop.trials !== undefined && study.finishedCount + study.runningCount >= stop.trials) return false;
+  if (stop.budget !== undefined && study.budgetSpent + plannedBudget(study) >= stop.budget) return false;
+  return true;
+}
+
 function plannedBudget(study: Study): number {
   let planned = 0;
   for (const trial of study.runningTrials()) planned += study.plannedCost(trial);
   return planned;
 }
 
-function checkStop(stop: StopRules | undefined): void {
-  if (!stop || typeof stop !== 'object') throw new StudyError('optimize: "stop" is required, e.g. { trials: 100 }');
+/** Checks stop rules, throwing `error(message)` with messages prefixed by `caller` (e.g. 'optimize'). */
+export function checkStopRules(stop: StopRules | undefined, caller: string, error: (message: string) => Error): void {
+  if (!stop || typeof stop !== 'object') throw error(`${caller}: "stop" is required, e.g. { trials: 100 }`);
   const { trials, budget, seconds, when } = stop;
   if (trials === undefined && budget === undefined && seconds === undefined && when === undefined) {
-    throw new StudyError('optimize: "stop" needs at least one of trials, budget, seconds, when');
+    throw error(`${caller}: "stop" needs at least one of trials, budget, seconds, when`);
   }
   for (const [field, value] of [['trials', trials], ['budget', budget], ['seconds', seconds]] as const) {
     if (value !== undefined && (typeof value !== 'number' || !(value >= 0))) {
-      throw new StudyError(`optimize: "stop.${field}" must be a number >= 0, got ${String(value)}`);
+      throw error(`${caller}: "stop.${field}" must be a number >= 0, got ${String(value)}`);
     }
   }
-  if (when !== undefined && typeof when !== 'function') throw new StudyError('optimize: "stop.when" must be a function');
+  if (when !== undefined && typeof when !== 'function') throw error(`${caller}: "stop.when" must be a function`);
 }
 
 /** Runs `evaluate` for one trial and turns whatever happens into a result for `tell`. */
