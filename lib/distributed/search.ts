@@ -1,16 +1,16 @@
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { writeSearchReport, type SearchReport } from '../report/index.js';
-import type { ObjectiveSpec, PromotionName, ProposerName, SchedulerName, SearchProgress, Trial } from '../search/index.js';
+import type { ObjectiveSpec, SchedulerName, SearchProgress, Trial } from '../search/index.js';
 import type { Space } from '../space/index.js';
 import type { FaceObjectiveName, FaceTrainingDefaults } from '../train/index.js';
-import { loadSpace } from '../workflows/index.js';
+import { faceSearchFidelity, loadSpace, type FaceStudySettings } from '../workflows/index.js';
 import { runCoordinator, type CoordinatorResult, type TrialTiming } from './coordinator.js';
 import { stableJson, type EvaluatorSpec, type JsonObject } from './evaluators.js';
 import { DistributedError, type RedisConnectionSettings } from './redis-url.js';
 
 /** `search()`'s options, as plain data the workers can receive, plus where the queue is. */
-export interface DistributedSearchOptions extends Omit<FaceTrainingDefaults, 'maxEpochs' | 'seed'> {
+export interface DistributedSearchOptions extends Omit<FaceTrainingDefaults, 'maxEpochs' | 'seed'>, FaceStudySettings {
   redis: string | RedisConnectionSettings;
   /** Study folder: journal, report, and by default the shared checkpoints. Coordinating it again resumes. */
   out: string;
@@ -22,16 +22,6 @@ export interface DistributedSearchOptions extends Omit<FaceTrainingDefaults, 'ma
   objectives?: readonly FaceObjectiveName[];
   /** Default 'asha': it never waits for a rung to fill, so no worker waits on a straggler. */
   scheduler?: SchedulerName;
-  proposer?: ProposerName;
-  /** How rungs are ranked for promotion with several objectives; default 'nds-crowding'. */
-  promotion?: PromotionName;
-  minEpochs?: number;
-  maxEpochs?: number;
-  eta?: number;
-  trials?: number;
-  budget?: number;
-  seconds?: number;
-  seed?: number;
   /** Trials queued or running at once; about the total concurrency of the workers (default 4). */
   inFlight?: number;
   tellOrder?: 'arrival' | 'trial-id';
@@ -64,7 +54,7 @@ export async function coordinateSearch(options: DistributedSearchOptions): Promi
   const out = resolve(options.out);
   const space = typeof options.space === 'object' ? options.space : loadSpace(options.space ?? 'frnas-dpn');
   if (options.data !== undefined && typeof options.data !== 'string') throw new DistributedError('coordinateSearch: data must be a data spec string every worker can read');
-  const fidelity = { min: options.minEpochs ?? 1, max: options.maxEpochs ?? 4, eta: options.eta ?? 2 };
+  const fidelity = faceSearchFidelity(options);
   const seed = options.seed ?? 0;
   const { redis, out: _out, study, space: _space, data, objectives: faceObjectives, scheduler, proposer, promotion, minEpochs: _min, maxEpochs: _max, eta: _eta,
     trials, budget, seconds, seed: _seed, inFlight, tellOrder, checkpointRoot, threads, evaluator, evaluatorObjectives, trialTimeout, signal,

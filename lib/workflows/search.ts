@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { initBackend, type BackendName } from '../backend/index.js';
 import { loadFaceDataset, type FaceDataset } from '../data/index.js';
 import { writeSearchReport, type SearchReport } from '../report/index.js';
-import { JOURNAL_FILE, optimize, Study, type SchedulerName, type SearchProgress, type ProposerName, type PromotionName } from '../search/index.js';
+import { JOURNAL_FILE, optimize, Study, type SchedulerName, type SearchProgress, type ProposerName, type PromotionName, type Fidelity } from '../search/index.js';
 import type { ObjectiveSpec, Trial } from '../search/types.js';
 import { Space } from '../space/index.js';
 import { faceRecognitionObjective, type FaceObjectiveName, type FaceTrainingDefaults } from '../train/index.js';
@@ -29,7 +29,30 @@ export function loadSpace(pathOrName: string): Space {
   throw new Error(`search space "${pathOrName}": no such file, and no bundled space of that name in ${bundledSpacesDir()}`);
 }
 
-export interface SearchOptions extends Omit<FaceTrainingDefaults, 'maxEpochs' | 'seed'> {
+/** The study settings that `search()` and `coordinateSearch()` share (the CLI's study options). */
+export interface FaceStudySettings {
+  scheduler?: SchedulerName;
+  proposer?: ProposerName;
+  /** How rungs are ranked for promotion with several objectives; default 'nds-crowding' (search.md). */
+  promotion?: PromotionName;
+  /** Epoch budgets: minEpochs (default 1) to maxEpochs (default 4), times eta (default 2) between rungs. */
+  minEpochs?: number;
+  maxEpochs?: number;
+  eta?: number;
+  /** Stop rules (total trials, epochs, seconds). */
+  trials?: number;
+  budget?: number;
+  seconds?: number;
+  seed?: number;
+}
+
+/** The fidelity of a face search from its settings: epochs minEpochs..maxEpochs, eta between rungs. */
+export function faceSearchFidelity(settings: FaceStudySettings): Fidelity {
+  return { min: settings.minEpochs ?? 1, max: settings.maxEpochs ?? 4, eta: settings.eta ?? 2 };
+}
+
+/** `search()` options; with no stop rule the search stops after DEFAULT_SEARCH_TRIALS (20) trials. */
+export interface SearchOptions extends Omit<FaceTrainingDefaults, 'maxEpochs' | 'seed'>, FaceStudySettings {
   /** Study folder: journal, checkpoints, report. Searching an existing folder resumes it. */
   out: string;
   /** A space file, a bundled space name, or a Space; default the paper's `frnas-dpn`. */
@@ -38,23 +61,11 @@ export interface SearchOptions extends Omit<FaceTrainingDefaults, 'maxEpochs' | 
   data?: string | FaceDataset;
   /** Default FR-NAS's error and rank disparity (all minimised). */
   objectives?: readonly FaceObjectiveName[];
-  scheduler?: SchedulerName;
-  proposer?: ProposerName;
-  /** How rungs are ranked for promotion with several objectives; default 'nds-crowding' (search.md). */
-  promotion?: PromotionName;
-  minEpochs?: number;
-  maxEpochs?: number;
-  eta?: number;
-  /** Stop rules; with none given the search stops after DEFAULT_SEARCH_TRIALS (20) trials. */
-  trials?: number;
-  budget?: number;
-  seconds?: number;
   /** Trials trained at once. */
   workers?: number;
   /** Centre crop: the fraction of the image side kept before resizing (default 1; aligned LFW faces: about 0.4). */
   centerFraction?: number;
   backend?: BackendName;
-  seed?: number;
   /** Train the default configuration at the maximum budget too, so the report compares the front with it (default true). */
   evaluateDefault?: boolean;
   /** Aborting stops starting trials; running ones finish and everything stays resumable. */
@@ -89,7 +100,7 @@ export async function search(options: SearchOptions): Promise<SearchOutcome> {
   const dataset = typeof options.data === 'object' ? options.data : await loadFaceDataset(options.data ?? 'synthetic');
   const objectiveNames = options.objectives ?? ['error', 'rank_disparity'];
   const objectives: ObjectiveSpec[] = objectiveNames.map((name) => ({ name, direction: 'minimize' }));
-  const fidelity = { min: options.minEpochs ?? 1, max: options.maxEpochs ?? 4, eta: options.eta ?? 2 };
+  const fidelity = faceSearchFidelity(options);
   const seed = options.seed ?? 0;
   const stop = {
     trials: options.trials,
