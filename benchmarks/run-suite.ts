@@ -8,6 +8,7 @@
 // --reuse-optuna takes Optuna's trials from <out>/optuna-trials.csv of an earlier run (same seeds and budgets) instead
 // of running Optuna again (its runs take most of the suite's time; only frnas changed).
 // --report-only rewrites summary.md, CSVs and plots from <out>/trials.csv (both libraries) without running anything.
+import { forEachFlag } from './flags.js';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -51,19 +52,7 @@ function parseArgs(argv: readonly string[]): Args {
     reuseOptuna: false,
     reportOnly: false,
   };
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i];
-    const value = (): string => {
-      const v = argv[++i];
-      if (v === undefined) throw new Error(`${flag} needs a value`);
-      return v;
-    };
-    const positiveInteger = (): number => {
-      const text = value();
-      const v = Number(text);
-      if (!Number.isInteger(v) || v < 1) throw new Error(`${flag} must be a positive integer, got ${text}`);
-      return v;
-    };
+  forEachFlag(argv, (flag, { value, positiveInteger }) => {
     if (flag === '--suite') {
       const v = value();
       if (!(BENCHMARK_SUITE_NAMES as readonly string[]).includes(v)) throw new Error(`--suite must be one of ${BENCHMARK_SUITE_NAMES.join(', ')}, got ${v}`);
@@ -78,8 +67,8 @@ function parseArgs(argv: readonly string[]): Args {
     else if (flag === '--skip-optuna') args.skipOptuna = true;
     else if (flag === '--reuse-optuna') args.reuseOptuna = true;
     else if (flag === '--report-only') args.reportOnly = true;
-    else throw new Error(`unknown option ${flag} (known: --suite, --seeds, --out, --synthetic-budget, --phase1-budget, --phase1-csv, --methods, --python, --skip-optuna, --report-only)`);
-  }
+    else throw new Error(`unknown option ${flag} (known: --suite, --seeds, --out, --synthetic-budget, --phase1-budget, --phase1-csv, --methods, --python, --skip-optuna, --reuse-optuna, --report-only)`);
+  });
   return args;
 }
 

@@ -4,6 +4,7 @@
 //   npx tsx benchmarks/search-compare.ts [--seeds 5] [--budget 2700] [--problems zdt1,zdt2,zdt3,dtlz2]
 //                                        [--methods all] [--out benchmarks/results/search-compare]
 //                                        [--overhead-trials 1000] [--skip-overhead]
+import { forEachFlag } from './flags.js';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cpus, loadavg } from 'node:os';
@@ -59,18 +60,7 @@ function parseArgs(argv: string[]): Args {
     overheadTrials: 1000,
     skipOverhead: false,
   };
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i];
-    const value = (): string => {
-      const v = argv[++i];
-      if (v === undefined) throw new Error(`${flag} needs a value`);
-      return v;
-    };
-    const positiveInteger = (): number => {
-      const v = Number(value());
-      if (!Number.isInteger(v) || v < 1) throw new Error(`${flag} must be a positive integer, got ${argv[i]}`);
-      return v;
-    };
+  forEachFlag(argv, (flag, { value, positiveInteger }) => {
     if (flag === '--seeds') args.seeds = positiveInteger();
     else if (flag === '--budget') args.budget = positiveInteger();
     else if (flag === '--problems') args.problems = value().split(',');
@@ -82,7 +72,7 @@ function parseArgs(argv: string[]): Args {
     else if (flag === '--overhead-trials') args.overheadTrials = positiveInteger();
     else if (flag === '--skip-overhead') args.skipOverhead = true;
     else throw new Error(`unknown option ${flag} (known: --seeds, --budget, --problems, --methods, --out, --overhead-trials, --skip-overhead)`);
-  }
+  });
   const known = new Set(METHODS.map((m) => m.name));
   for (const m of args.methods) if (!known.has(m)) throw new Error(`unknown method ${m} (known: ${[...known].join(', ')})`);
   const problems = new Set(fidelityProblems().map((p) => p.name));
