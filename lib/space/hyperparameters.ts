@@ -120,8 +120,32 @@ export interface FloatOptions {
   default?: number;
 }
 
+/**
+ * Float and integer: drawn through the unit encoding, ordered by value, neighbours are Gaussian steps in the
+ * unit encoding.
+ */
+abstract class NumericHyperparameter extends Hyperparameter {
+  abstract override fromUnit(unit: number): number;
+
+  sample(rng: Rng): number {
+    return this.fromUnit(rng());
+  }
+
+  neighbourValues(value: HyperparameterValue, rng: Rng): HyperparameterValue[] {
+    return numericNeighbours(this, value, rng);
+  }
+
+  override orderOf(value: HyperparameterValue): number | undefined {
+    return typeof value === 'number' ? value : undefined;
+  }
+
+  override get isOrdered(): boolean {
+    return true;
+  }
+}
+
 /** A real-valued hyperparameter in [lower, upper], uniform or log-uniform, optionally quantized. */
-export class FloatHyperparameter extends Hyperparameter {
+export class FloatHyperparameter extends NumericHyperparameter {
   readonly kind = 'float';
   readonly lower: number;
   readonly upper: number;
@@ -173,10 +197,6 @@ export class FloatHyperparameter extends Hyperparameter {
     return undefined;
   }
 
-  sample(rng: Rng): number {
-    return this.fromUnit(rng());
-  }
-
   toUnit(value: HyperparameterValue): number {
     const scaled = this.log ? Math.log(value as number) : (value as number);
     return (scaled - this.low) / (this.high - this.low);
@@ -193,18 +213,6 @@ export class FloatHyperparameter extends Hyperparameter {
     }
     // exp/log round-off can leave the range by an ulp; keep every decoded value legal.
     return value < this.lower ? this.lower : value > this.upper ? this.upper : value;
-  }
-
-  neighbourValues(value: HyperparameterValue, rng: Rng): HyperparameterValue[] {
-    return numericNeighbours(this, value, rng);
-  }
-
-  override orderOf(value: HyperparameterValue): number | undefined {
-    return typeof value === 'number' ? value : undefined;
-  }
-
-  override get isOrdered(): boolean {
-    return true;
   }
 
   values(): undefined {
@@ -227,7 +235,7 @@ export interface IntegerOptions {
  * An integer hyperparameter. Its encoding gives each legal value an equal-width bucket of [0, 1]
  * (log-width when log) and encodes a value as the bucket's centre, so decode(encode(x)) === x.
  */
-export class IntegerHyperparameter extends Hyperparameter {
+export class IntegerHyperparameter extends NumericHyperparameter {
   readonly kind = 'integer';
   readonly lower: number;
   readonly upper: number;
@@ -283,10 +291,6 @@ export class IntegerHyperparameter extends Hyperparameter {
     return undefined;
   }
 
-  sample(rng: Rng): number {
-    return this.fromUnit(rng());
-  }
-
   toUnit(value: HyperparameterValue): number {
     const number = value as number;
     if (this.log) return (Math.log(number) - this.low) / (this.high - this.low);
@@ -298,18 +302,6 @@ export class IntegerHyperparameter extends Hyperparameter {
     if (this.log) return this.snap(Math.exp(this.low + clamped * (this.high - this.low)));
     const index = Math.min(this.cardinality - 1, Math.floor(clamped * this.cardinality));
     return this.lower + index * this.step;
-  }
-
-  neighbourValues(value: HyperparameterValue, rng: Rng): HyperparameterValue[] {
-    return numericNeighbours(this, value, rng);
-  }
-
-  override orderOf(value: HyperparameterValue): number | undefined {
-    return typeof value === 'number' ? value : undefined;
-  }
-
-  override get isOrdered(): boolean {
-    return true;
   }
 
   values(): readonly number[] {
