@@ -38,6 +38,9 @@ const METHODS: Method[] = [
   { name: 'hyperband+tpe', scheduler: 'hyperband', proposer: () => new TpeProposer(), fullFidelity: false },
   { name: 'asha+tpe', scheduler: 'asha', proposer: () => new TpeProposer(), fullFidelity: false },
   { name: 'asha+rf+hv', scheduler: 'asha', proposer: () => new RandomForestProposer(), promotion: 'hypervolume', fullFidelity: false },
+  { name: 'hyperband+rf-all', scheduler: 'hyperband', proposer: () => new RandomForestProposer({ trainingData: 'all-budgets' }), fullFidelity: false },
+  { name: 'asha+rf-all', scheduler: 'asha', proposer: () => new RandomForestProposer({ trainingData: 'all-budgets' }), fullFidelity: false },
+  { name: 'asha+rf-all+hv', scheduler: 'asha', proposer: () => new RandomForestProposer({ trainingData: 'all-budgets' }), promotion: 'hypervolume', fullFidelity: false },
 ];
 
 interface Args {

@@ -63,6 +63,8 @@ export const DEFAULT_BENCHMARK_METHODS: readonly BenchmarkMethod[] = [
   { name: 'hyperband+tpe', scheduler: 'hyperband', proposer: () => new TpeProposer() },
   { name: 'asha+rf', scheduler: 'asha', proposer: () => new RandomForestProposer(), workers: 4 },
   { name: 'asha+rf+hv', scheduler: 'asha', proposer: () => new RandomForestProposer(), promotion: 'hypervolume', workers: 4 },
+  { name: 'hyperband+rf-all', scheduler: 'hyperband', proposer: () => new RandomForestProposer({ trainingData: 'all-budgets' }) },
+  { name: 'asha+rf-all', scheduler: 'asha', proposer: () => new RandomForestProposer({ trainingData: 'all-budgets' }), workers: 4 },
 ];
 
 export interface RunSuiteOptions {

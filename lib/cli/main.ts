@@ -15,6 +15,7 @@ import {
   type ObjectiveSpec,
   type PromotionName,
   type ProposerName,
+  type RandomForestTrainingData,
   type SearchProgress,
   type Trial,
 } from '../index.js';
@@ -127,6 +128,7 @@ export function buildProgram(): Command {
           objectives: o.objectives as FaceObjectiveName[],
           scheduler: o.scheduler as 'hyperband',
           proposer: o.proposer as ProposerName,
+          rfTrainingData: o.rfTrainingData as RandomForestTrainingData | undefined,
           promotion: o.promotion as PromotionName | undefined,
           minEpochs: o.minEpochs as number,
           maxEpochs: o.maxEpochs as number,

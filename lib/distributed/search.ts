@@ -4,7 +4,7 @@ import { writeSearchReport, type SearchReport } from '../report/index.js';
 import type { ObjectiveSpec, SchedulerName, SearchProgress, Trial } from '../search/index.js';
 import type { Space } from '../space/index.js';
 import type { FaceObjectiveName, FaceTrainingDefaults } from '../train/index.js';
-import { faceSearchFidelity, loadSpace, type FaceStudySettings } from '../workflows/index.js';
+import { faceSearchFidelity, faceSearchProposer, loadSpace, type FaceStudySettings } from '../workflows/index.js';
 import { runCoordinator, type CoordinatorResult, type TrialTiming } from './coordinator.js';
 import { stableJson, type EvaluatorSpec, type JsonObject } from './evaluators.js';
 import { DistributedError, type RedisConnectionSettings } from './redis-url.js';
@@ -55,8 +55,9 @@ export async function coordinateSearch(options: DistributedSearchOptions): Promi
   const space = typeof options.space === 'object' ? options.space : loadSpace(options.space ?? 'frnas-dpn');
   if (options.data !== undefined && typeof options.data !== 'string') throw new DistributedError('coordinateSearch: data must be a data spec string every worker can read');
   const fidelity = faceSearchFidelity(options);
+  const proposer = faceSearchProposer(options);
   const seed = options.seed ?? 0;
-  const { redis, out: _out, study, space: _space, data, objectives: faceObjectives, scheduler, proposer, promotion, minEpochs: _min, maxEpochs: _max, eta: _eta,
+  const { redis, out: _out, study, space: _space, data, objectives: faceObjectives, scheduler, proposer: _proposer, rfTrainingData: _rfTrainingData, promotion, minEpochs: _min, maxEpochs: _max, eta: _eta,
     trials, budget, seconds, seed: _seed, inFlight, tellOrder, checkpointRoot, threads, evaluator, evaluatorObjectives, trialTimeout, signal,
     onReady, onProgress, onTrialEnd, ...training } = options;
   let spec: EvaluatorSpec;
@@ -78,7 +79,7 @@ export async function coordinateSearch(options: DistributedSearchOptions): Promi
     objectives,
     fidelity,
     scheduler: scheduler ?? 'asha',
-    proposer: proposer ?? 'rf',
+    proposer,
     promotion,
     seed,
     redis,

@@ -6,7 +6,8 @@ import { initBackend, type BackendName } from '../backend/index.js';
 import { loadFaceDataset, type FaceDataset } from '../data/index.js';
 import { writeSearchReport, type SearchReport } from '../report/index.js';
 import { JOURNAL_FILE, optimize, Study, type SchedulerName, type SearchProgress, type ProposerName, type PromotionName, type Fidelity } from '../search/index.js';
-import type { ObjectiveSpec, Trial } from '../search/types.js';
+import type { ObjectiveSpec, Proposer, Trial } from '../search/types.js';
+import { RandomForestProposer, type RandomForestTrainingData } from '../search/proposers/random-forest/index.js';
 import { Space } from '../space/index.js';
 import { faceRecognitionObjective, type FaceObjectiveName, type FaceTrainingDefaults } from '../train/index.js';
 
@@ -33,6 +34,11 @@ export function loadSpace(pathOrName: string): Space {
 export interface FaceStudySettings {
   scheduler?: SchedulerName;
   proposer?: ProposerName;
+  /**
+   * What the 'rf' proposer trains on: 'highest-budget' (default, BOHB / SMAC-MF) or 'all-budgets' (every result, the
+   * budget a feature; docs/proposers.md). Only for the 'rf' proposer.
+   */
+  rfTrainingData?: RandomForestTrainingData;
   /** How rungs are ranked for promotion with several objectives; default 'nds-crowding' (search.md). */
   promotion?: PromotionName;
   /** Epoch budgets: minEpochs (default 1) to maxEpochs (default 4), times eta (default 2) between rungs. */
@@ -44,6 +50,14 @@ export interface FaceStudySettings {
   budget?: number;
   seconds?: number;
   seed?: number;
+}
+
+/** The proposer of a face search from its settings: a name, or the 'rf' proposer built with its training-data rule. */
+export function faceSearchProposer(settings: FaceStudySettings): ProposerName | Proposer {
+  const proposer = settings.proposer ?? 'rf';
+  if (settings.rfTrainingData === undefined) return proposer;
+  if (proposer !== 'rf') throw new Error(`rfTrainingData applies to the 'rf' proposer only, got proposer '${proposer}'`);
+  return new RandomForestProposer({ trainingData: settings.rfTrainingData });
 }
 
 /** The fidelity of a face search from its settings: epochs minEpochs..maxEpochs, eta between rungs. */
@@ -101,6 +115,7 @@ export async function search(options: SearchOptions): Promise<SearchOutcome> {
   const objectiveNames = options.objectives ?? ['error', 'rank_disparity'];
   const objectives: ObjectiveSpec[] = objectiveNames.map((name) => ({ name, direction: 'minimize' }));
   const fidelity = faceSearchFidelity(options);
+  const proposer = faceSearchProposer(options);
   const seed = options.seed ?? 0;
   const stop = {
     trials: options.trials,
@@ -110,7 +125,7 @@ export async function search(options: SearchOptions): Promise<SearchOutcome> {
   };
   if (stop.trials === undefined && stop.budget === undefined && stop.seconds === undefined) stop.trials = DEFAULT_SEARCH_TRIALS;
 
-  const { out: _out, space: _space, data: _data, objectives: _objectives, scheduler, proposer, promotion, minEpochs: _min, maxEpochs: _max, eta: _eta,
+  const { out: _out, space: _space, data: _data, objectives: _objectives, scheduler, proposer: _proposer, rfTrainingData: _rfTrainingData, promotion, minEpochs: _min, maxEpochs: _max, eta: _eta,
     trials: _trials, budget: _budget, seconds: _seconds, workers, backend, seed: _seed, evaluateDefault, signal, onProgress, onTrialEnd, ...training } = options;
   // Always choose a backend: left to itself tfjs runs its pure-JS cpu backend, far too slow to train (backend.md).
   await initBackend(backend);
@@ -131,7 +146,7 @@ export async function search(options: SearchOptions): Promise<SearchOutcome> {
     objectives,
     fidelity,
     scheduler: scheduler ?? (fidelity.min < fidelity.max ? 'hyperband' : 'random'),
-    proposer: proposer ?? 'rf',
+    proposer,
     promotion,
     seed,
     storage: out,

@@ -4,8 +4,10 @@ import { Space } from '../../lib/space/index.js';
 import { FIDELITY, boxSpace, context, initialDesignHistory, multiBudgetHistory, sphere, trial } from './helpers/proposer-fixtures.js';
 import type { Configuration } from '../../lib/space/types.js';
 import type { ObjectiveSpec, ProposalContext, Trial } from '../../lib/search/types.js';
-import { RandomForestProposer } from '../../lib/search/proposers/random-forest/index.js';
+import { RandomForestProposer, type RandomForestTrainingData } from '../../lib/search/proposers/random-forest/index.js';
+import { analyticProblem, runMetrics, runSimulated } from '../../lib/bench/index.js';
 import { optimize } from '../../lib/search/index.js';
+import { faceSearchProposer } from '../../lib/index.js';
 
 
 /** A sequential search: propose, evaluate at the max budget, tell. Returns the best value after each evaluation. */
@@ -79,6 +81,43 @@ describe('RandomForestProposer', () => {
     expect(few.lastProposal?.kind).to.equal('random');
   });
 
+  it("with trainingData 'all-budgets' trains on every budget, the budget a feature, once enough ok results exist in all", () => {
+    const space = boxSpace(3);
+    const history = multiBudgetHistory(space);
+    const proposer = new RandomForestProposer({ randomFraction: 0, trainingData: 'all-budgets' });
+    const config = proposer.propose(context(space, objectives, history, 'budget'));
+    expect(space.isValid(config)).to.equal(true);
+    // 30 + 10 + 3 ok results and the 3 failed trials; predictions are made at the highest budget seen (9).
+    expect(proposer.lastProposal).to.include({ kind: 'model', trainingBudget: 9, trainingPoints: 46 });
+    const few = new RandomForestProposer({ randomFraction: 0, minPointsForModel: 44, trainingData: 'all-budgets' });
+    few.propose(context(space, objectives, history, 'budget'));
+    expect(few.lastProposal?.kind).to.equal('random');
+  });
+
+  it("with 'all-budgets' keeps using what low budgets show once the top budget holds a few poor results", () => {
+    const space = boxSpace(3);
+    // 40 low-budget results show the optimum (0.3, 0.3, 0.3) under a small offset; the 8 results at the top budget all
+    // lie in the far corner, so a model of the top budget alone knows little about where the optimum is.
+    const low = space.sample(40, 'low').map((c, i) => trial(space, i, c, 1, { loss: sphere(space, c) + 0.05 }));
+    const corner = space.sample(400, 'corner').filter((c) => space.encode(c).every((v) => v > 0.6)).slice(0, 8);
+    expect(corner).to.have.length(8);
+    const top = corner.map((c, i) => trial(space, 40 + i, c, 9, { loss: sphere(space, c) }));
+    const history = [...low, ...corner.map((c, i) => trial(space, 48 + i, c, 1, { loss: sphere(space, c) + 0.05 })), ...top];
+    const distance = (trainingData: 'highest-budget' | 'all-budgets') => {
+      let sum = 0;
+      for (let seed = 0; seed < 8; seed++) {
+        const proposer = new RandomForestProposer({ randomFraction: 0, trainingData });
+        sum += sphere(space, proposer.propose(context(space, objectives, history, `corner${seed}`)));
+        expect(proposer.lastProposal).to.include({ kind: 'model', trainingBudget: 9 });
+      }
+      return sum / 8;
+    };
+    const all = distance('all-budgets');
+    const highest = distance('highest-budget');
+    expect(all, `all-budgets ${all} vs highest-budget ${highest}`).to.be.below(highest / 2);
+    expect(all).to.be.below(0.15);
+  });
+
   it('scalarises several objectives by ParEGO with weights drawn from the stream', () => {
     const space = boxSpace(3);
     const two: ObjectiveSpec[] = [{ name: 'error', direction: 'minimize' }, { name: 'accuracy', direction: 'maximize' }];
@@ -135,11 +174,25 @@ describe('RandomForestProposer', () => {
     expect(await run()).to.deep.equal(first);
   });
 
+  it("gives the same study twice under ASHA with 'all-budgets' (through optimize)", async () => {
+    const space = boxSpace(3);
+    const run = async () => (await optimize({
+      space, objectives, fidelity: { min: 1, max: 9, eta: 3 }, scheduler: 'asha', seed: 8, stop: { trials: 60 },
+      proposer: new RandomForestProposer({ trainingData: 'all-budgets' }),
+      evaluate: (config, budget) => ({ loss: sphere(space, config) + 1 / budget }),
+    })).trials.map((t) => `${t.configId}@${t.budget}`);
+    const first = await run();
+    expect(first).to.have.length(60);
+    expect(await run()).to.deep.equal(first);
+  });
+
   it('rejects bad options with one clear error', () => {
     expect(() => new RandomForestProposer({ randomFraction: 2 })).to.throw(/randomFraction/);
     expect(() => new RandomForestProposer({ initialDesign: -1 })).to.throw(/initialDesign/);
     expect(() => new RandomForestProposer({ nTrees: 0 })).to.throw(/nTrees/);
     expect(() => new RandomForestProposer({ minPointsForModel: 0 })).to.throw(/minPointsForModel/);
+    // @ts-expect-error: not a training-data rule
+    expect(() => new RandomForestProposer({ trainingData: 'lowest-budget' })).to.throw(/trainingData must be one of highest-budget, all-budgets/);
   });
 
   it('beats random search on a 4-D quadratic over seeds (best value after 50 evaluations)', function () {
@@ -161,5 +214,35 @@ describe('RandomForestProposer', () => {
     const median = (v: number[]) => [...v].sort((p, q) => p - q)[Math.floor(v.length / 2)];
     expect(wins, `rf ${rfBest.join(', ')} vs random ${randomBest.join(', ')}`).to.be.at.least(5);
     expect(median(rfBest)).to.be.below(median(randomBest));
+  });
+});
+
+describe('faceSearchProposer (the study settings of search() and coordinateSearch())', () => {
+  it("builds the 'rf' proposer with its training-data rule, passes names through, and rejects the rule for other proposers", () => {
+    expect(faceSearchProposer({})).to.equal('rf');
+    expect(faceSearchProposer({ proposer: 'tpe' })).to.equal('tpe');
+    const built = faceSearchProposer({ rfTrainingData: 'all-budgets' });
+    expect(built).to.be.instanceOf(RandomForestProposer);
+    expect((built as RandomForestProposer).options.trainingData).to.equal('all-budgets');
+    expect(() => faceSearchProposer({ proposer: 'nsga2', rfTrainingData: 'highest-budget' })).to.throw(/rfTrainingData applies to the 'rf' proposer only, got proposer 'nsga2'/);
+  });
+});
+
+describe("RandomForestProposer 'all-budgets' on a fidelity problem", () => {
+  it('finds more hypervolume than the highest-budget rule on ZDT3 under Hyperband (600 epochs, 5 seeds)', function () {
+    this.timeout(120_000);
+    const problem = analyticProblem('zdt3');
+    const finalHypervolume = (trainingData: RandomForestTrainingData, seed: number): number => {
+      const method = { name: trainingData, scheduler: 'hyperband' as const, proposer: () => new RandomForestProposer({ trainingData }) };
+      return runMetrics(runSimulated({ problem, method, seed, budgetEpochs: 600 }), problem, 600).finalHypervolume;
+    };
+    const all: number[] = [];
+    const highest: number[] = [];
+    for (let seed = 1; seed <= 5; seed++) {
+      all.push(finalHypervolume('all-budgets', seed));
+      highest.push(finalHypervolume('highest-budget', seed));
+    }
+    const median = (v: number[]) => [...v].sort((a, b) => a - b)[2];
+    expect(median(all), `all-budgets ${all.map((v) => v.toFixed(3))} vs highest-budget ${highest.map((v) => v.toFixed(3))}`).to.be.above(median(highest) * 1.25);
   });
 });

@@ -40,12 +40,22 @@ export interface RandomForestProposerOptions extends Omit<RandomForestOptions, '
   localSearchStarts?: number;
   /** Hill-climbing steps per local search at most. */
   maxLocalSearchSteps?: number;
+  /**
+   * What the forest trains on under a multi-fidelity scheduler. 'highest-budget' (default; BOHB / SMAC-MF): the
+   * results of the highest budget with at least minPointsForModel ok results. 'all-budgets': every result, with the
+   * budget (log scale, 0 at the lowest, 1 at the highest) as an extra feature, and predictions made at the highest
+   * budget, so low-fidelity results keep informing the model once a few configurations reach the top rung.
+   */
+  trainingData?: RandomForestTrainingData;
 }
+
+export type RandomForestTrainingData = 'highest-budget' | 'all-budgets';
+const TRAINING_DATA: readonly RandomForestTrainingData[] = ['highest-budget', 'all-budgets'];
 
 /** What the last proposal was based on, for logs and tests. */
 export interface RandomForestProposalInfo {
   kind: 'initial' | 'random' | 'model';
-  /** Budget whose results trained the model (model proposals only). */
+  /** Budget whose results trained the model (model proposals only; with 'all-budgets': the highest one seen). */
   trainingBudget?: number;
   /** Training points (ok + failed) used by the model. */
   trainingPoints?: number;
@@ -77,6 +87,7 @@ export class RandomForestProposer implements Proposer {
       randomSamples = 500,
       localSearchStarts = 10,
       maxLocalSearchSteps = 20,
+      trainingData = 'highest-budget',
       ...forest
     } = options;
     if (!Number.isInteger(initialDesign) || initialDesign < 0) throw new Error(`RandomForestProposer: initialDesign must be a non-negative integer, got ${initialDesign}`);
@@ -87,7 +98,8 @@ export class RandomForestProposer implements Proposer {
     if (!Number.isInteger(randomSamples) || randomSamples < 0) throw new Error(`RandomForestProposer: randomSamples must be a non-negative integer, got ${randomSamples}`);
     if (!Number.isInteger(localSearchStarts) || localSearchStarts < 0) throw new Error(`RandomForestProposer: localSearchStarts must be a non-negative integer, got ${localSearchStarts}`);
     if (randomSamples + localSearchStarts === 0) throw new Error('RandomForestProposer: randomSamples and localSearchStarts cannot both be 0');
-    this.options = { initialDesign, randomFraction, minPointsForModel, rho, logTransform, xi, randomSamples, localSearchStarts, maxLocalSearchSteps, ...forest } as RandomForestProposer['options'];
+    if (!TRAINING_DATA.includes(trainingData)) throw new Error(`RandomForestProposer: trainingData must be one of ${TRAINING_DATA.join(', ')}, got ${JSON.stringify(trainingData)}`);
+    this.options = { initialDesign, randomFraction, minPointsForModel, rho, logTransform, xi, randomSamples, localSearchStarts, maxLocalSearchSteps, trainingData, ...forest } as RandomForestProposer['options'];
     // The MultiFidelityFacade's forest (HyperparameterOptimizationFacade.get_model) grows full trees on all
     // features; the RandomForestRegressor defaults are those of SMAC3's RandomForest class instead.
     this.forestOptions = { ratioFeatures: 1, minSamplesSplit: 2, minSamplesLeaf: 1, ...definedOnly(forest), logY: logTransform };
@@ -116,16 +128,19 @@ export class RandomForestProposer implements Proposer {
     }
 
     const forest = new RandomForestRegressor(this.forestOptions).fit(training.x, training.y, rng);
+    const allBudgets = this.options.trainingData === 'all-budgets';
+    // With the budget as a feature, every prediction is made at the highest budget.
+    const encode = (c: Configuration): number[] => (allBudgets ? [...space.encode(c), 1] : space.encode(c));
+    const known = uniqueConfigs(space, history);
     // The incumbent's value is the forest's lowest prediction on the training points (SMAC3's x_best).
-    const best = Math.min(...forest.predict(training.x).mean);
+    const best = Math.min(...forest.predict(allBudgets ? known.map(encode) : training.x).mean);
     const acquisition = (configs: readonly Configuration[]): AcquisitionScore[] => {
-      const { mean, variance } = forest.predict(configs.map((c) => space.encode(c)));
+      const { mean, variance } = forest.predict(configs.map(encode));
       return Array.from(mean, (m, i) => ({
         value: expectedImprovement(m, variance[i], best, { log: this.options.logTransform, xi: this.options.xi }),
         mean: m,
       }));
     };
-    const known = uniqueConfigs(space, history);
     const ranked = searchAcquisition(space, acquisition, known, rng, {
       randomSamples: this.options.randomSamples,
       localSearchStarts: this.options.localSearchStarts,
@@ -138,12 +153,13 @@ export class RandomForestProposer implements Proposer {
   }
 
   /**
-   * Training data of the highest budget with at least minPointsForModel ok results: encoded configs and
-   * one cost each (ParEGO-scalarised for several objectives). Failed and timed-out trials at that budget
-   * get the worst ok cost, so the model learns to avoid them (SMAC3 imputes crashes with a bad cost).
+   * Training data: encoded configs and one cost each (ParEGO-scalarised for several objectives), from the highest
+   * budget with at least minPointsForModel ok results, or from every budget with the budget as a feature
+   * ('all-budgets', once that many ok results exist in all). Failed and timed-out trials get the worst ok cost, so
+   * the model learns to avoid them (SMAC3 imputes crashes with a bad cost).
    */
   private trainingSet(context: ProposalContext): { budget: number; x: number[][]; y: number[]; weights?: number[] } | undefined {
-    const { space, objectives, history, rng } = context;
+    const { space, objectives, history, fidelity } = context;
     const minPoints = this.options.minPointsForModel ?? Math.max(space.names.length + 1, 8);
     // The latest result per (budget, configuration) wins.
     const byBudget = new Map<number, Map<string, Trial>>();
@@ -153,26 +169,40 @@ export class RandomForestProposer implements Proposer {
       rung.set(trial.configId, trial);
     }
     const budgets = [...byBudget.keys()].sort((a, b) => b - a);
+    const isOk = (t: Trial): boolean => t.status === 'ok' && objectives.every((o) => Number.isFinite(t.values[o.name]));
+    if (this.options.trainingData === 'all-budgets') {
+      const trials = budgets.flatMap((budget) => [...byBudget.get(budget)!.values()]);
+      if (trials.filter(isOk).length < minPoints) return undefined;
+      const { min, max } = fidelity;
+      const level = (budget: number): number => (max > min ? Math.log(budget / min) / Math.log(max / min) : 1);
+      return { budget: budgets[0], ...this.costs(context, trials, (t) => [...space.encode(t.config), level(t.budget)]) };
+    }
     for (const budget of budgets) {
       const trials = [...byBudget.get(budget)!.values()];
-      const ok = trials.filter((t) => t.status === 'ok' && objectives.every((o) => Number.isFinite(t.values[o.name])));
-      if (ok.length < minPoints) continue;
-      const failed = trials.filter((t) => t.status === 'failed' || t.status === 'timeout');
-      let weights: number[] | undefined;
-      let costs: number[];
-      if (objectives.length === 1) {
-        const o = objectives[0];
-        costs = ok.map((t) => (o.direction === 'maximize' ? -t.values[o.name] : t.values[o.name]));
-      } else {
-        weights = randomSimplexWeights(objectives.length, rng);
-        costs = paregoScalarize(ok.map((t) => objectives.map((o) => t.values[o.name])), objectives.map((o) => o.direction), weights, this.options.rho);
-      }
-      const worst = Math.max(...costs);
-      const y = [...costs, ...failed.map(() => worst)];
-      const x = [...ok, ...failed].map((t) => space.encode(t.config));
-      return { budget, x, y: this.options.logTransform ? logScale(y) : y, weights };
+      if (trials.filter(isOk).length < minPoints) continue;
+      return { budget, ...this.costs(context, trials, (t) => space.encode(t.config)) };
     }
     return undefined;
+  }
+
+  /** Features and (log-scaled) costs of the ok and failed trials, ok ones first. */
+  private costs(context: ProposalContext, trials: readonly Trial[], features: (t: Trial) => number[]): { x: number[][]; y: number[]; weights?: number[] } {
+    const { objectives, rng } = context;
+    const ok = trials.filter((t) => t.status === 'ok' && objectives.every((o) => Number.isFinite(t.values[o.name])));
+    const failed = trials.filter((t) => t.status === 'failed' || t.status === 'timeout');
+    let weights: number[] | undefined;
+    let costs: number[];
+    if (objectives.length === 1) {
+      const o = objectives[0];
+      costs = ok.map((t) => (o.direction === 'maximize' ? -t.values[o.name] : t.values[o.name]));
+    } else {
+      weights = randomSimplexWeights(objectives.length, rng);
+      costs = paregoScalarize(ok.map((t) => objectives.map((o) => t.values[o.name])), objectives.map((o) => o.direction), weights, this.options.rho);
+    }
+    const worst = Math.max(...costs);
+    const y = [...costs, ...failed.map(() => worst)];
+    const x = [...ok, ...failed].map(features);
+    return { x, y: this.options.logTransform ? logScale(y) : y, weights };
   }
 }
 
