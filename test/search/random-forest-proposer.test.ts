@@ -103,7 +103,7 @@ describe('RandomForestProposer', () => {
     expect(corner).to.have.length(8);
     const top = corner.map((c, i) => trial(space, 40 + i, c, 9, { loss: sphere(space, c) }));
     const history = [...low, ...corner.map((c, i) => trial(space, 48 + i, c, 1, { loss: sphere(space, c) + 0.05 })), ...top];
-    const distance = (trainingData: 'highest-budget' | 'all-budgets') => {
+    const distance = (trainingData: RandomForestTrainingData) => {
       let sum = 0;
       for (let seed = 0; seed < 8; seed++) {
         const proposer = new RandomForestProposer({ randomFraction: 0, trainingData });

@@ -169,27 +169,34 @@ export class RandomForestProposer implements Proposer {
       rung.set(trial.configId, trial);
     }
     const budgets = [...byBudget.keys()].sort((a, b) => b - a);
-    const isOk = (t: Trial): boolean => t.status === 'ok' && objectives.every((o) => Number.isFinite(t.values[o.name]));
+    // Splits trials into ok results (every objective finite) and failed or timed-out ones.
+    const split = (trials: readonly Trial[]): { ok: Trial[]; failed: Trial[] } => ({
+      ok: trials.filter((t) => t.status === 'ok' && objectives.every((o) => Number.isFinite(t.values[o.name]))),
+      failed: trials.filter((t) => t.status === 'failed' || t.status === 'timeout'),
+    });
     if (this.options.trainingData === 'all-budgets') {
-      const trials = budgets.flatMap((budget) => [...byBudget.get(budget)!.values()]);
-      if (trials.filter(isOk).length < minPoints) return undefined;
+      const { ok, failed } = split(budgets.flatMap((budget) => [...byBudget.get(budget)!.values()]));
+      if (ok.length < minPoints) return undefined;
       const { min, max } = fidelity;
       const level = (budget: number): number => (max > min ? Math.log(budget / min) / Math.log(max / min) : 1);
-      return { budget: budgets[0], ...this.costs(context, trials, (t) => [...space.encode(t.config), level(t.budget)]) };
+      return { budget: budgets[0], ...this.costs(context, ok, failed, (t) => [...space.encode(t.config), level(t.budget)]) };
     }
     for (const budget of budgets) {
-      const trials = [...byBudget.get(budget)!.values()];
-      if (trials.filter(isOk).length < minPoints) continue;
-      return { budget, ...this.costs(context, trials, (t) => space.encode(t.config)) };
+      const { ok, failed } = split([...byBudget.get(budget)!.values()]);
+      if (ok.length < minPoints) continue;
+      return { budget, ...this.costs(context, ok, failed, (t) => space.encode(t.config)) };
     }
     return undefined;
   }
 
   /** Features and (log-scaled) costs of the ok and failed trials, ok ones first. */
-  private costs(context: ProposalContext, trials: readonly Trial[], features: (t: Trial) => number[]): { x: number[][]; y: number[]; weights?: number[] } {
+  private costs(
+    context: ProposalContext,
+    ok: readonly Trial[],
+    failed: readonly Trial[],
+    features: (t: Trial) => number[],
+  ): { x: number[][]; y: number[]; weights?: number[] } {
     const { objectives, rng } = context;
-    const ok = trials.filter((t) => t.status === 'ok' && objectives.every((o) => Number.isFinite(t.values[o.name])));
-    const failed = trials.filter((t) => t.status === 'failed' || t.status === 'timeout');
     let weights: number[] | undefined;
     let costs: number[];
     if (objectives.length === 1) {
