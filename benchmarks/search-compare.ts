@@ -41,6 +41,10 @@ const METHODS: Method[] = [
   { name: 'hyperband+rf-all', scheduler: 'hyperband', proposer: () => new RandomForestProposer({ trainingData: 'all-budgets' }), fullFidelity: false },
   { name: 'asha+rf-all', scheduler: 'asha', proposer: () => new RandomForestProposer({ trainingData: 'all-budgets' }), fullFidelity: false },
   { name: 'asha+rf-all+hv', scheduler: 'asha', proposer: () => new RandomForestProposer({ trainingData: 'all-budgets' }), promotion: 'hypervolume', fullFidelity: false },
+  { name: 'asha+tpe+hv', scheduler: 'asha', proposer: () => new TpeProposer(), promotion: 'hypervolume', fullFidelity: false },
+  // TPE's former default (BOHB), for comparison with its 'all-budgets' default.
+  { name: 'hyperband+tpe-highest', scheduler: 'hyperband', proposer: () => new TpeProposer({ trainingData: 'highest-budget' }), fullFidelity: false },
+  { name: 'asha+tpe-highest', scheduler: 'asha', proposer: () => new TpeProposer({ trainingData: 'highest-budget' }), fullFidelity: false },
 ];
 
 interface Args {

@@ -65,6 +65,8 @@ export const DEFAULT_BENCHMARK_METHODS: readonly BenchmarkMethod[] = [
   { name: 'asha+rf+hv', scheduler: 'asha', proposer: () => new RandomForestProposer(), promotion: 'hypervolume', workers: 4 },
   { name: 'hyperband+rf-all', scheduler: 'hyperband', proposer: () => new RandomForestProposer({ trainingData: 'all-budgets' }) },
   { name: 'asha+rf-all', scheduler: 'asha', proposer: () => new RandomForestProposer({ trainingData: 'all-budgets' }), workers: 4 },
+  { name: 'asha+tpe', scheduler: 'asha', proposer: () => new TpeProposer(), workers: 4 },
+  { name: 'asha+tpe+hv', scheduler: 'asha', proposer: () => new TpeProposer(), promotion: 'hypervolume', workers: 4 },
 ];
 
 export interface RunSuiteOptions {

@@ -1,6 +1,6 @@
 // `frnas worker` and `frnas coordinate`: the distributed backend (Redis + BullMQ) as commands.
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { BACKEND_NAMES, type FaceObjectiveName, type PromotionName, type ProposerName, type RandomForestTrainingData } from '../index.js';
+import { BACKEND_NAMES, type FaceObjectiveName, type PromotionName, type ProposerName, type ModelTrainingData } from '../index.js';
 import { coordinateSearch, maskRedisUrl, startTrialWorker, type JsonObject } from '../distributed/index.js';
 import { addStudyOptions, FACE_OBJECTIVES, nonNegativeInteger, positiveInteger, positiveNumber } from './options.js';
 
@@ -126,7 +126,7 @@ export function registerDistributedCommands(program: Command): void {
           evaluatorObjectives: evaluatorName ? objectives : undefined,
           scheduler: o.scheduler as 'asha',
           proposer: o.proposer as ProposerName,
-          rfTrainingData: o.rfTrainingData as RandomForestTrainingData | undefined,
+          trainingData: o.trainingData as ModelTrainingData | undefined,
           promotion: o.promotion as PromotionName | undefined,
           minEpochs: o.minEpochs as number,
           maxEpochs: o.maxEpochs as number,

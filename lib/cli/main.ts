@@ -15,7 +15,7 @@ import {
   type ObjectiveSpec,
   type PromotionName,
   type ProposerName,
-  type RandomForestTrainingData,
+  type ModelTrainingData,
   type SearchProgress,
   type Trial,
 } from '../index.js';
@@ -128,7 +128,7 @@ export function buildProgram(): Command {
           objectives: o.objectives as FaceObjectiveName[],
           scheduler: o.scheduler as 'hyperband',
           proposer: o.proposer as ProposerName,
-          rfTrainingData: o.rfTrainingData as RandomForestTrainingData | undefined,
+          trainingData: o.trainingData as ModelTrainingData | undefined,
           promotion: o.promotion as PromotionName | undefined,
           minEpochs: o.minEpochs as number,
           maxEpochs: o.maxEpochs as number,

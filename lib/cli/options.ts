@@ -47,7 +47,7 @@ export function addStudyOptions(command: Command, defaults: { scheduler: 'hyperb
     .option('--data <spec>', defaults.data, 'synthetic')
     .addOption(new Option('--scheduler <name>', 'which configurations run at which budget').choices(['hyperband', 'sh', 'asha', 'random']).default(defaults.scheduler))
     .addOption(new Option('--proposer <name>', 'how new configurations are chosen').choices(['rf', 'tpe', 'random', 'nsga2']).default('rf'))
-    .addOption(new Option('--rf-training-data <rule>', "what the rf proposer's forest trains on under a multi-fidelity scheduler (default highest-budget)").choices(['highest-budget', 'all-budgets']))
+    .addOption(new Option('--training-data <rule>', 'what the rf or tpe model learns from under a multi-fidelity scheduler (default: highest-budget for rf, all-budgets for tpe)').choices(['highest-budget', 'all-budgets']))
     .addOption(new Option('--promotion <name>', 'how a rung is ranked for promotion with several objectives (default nds-crowding; a resumed study keeps its own)').choices(['nds-crowding', 'hypervolume', 'parego']))
     .option('--min-epochs <n>', 'smallest budget (epochs)', positiveNumber('--min-epochs'), 1)
     .option('--max-epochs <n>', 'largest budget (epochs)', positiveNumber('--max-epochs'), 4)

@@ -7,7 +7,9 @@ import { loadFaceDataset, type FaceDataset } from '../data/index.js';
 import { writeSearchReport, type SearchReport } from '../report/index.js';
 import { JOURNAL_FILE, optimize, Study, type SchedulerName, type SearchProgress, type ProposerName, type PromotionName, type Fidelity } from '../search/index.js';
 import type { ObjectiveSpec, Proposer, Trial } from '../search/types.js';
-import { RandomForestProposer, type RandomForestTrainingData } from '../search/proposers/random-forest/index.js';
+import { RandomForestProposer } from '../search/proposers/random-forest/index.js';
+import { TpeProposer } from '../search/proposers/tpe/index.js';
+import type { ModelTrainingData } from '../search/proposers/training-data.js';
 import { Space } from '../space/index.js';
 import { faceRecognitionObjective, type FaceObjectiveName, type FaceTrainingDefaults } from '../train/index.js';
 
@@ -35,10 +37,10 @@ export interface FaceStudySettings {
   scheduler?: SchedulerName;
   proposer?: ProposerName;
   /**
-   * What the 'rf' proposer trains on: 'highest-budget' (default, BOHB / SMAC-MF) or 'all-budgets' (every result, the
-   * budget a feature; docs/proposers.md). Only for the 'rf' proposer.
+   * What the model of the 'rf' or 'tpe' proposer learns from under a multi-fidelity scheduler: 'highest-budget'
+   * (BOHB / SMAC-MF; rf's default) or 'all-budgets' (every result; tpe's default). docs/proposers.md.
    */
-  rfTrainingData?: RandomForestTrainingData;
+  trainingData?: ModelTrainingData;
   /** How rungs are ranked for promotion with several objectives; default 'nds-crowding' (search.md). */
   promotion?: PromotionName;
   /** Epoch budgets: minEpochs (default 1) to maxEpochs (default 4), times eta (default 2) between rungs. */
@@ -52,12 +54,14 @@ export interface FaceStudySettings {
   seed?: number;
 }
 
-/** The proposer of a face search from its settings: a name, or the 'rf' proposer built with its training-data rule. */
+/** The proposer of a face search from its settings: a name, or the 'rf' / 'tpe' proposer built with its training-data rule. */
 export function faceSearchProposer(settings: FaceStudySettings): ProposerName | Proposer {
   const proposer = settings.proposer ?? 'rf';
-  if (settings.rfTrainingData === undefined) return proposer;
-  if (proposer !== 'rf') throw new Error(`rfTrainingData applies to the 'rf' proposer only, got proposer '${proposer}'`);
-  return new RandomForestProposer({ trainingData: settings.rfTrainingData });
+  const { trainingData } = settings;
+  if (trainingData === undefined) return proposer;
+  if (proposer === 'rf') return new RandomForestProposer({ trainingData });
+  if (proposer === 'tpe') return new TpeProposer({ trainingData });
+  throw new Error(`trainingData applies to the model-based proposers 'rf' and 'tpe' only, got proposer '${proposer}'`);
 }
 
 /** The fidelity of a face search from its settings: epochs minEpochs..maxEpochs, eta between rungs. */
@@ -125,7 +129,7 @@ export async function search(options: SearchOptions): Promise<SearchOutcome> {
   };
   if (stop.trials === undefined && stop.budget === undefined && stop.seconds === undefined) stop.trials = DEFAULT_SEARCH_TRIALS;
 
-  const { out: _out, space: _space, data: _data, objectives: _objectives, scheduler, proposer: _proposer, rfTrainingData: _rfTrainingData, promotion, minEpochs: _min, maxEpochs: _max, eta: _eta,
+  const { out: _out, space: _space, data: _data, objectives: _objectives, scheduler, proposer: _proposer, trainingData: _trainingData, promotion, minEpochs: _min, maxEpochs: _max, eta: _eta,
     trials: _trials, budget: _budget, seconds: _seconds, workers, backend, seed: _seed, evaluateDefault, signal, onProgress, onTrialEnd, ...training } = options;
   // Always choose a backend: left to itself tfjs runs its pure-JS cpu backend, far too slow to train (backend.md).
   await initBackend(backend);

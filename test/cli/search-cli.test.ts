@@ -60,7 +60,7 @@ describe('frnas CLI: search, kill, resume, report', function () {
     '--min-epochs', '1', '--max-epochs', '2', '--eta', '2',
     '--trials', '5',
     '--promotion', 'hypervolume',
-    '--rf-training-data', 'all-budgets',
+    '--training-data', 'all-budgets',
     '--seed', '7',
     '--no-default',
     '--out', dir,
@@ -125,8 +125,8 @@ describe('frnas CLI: search, kill, resume, report', function () {
     const bad = await runCli(['search', '--out', dir, '--objectives', 'error,fairness']);
     expect(bad.code).to.not.equal(0);
     expect(bad.output).to.match(/unknown objective "fairness"/);
-    const misplaced = await runCli(['search', '--out', dir, '--proposer', 'tpe', '--rf-training-data', 'all-budgets']);
+    const misplaced = await runCli(['search', '--out', dir, '--proposer', 'nsga2', '--training-data', 'all-budgets']);
     expect(misplaced.code).to.not.equal(0);
-    expect(misplaced.output).to.match(/rfTrainingData applies to the 'rf' proposer only, got proposer 'tpe'/);
+    expect(misplaced.output).to.match(/trainingData applies to the model-based proposers 'rf' and 'tpe' only, got proposer 'nsga2'/);
   });
 });

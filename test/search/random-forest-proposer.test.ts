@@ -6,7 +6,7 @@ import type { Configuration } from '../../lib/space/types.js';
 import type { ObjectiveSpec, ProposalContext, Trial } from '../../lib/search/types.js';
 import { RandomForestProposer, type RandomForestTrainingData } from '../../lib/search/proposers/random-forest/index.js';
 import { analyticProblem, runMetrics, runSimulated } from '../../lib/bench/index.js';
-import { optimize } from '../../lib/search/index.js';
+import { optimize, TpeProposer } from '../../lib/search/index.js';
 import { faceSearchProposer } from '../../lib/index.js';
 
 
@@ -218,13 +218,16 @@ describe('RandomForestProposer', () => {
 });
 
 describe('faceSearchProposer (the study settings of search() and coordinateSearch())', () => {
-  it("builds the 'rf' proposer with its training-data rule, passes names through, and rejects the rule for other proposers", () => {
+  it("builds the 'rf' or 'tpe' proposer with its training-data rule, passes names through, and rejects the rule for other proposers", () => {
     expect(faceSearchProposer({})).to.equal('rf');
     expect(faceSearchProposer({ proposer: 'tpe' })).to.equal('tpe');
-    const built = faceSearchProposer({ rfTrainingData: 'all-budgets' });
+    const built = faceSearchProposer({ trainingData: 'all-budgets' });
     expect(built).to.be.instanceOf(RandomForestProposer);
     expect((built as RandomForestProposer).options.trainingData).to.equal('all-budgets');
-    expect(() => faceSearchProposer({ proposer: 'nsga2', rfTrainingData: 'highest-budget' })).to.throw(/rfTrainingData applies to the 'rf' proposer only, got proposer 'nsga2'/);
+    const tpe = faceSearchProposer({ proposer: 'tpe', trainingData: 'highest-budget' });
+    expect(tpe).to.be.instanceOf(TpeProposer);
+    expect((tpe as TpeProposer).options.trainingData).to.equal('highest-budget');
+    expect(() => faceSearchProposer({ proposer: 'nsga2', trainingData: 'highest-budget' })).to.throw(/trainingData applies to the model-based proposers 'rf' and 'tpe' only, got proposer 'nsga2'/);
   });
 });
 

@@ -8,6 +8,7 @@ import { searchAcquisition, type AcquisitionScore } from './local-search.js';
 
 import { logScale } from './cost-scaling.js';
 import { randomUnseen } from './random-design.js';
+import { checkTrainingData, type ModelTrainingData } from '../training-data.js';
 
 // The public surface (lib/search re-exports all of it): the proposer, and the forest for other surrogate uses.
 export { RandomForestRegressor } from './forest.js';
@@ -49,8 +50,8 @@ export interface RandomForestProposerOptions extends Omit<RandomForestOptions, '
   trainingData?: RandomForestTrainingData;
 }
 
-export type RandomForestTrainingData = 'highest-budget' | 'all-budgets';
-const TRAINING_DATA: readonly RandomForestTrainingData[] = ['highest-budget', 'all-budgets'];
+/** The forest's training-data rule (the shared {@link ModelTrainingData}). */
+export type RandomForestTrainingData = ModelTrainingData;
 
 /** What the last proposal was based on, for logs and tests. */
 export interface RandomForestProposalInfo {
@@ -98,7 +99,7 @@ export class RandomForestProposer implements Proposer {
     if (!Number.isInteger(randomSamples) || randomSamples < 0) throw new Error(`RandomForestProposer: randomSamples must be a non-negative integer, got ${randomSamples}`);
     if (!Number.isInteger(localSearchStarts) || localSearchStarts < 0) throw new Error(`RandomForestProposer: localSearchStarts must be a non-negative integer, got ${localSearchStarts}`);
     if (randomSamples + localSearchStarts === 0) throw new Error('RandomForestProposer: randomSamples and localSearchStarts cannot both be 0');
-    if (!TRAINING_DATA.includes(trainingData)) throw new Error(`RandomForestProposer: trainingData must be one of ${TRAINING_DATA.join(', ')}, got ${JSON.stringify(trainingData)}`);
+    checkTrainingData('RandomForestProposer', trainingData);
     this.options = { initialDesign, randomFraction, minPointsForModel, rho, logTransform, xi, randomSamples, localSearchStarts, maxLocalSearchSteps, trainingData, ...forest } as RandomForestProposer['options'];
     // The MultiFidelityFacade's forest (HyperparameterOptimizationFacade.get_model) grows full trees on all
     // features; the RandomForestRegressor defaults are those of SMAC3's RandomForest class instead.

@@ -4,7 +4,8 @@ import type { Hyperparameter } from '../../../space/hyperparameters.js';
 import type { ProposalContext, Proposer, Trial } from '../../types.js';
 import { randomUnseen } from '../random-forest/random-design.js';
 import { categoricalParzen, logDensity, numericParzen, sampleParzen, type Parzen } from './parzen.js';
-import { defaultGamma, defaultWeights, splitObservations } from './split.js';
+import { defaultGamma, defaultWeights, splitObservations, type TpeSplit } from './split.js';
+import { checkTrainingData, type ModelTrainingData } from '../training-data.js';
 
 export { defaultGamma, defaultWeights, splitObservations, greedyHypervolumeSubset, type TpeSplit } from './split.js';
 
@@ -24,9 +25,18 @@ export interface TpeProposerOptions {
   randomFraction?: number;
   /**
    * Ok results a budget needs before the model is fitted on it; the highest such budget is used
-   * (BOHB / SMAC-MF rule, as the random-forest proposer). Default: max(dimension + 1, initialDesign).
+   * (BOHB / SMAC-MF rule, as the random-forest proposer); with 'all-budgets', ok configurations over all budgets.
+   * Default: max(dimension + 1, initialDesign).
    */
   minPointsForModel?: number;
+  /**
+   * What the densities are fitted on under a multi-fidelity scheduler. 'all-budgets' (default; Optuna's rule for
+   * pruned trials): every configuration at the highest budget it reached, ranked first by that budget and then, within
+   * a budget, by value (non-dominated rank and hypervolume with several objectives), so the good set holds the
+   * configurations promoted furthest. 'highest-budget' (BOHB): only the results of the highest budget with at least
+   * minPointsForModel of them. The same thing at full fidelity.
+   */
+  trainingData?: ModelTrainingData;
 }
 
 /** What the last proposal was based on, for logs and tests. */
@@ -44,14 +54,17 @@ const JOINT_CANDIDATES = 128;
 interface Observation {
   vector: number[];
   losses: number[];
+  /** The budget of the result (with 'all-budgets': the highest the configuration reached). */
+  budget: number;
 }
 
 /**
  * Tree-structured Parzen Estimator for one or several objectives (Optuna's TPESampler: independent
  * per-hyperparameter densities l(x) of the good and g(x) of the other observations, each value chosen as the
  * best of `candidates` draws from l by log l - log g; several objectives split by non-dominated rank and
- * hypervolume as MOTPE does). Fitted on the highest budget with enough results, so it works under
- * Hyperband and ASHA the way BOHB does. Failed trials at that budget join the "other" observations.
+ * hypervolume as MOTPE does). Under Hyperband and ASHA it ranks configurations by the budget they reached, as
+ * Optuna ranks pruned trials by their last step (or, with 'highest-budget', fits the highest budget with enough
+ * results as BOHB does). Failed trials join the "other" observations.
  * Never proposes a configuration already evaluated or pending.
  */
 export class TpeProposer implements Proposer {
@@ -61,7 +74,7 @@ export class TpeProposer implements Proposer {
   lastProposal: TpeProposalInfo | undefined;
 
   constructor(options: TpeProposerOptions = {}) {
-    const { initialDesign = 10, gamma = defaultGamma, priorWeight = 1, candidates = 24, bandwidthFactor = 1, randomFraction = 0, minPointsForModel } = options;
+    const { initialDesign = 10, gamma = defaultGamma, priorWeight = 1, candidates = 24, bandwidthFactor = 1, randomFraction = 0, minPointsForModel, trainingData = 'all-budgets' } = options;
     if (!Number.isInteger(initialDesign) || initialDesign < 0) throw new Error(`TpeProposer: initialDesign must be a non-negative integer, got ${initialDesign}`);
     if (typeof gamma !== 'function') throw new Error('TpeProposer: gamma must be a function of the number of observations');
     if (!(priorWeight > 0) || !Number.isFinite(priorWeight)) throw new Error(`TpeProposer: priorWeight must be a positive number, got ${priorWeight}`);
@@ -71,7 +84,8 @@ export class TpeProposer implements Proposer {
     if (minPointsForModel !== undefined && (!Number.isInteger(minPointsForModel) || minPointsForModel < 2)) {
       throw new Error(`TpeProposer: minPointsForModel must be an integer >= 2, got ${minPointsForModel}`);
     }
-    this.options = { initialDesign, gamma, priorWeight, candidates, bandwidthFactor, randomFraction, minPointsForModel };
+    checkTrainingData('TpeProposer', trainingData);
+    this.options = { initialDesign, gamma, priorWeight, candidates, bandwidthFactor, randomFraction, minPointsForModel, trainingData };
   }
 
   propose(context: ProposalContext): Configuration {
@@ -87,7 +101,7 @@ export class TpeProposer implements Proposer {
 
     const { ok, failed, budget } = training;
     const nBelow = Math.max(1, Math.min(ok.length, Math.floor(this.options.gamma(ok.length))));
-    const split = splitObservations(ok.map((o) => o.losses), nBelow);
+    const split = this.options.trainingData === 'all-budgets' ? splitByBudgetReached(ok, nBelow) : splitObservations(ok.map((o) => o.losses), nBelow);
     const good = split.below.map((i) => ok[i].vector);
     const other = [...split.above.map((i) => ok[i].vector), ...failed];
     // Failed observations count as the newest of the rest (Optuna puts them in "above" too).
@@ -152,12 +166,32 @@ export class TpeProposer implements Proposer {
   }
 
   /**
-   * Observations of the highest budget with at least minPointsForModel ok results (latest result per
-   * configuration): encoded vectors with minimised losses, and the vectors of failed or timed-out trials.
+   * 'highest-budget': the observations of the highest budget with at least minPointsForModel ok results (latest
+   * result per configuration). 'all-budgets': every configuration at the highest budget it reached (its latest
+   * result there), once at least minPointsForModel of them are ok. Failed or timed-out ones come back as vectors.
    */
   private trainingSet(context: ProposalContext): { budget: number; ok: Observation[]; failed: number[][] } | undefined {
     const { space, objectives, history } = context;
     const minPoints = this.options.minPointsForModel ?? Math.max(space.names.length + 1, this.options.initialDesign, 2);
+    const isOk = (t: Trial): boolean => t.status === 'ok' && objectives.every((o) => Number.isFinite(t.values[o.name]));
+    const observe = (t: Trial): Observation => ({
+      vector: space.encode(t.config),
+      losses: objectives.map((o) => (o.direction === 'maximize' ? -t.values[o.name] : t.values[o.name])),
+      budget: t.budget,
+    });
+    const encodeFailed = (trials: readonly Trial[]): number[][] =>
+      trials.filter((t) => t.status === 'failed' || t.status === 'timeout').map((t) => space.encode(t.config));
+    if (this.options.trainingData === 'all-budgets') {
+      const reached = new Map<string, Trial>();
+      for (const trial of history) {
+        const before = reached.get(trial.configId);
+        if (before === undefined || trial.budget >= before.budget) reached.set(trial.configId, trial);
+      }
+      const trials = [...reached.values()];
+      const ok = trials.filter(isOk).map(observe);
+      if (ok.length < minPoints) return undefined;
+      return { budget: Math.max(...ok.map((o) => o.budget)), ok, failed: encodeFailed(trials) };
+    }
     const byBudget = new Map<number, Map<string, Trial>>();
     for (const trial of history) {
       let rung = byBudget.get(trial.budget);
@@ -167,17 +201,36 @@ export class TpeProposer implements Proposer {
     }
     for (const budget of [...byBudget.keys()].sort((a, b) => b - a)) {
       const trials = [...byBudget.get(budget)!.values()];
-      const okTrials = trials.filter((t) => t.status === 'ok' && objectives.every((o) => Number.isFinite(t.values[o.name])));
-      if (okTrials.length < minPoints) continue;
-      const ok = okTrials.map((t) => ({
-        vector: space.encode(t.config),
-        losses: objectives.map((o) => (o.direction === 'maximize' ? -t.values[o.name] : t.values[o.name])),
-      }));
-      const failed = trials.filter((t) => t.status === 'failed' || t.status === 'timeout').map((t) => space.encode(t.config));
-      return { budget, ok, failed };
+      const ok = trials.filter(isOk).map(observe);
+      if (ok.length < minPoints) continue;
+      return { budget, ok, failed: encodeFailed(trials) };
     }
     return undefined;
   }
+}
+
+/**
+ * The good set of 'all-budgets': whole budgets from the highest down while they fit, and the first budget that does
+ * not fit split by value as {@link splitObservations} does (its weights too). Lexicographic (budget reached, value),
+ * as Optuna's (−last step, value) for pruned trials; the rest keep observation order and Optuna's default weights.
+ */
+export function splitByBudgetReached(observations: readonly { budget: number; losses: readonly number[] }[], nBelow: number): TpeSplit {
+  const below: number[] = [];
+  const belowWeights: number[] = [];
+  const budgets = [...new Set(observations.map((o) => o.budget))].sort((a, b) => b - a);
+  for (const budget of budgets) {
+    const room = nBelow - below.length;
+    if (room <= 0) break;
+    const group = observations.flatMap((o, i) => (o.budget === budget ? [i] : []));
+    const split = splitObservations(group.map((i) => observations[i].losses), Math.min(room, group.length));
+    split.below.forEach((k, j) => {
+      below.push(group[k]);
+      belowWeights.push(split.belowWeights[j]);
+    });
+  }
+  const isBelow = new Set(below);
+  const above = observations.map((_, i) => i).filter((i) => !isBelow.has(i));
+  return { below, belowWeights, above, aboveWeights: defaultWeights(above.length) };
 }
 
 function choiceIndex(unit: number, cardinality: number): number {
