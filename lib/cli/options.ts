@@ -1,6 +1,7 @@
 // Option parsers shared by the `frnas` commands: each names the flag and the bad value in one line.
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { FaceObjectiveName } from '../index.js';
+import { MODEL_TRAINING_DATA } from '../search/proposers/training-data.js';
 
 /** The objectives a face-recognition trial reports (all minimised). */
 export const FACE_OBJECTIVES: readonly FaceObjectiveName[] = ['error', 'disparity', 'rank_disparity', 'ratio', 'rank_ratio', 'error_ratio', 'mean_rank'];
@@ -47,7 +48,7 @@ export function addStudyOptions(command: Command, defaults: { scheduler: 'hyperb
     .option('--data <spec>', defaults.data, 'synthetic')
     .addOption(new Option('--scheduler <name>', 'which configurations run at which budget').choices(['hyperband', 'sh', 'asha', 'random']).default(defaults.scheduler))
     .addOption(new Option('--proposer <name>', 'how new configurations are chosen').choices(['rf', 'tpe', 'random', 'nsga2']).default('rf'))
-    .addOption(new Option('--training-data <rule>', 'what the rf or tpe model learns from under a multi-fidelity scheduler (default: highest-budget for rf, all-budgets for tpe)').choices(['highest-budget', 'all-budgets']))
+    .addOption(new Option('--training-data <rule>', 'what the rf or tpe model learns from under a multi-fidelity scheduler (default: highest-budget for rf, all-budgets for tpe)').choices(MODEL_TRAINING_DATA))
     .addOption(new Option('--promotion <name>', 'how a rung is ranked for promotion with several objectives (default nds-crowding; a resumed study keeps its own)').choices(['nds-crowding', 'hypervolume', 'parego']))
     .option('--min-epochs <n>', 'smallest budget (epochs)', positiveNumber('--min-epochs'), 1)
     .option('--max-epochs <n>', 'largest budget (epochs)', positiveNumber('--max-epochs'), 4)

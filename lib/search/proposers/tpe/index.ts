@@ -101,7 +101,8 @@ export class TpeProposer implements Proposer {
 
     const { ok, failed, budget } = training;
     const nBelow = Math.max(1, Math.min(ok.length, Math.floor(this.options.gamma(ok.length))));
-    const split = this.options.trainingData === 'all-budgets' ? splitByBudgetReached(ok, nBelow) : splitObservations(ok.map((o) => o.losses), nBelow);
+    // With one budget (full fidelity, or 'highest-budget') this is splitObservations itself.
+    const split = splitByBudgetReached(ok, nBelow);
     const good = split.below.map((i) => ok[i].vector);
     const other = [...split.above.map((i) => ok[i].vector), ...failed];
     // Failed observations count as the newest of the rest (Optuna puts them in "above" too).
