@@ -165,6 +165,8 @@ export const headNames: readonly HeadName[] = ['CosFace', 'ArcFace', 'MagFace', 
 
 /** Searched head settings; absent fields keep the head's textbook defaults. */
 export interface HeadSettings {
+  /** CosFace / ArcFace / MagFace scale s (64, 64, 32). Smaller s (16-32) learns faster on small embeddings and few images. */
+  scale?: number;
   /** CosFace / ArcFace margin m (CosFace 0.35, ArcFace 0.5). */
   margin?: number;
   /** MagFace's margin range l_m, u_m (0.45, 0.8). */
@@ -174,20 +176,21 @@ export interface HeadSettings {
 
 /** Builds a head by name (case-insensitive; 'softmax' also accepted as 'linear'), with optional searched margins. */
 export function createHead(name: string, store: ParameterStore, embeddingSize: number, classes: number, settings: HeadSettings = {}): Head {
-  const { margin, magFaceLowerMargin, magFaceUpperMargin } = settings;
+  const { scale, margin, magFaceLowerMargin, magFaceUpperMargin } = settings;
   for (const [key, value] of Object.entries(settings)) {
     if (value !== undefined && !(typeof value === 'number' && Number.isFinite(value) && value >= 0)) throw new Error(`head setting ${key} must be a finite number >= 0, got ${String(value)}`);
   }
+  if (scale !== undefined && !(scale > 0)) throw new Error(`head setting scale must be > 0, got ${scale}`);
   switch (name.toLowerCase()) {
     case 'cosface':
-      return new CosFace(store, embeddingSize, classes, undefined, margin);
+      return new CosFace(store, embeddingSize, classes, scale, margin);
     case 'arcface':
-      return new ArcFace(store, embeddingSize, classes, undefined, margin);
+      return new ArcFace(store, embeddingSize, classes, scale, margin);
     case 'magface': {
       const lower = magFaceLowerMargin ?? magFaceDefaults.lowerMargin;
       const upper = magFaceUpperMargin ?? magFaceDefaults.upperMargin;
       if (!(lower <= upper)) throw new Error(`MagFace lower margin ${lower} must not exceed the upper margin ${upper}`);
-      return new MagFace(store, embeddingSize, classes, { lowerMargin: lower, upperMargin: upper });
+      return new MagFace(store, embeddingSize, classes, { lowerMargin: lower, upperMargin: upper, ...(scale === undefined ? {} : { s: scale }) });
     }
     case 'softmax':
     case 'linear':

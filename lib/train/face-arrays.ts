@@ -122,24 +122,143 @@ export function seededPermutation(n: number, seed: string): Int32Array {
 }
 
 /**
- * The batches of epoch `epoch`: order and flips come from seedrandom streams keyed by (seed, epoch), so any
- * epoch can be replayed without the state of earlier ones. A last batch of one image is dropped (BatchNorm).
+ * Random image changes while training (all off by default). Each image of each epoch gets its own draw from
+ * `seedrandom(`${seed}/augment/${epoch}`)`, so an epoch's batches stay a pure function of (seed, epoch).
+ */
+export interface AugmentationSettings {
+  /** Largest translation, as a fraction of the side (e.g. 0.08): a random shift in [-shift, shift] on each axis. */
+  shift?: number;
+  /** Random zoom in [1 - scale, 1 + scale] (random resized crop about the centre). */
+  scale?: number;
+  /** Largest rotation in degrees. */
+  rotate?: number;
+  /** Brightness jitter: add a value in [-brightness, brightness] (pixels are in [0, 1]). */
+  brightness?: number;
+  /** Contrast jitter: scale the deviation from the image mean by a factor in [1 - contrast, 1 + contrast]. */
+  contrast?: number;
+}
+
+/** Checks every field is a finite number in its range; returns the settings with absent fields as 0. */
+export function checkAugmentation(settings: AugmentationSettings = {}): Required<AugmentationSettings> {
+  const known = ['shift', 'scale', 'rotate', 'brightness', 'contrast'];
+  for (const key of Object.keys(settings)) {
+    if (!known.includes(key)) throw new Error(`augmentation has no setting "${key}" (expected ${known.join(', ')})`);
+  }
+  const limits: Record<string, number> = { shift: 0.5, scale: 0.9, rotate: 180, brightness: 1, contrast: 1 };
+  const out: Record<string, number> = {};
+  for (const key of known) {
+    const value = (settings as Record<string, unknown>)[key] ?? 0;
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > limits[key]) {
+      throw new Error(`augmentation ${key} must be a number in [0, ${limits[key]}], got ${JSON.stringify(value)}`);
+    }
+    out[key] = value;
+  }
+  return out as Required<AugmentationSettings>;
+}
+
+/** True when the settings change any image. */
+export function augments(settings?: AugmentationSettings): boolean {
+  return settings !== undefined && Object.values(settings).some((v) => typeof v === 'number' && v > 0);
+}
+
+/** One image's random transform: an affine map of output to source coordinates plus a photometric change. */
+interface ImageTransform {
+  flip: boolean;
+  /** 2x2 matrix (output offset from centre -> source offset) and translation in pixels. */
+  a: number; b: number; c: number; d: number; tx: number; ty: number;
+  brightness: number;
+  contrast: number;
+}
+
+/** Draws the transforms of `n` images in order from `rng` (a fixed number of draws per image). */
+function drawTransforms(n: number, size: number, settings: Required<AugmentationSettings>, flips: readonly boolean[], rng: () => number): ImageTransform[] {
+  const uniform = (r: number): number => (rng() * 2 - 1) * r;
+  return Array.from({ length: n }, (_, i) => {
+    const zoom = 1 + uniform(settings.scale);
+    const angle = (uniform(settings.rotate) * Math.PI) / 180;
+    const tx = uniform(settings.shift) * size;
+    const ty = uniform(settings.shift) * size;
+    const brightness = uniform(settings.brightness);
+    const contrast = 1 + uniform(settings.contrast);
+    const cos = Math.cos(angle) / zoom;
+    const sin = Math.sin(angle) / zoom;
+    return { flip: flips[i], a: cos, b: -sin, c: sin, d: cos, tx, ty, brightness, contrast };
+  });
+}
+
+/** Writes the transformed image `source` of `data` into `out` at `target` (bilinear, edges replicated). */
+function transformImage(data: FaceArrays, source: number, t: ImageTransform, out: Float32Array, target: number): void {
+  const { size, channels } = data;
+  const base = source * size * size * channels;
+  const centre = (size - 1) / 2;
+  const pixel = (x: number, y: number, ch: number): number => data.images[base + (y * size + x) * channels + ch];
+  const sums = new Float64Array(channels);
+  for (let y = 0; y < size; y++) {
+    for (let x = 0; x < size; x++) {
+      const ox = (t.flip ? size - 1 - x : x) - centre;
+      const oy = y - centre;
+      const sx = Math.min(size - 1, Math.max(0, centre + t.a * ox + t.b * oy + t.tx));
+      const sy = Math.min(size - 1, Math.max(0, centre + t.c * ox + t.d * oy + t.ty));
+      const x0 = Math.floor(sx);
+      const y0 = Math.floor(sy);
+      const x1 = Math.min(size - 1, x0 + 1);
+      const y1 = Math.min(size - 1, y0 + 1);
+      const fx = sx - x0;
+      const fy = sy - y0;
+      const to = target + (y * size + x) * channels;
+      for (let ch = 0; ch < channels; ch++) {
+        const top = pixel(x0, y0, ch) * (1 - fx) + pixel(x1, y0, ch) * fx;
+        const bottom = pixel(x0, y1, ch) * (1 - fx) + pixel(x1, y1, ch) * fx;
+        const v = top * (1 - fy) + bottom * fy;
+        out[to + ch] = v;
+        sums[ch] += v;
+      }
+    }
+  }
+  if (t.contrast === 1 && t.brightness === 0) return;
+  const count = size * size;
+  for (let ch = 0; ch < channels; ch++) {
+    const mean = sums[ch] / count;
+    for (let p = 0; p < count; p++) {
+      const at = target + p * channels + ch;
+      out[at] = Math.min(1, Math.max(0, (out[at] - mean) * t.contrast + mean + t.brightness));
+    }
+  }
+}
+
+/** Images at `indices`, each through its transform, as one NHWC tensor. */
+export function augmentedImageTensor(data: FaceArrays, indices: ArrayLike<number>, transforms: readonly ImageTransform[]): tf.Tensor4D {
+  const { size, channels } = data;
+  const perImage = size * size * channels;
+  const out = new Float32Array(indices.length * perImage);
+  for (let b = 0; b < indices.length; b++) transformImage(data, indices[b], transforms[b], out, b * perImage);
+  return tf.tensor4d(out, [indices.length, size, size, channels]);
+}
+
+/**
+ * The batches of epoch `epoch`: order, flips and augmentation come from seedrandom streams keyed by (seed, epoch),
+ * so any epoch can be replayed without the state of earlier ones. A last batch of one image is dropped (BatchNorm).
  */
 export function* epochBatches(
   data: FaceArrays,
   labels: Int32Array,
-  options: { batchSize: number; seed: number; epoch: number; flip: boolean },
+  options: { batchSize: number; seed: number; epoch: number; flip: boolean; augmentation?: AugmentationSettings },
 ): Generator<TrainingBatch> {
   const n = imageCount(data);
   const order = seededPermutation(n, `${options.seed}/shuffle/${options.epoch}`);
   const flipRng = seedrandom(`${options.seed}/flip/${options.epoch}`);
   const flips = Array.from({ length: n }, () => options.flip && flipRng() < 0.5);
+  const transforms = augments(options.augmentation)
+    ? drawTransforms(n, data.size, checkAugmentation(options.augmentation), flips, seedrandom(`${options.seed}/augment/${options.epoch}`))
+    : undefined;
   for (let start = 0; start < n; start += options.batchSize) {
     const indices = order.subarray(start, Math.min(n, start + options.batchSize));
     if (indices.length < 2) break;
     const batchLabels = Int32Array.from(indices, (i) => labels[i]);
     yield {
-      images: imageTensor(data, indices, flips.slice(start, start + indices.length)),
+      images: transforms
+        ? augmentedImageTensor(data, indices, transforms.slice(start, start + indices.length))
+        : imageTensor(data, indices, flips.slice(start, start + indices.length)),
       labels: tf.tensor1d(batchLabels, 'int32'),
     };
   }

@@ -6,7 +6,7 @@ import { classificationLoss, type LossName } from '../models/losses.js';
 import { createBackbone } from '../models/registry.js';
 // Registers the backbone families (resnet, vgg, mobilenetv3, ghostnet, densenet, rexnet, vovnet, dpn107).
 import '../models/families.js';
-import { batchesPerEpoch, classLabels, epochBatches, imageCount, type FaceArrays } from './face-arrays.js';
+import { batchesPerEpoch, classLabels, epochBatches, imageCount, type AugmentationSettings, type FaceArrays } from './face-arrays.js';
 import { Optimizer, type OptimizerName } from './optimizers.js';
 import { learningRateAt, learningRateSchedule, type LearningRateSchedule, type ScheduleName } from './schedules.js';
 
@@ -45,6 +45,8 @@ export interface FaceTrainingSpec {
   seed: number;
   /** Random horizontal flips while training. */
   flip: boolean;
+  /** Random shifts, zooms, rotations, brightness and contrast while training (absent: none). */
+  augmentation?: AugmentationSettings;
   /** The schedule's length (the search's maximum budget), so that continuing equals training straight. */
   maxEpochs: number;
 }
@@ -144,7 +146,7 @@ export class FaceTrainer {
     let lossSum = 0;
     let step = 0;
     let learningRate = 0;
-    for (const batch of epochBatches(data, classLabelsOfData, { batchSize: this.spec.batchSize, seed: this.spec.seed, epoch, flip: this.spec.flip })) {
+    for (const batch of epochBatches(data, classLabelsOfData, { batchSize: this.spec.batchSize, seed: this.spec.seed, epoch, flip: this.spec.flip, augmentation: this.spec.augmentation })) {
       try {
         learningRate = learningRateAt(this.schedule, epoch + step / steps);
         lossSum += this.step(batch.images, batch.labels, learningRate);
