@@ -23,7 +23,7 @@ import { registerBenchCommand } from './bench.js';
 import { registerDistributedCommands } from './distributed.js';
 import { registerPosthocCommands } from './posthoc.js';
 import { registerTrainCommands } from './train.js';
-import { addStudyOptions, FACE_OBJECTIVES, positiveInteger, positiveNumber } from './options.js';
+import { addStudyOptions, addTrainingOptions, FACE_OBJECTIVES, positiveInteger, trainingOptionsFrom } from './options.js';
 
 function objectiveList(text: string): FaceObjectiveName[] {
   const names = text.split(',').map((s) => s.trim()).filter(Boolean);
@@ -98,13 +98,13 @@ export function buildProgram(): Command {
     .option('--objectives <list>', `comma-separated, two or more of ${FACE_OBJECTIVES.join(', ')}`, objectiveList, ['error', 'rank_disparity'])
     .option('--workers <n>', 'trials trained at once', positiveInteger('--workers'), 1)
     .addOption(new Option('--backend <name>', 'TensorFlow.js backend (default: best available)').choices([...BACKEND_NAMES]))
-    .option('--model <name>', 'network family: dpn (the searched cell) or a registered backbone', 'dpn')
+    .option('--model <name>', 'network family: dpn (the searched cell) or a registered backbone (default dpn)')
     .option('--image-size <px>', 'training image size', positiveInteger('--image-size'))
     .option('--batch-size <n>', 'training batch size', positiveInteger('--batch-size'))
-    .option('--center-crop <fraction>', 'keep this central fraction of each image side before resizing (LFW: 0.4)', positiveNumber('--center-crop'))
     .option('--seed <n>', 'seed of every random choice', (t) => Number(t), 0)
     .option('--no-default', 'do not train the default configuration for comparison')
-    .requiredOption('--out <dir>', 'study folder (journal, checkpoints, report); an existing one is resumed')
+    .requiredOption('--out <dir>', 'study folder (journal, checkpoints, report); an existing one is resumed with its recorded data and training settings');
+  addTrainingOptions(searchCommand)
     .action(async (o: Record<string, unknown>) => {
       const objectives = (o.objectives as FaceObjectiveName[]).map((name) => ({ name, direction: 'minimize' as const }));
       const stop = { trials: o.trials as number | undefined, budget: o.budget as number | undefined, seconds: o.time as number | undefined };
@@ -124,7 +124,8 @@ export function buildProgram(): Command {
         const outcome = await search({
           out: o.out as string,
           space: o.space as string,
-          data: o.data as string,
+          data: o.data as string | undefined,
+          ...trainingOptionsFrom(o),
           objectives: o.objectives as FaceObjectiveName[],
           scheduler: o.scheduler as 'hyperband',
           proposer: o.proposer as ProposerName,
@@ -136,10 +137,9 @@ export function buildProgram(): Command {
           ...stop,
           workers: o.workers as number,
           backend: o.backend as BackendName | undefined,
-          model: o.model as string,
+          model: o.model as string | undefined,
           imageSize: o.imageSize as number | undefined,
           batchSize: o.batchSize as number | undefined,
-          centerFraction: o.centerCrop as number | undefined,
           seed: o.seed as number,
           evaluateDefault: o.default as boolean,
           signal: controller.signal,

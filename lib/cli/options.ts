@@ -2,6 +2,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { FaceObjectiveName } from '../index.js';
 import { MODEL_TRAINING_DATA } from '../search/proposers/training-data.js';
+import { checkAugmentation, RECOMMENDED_FACE_TRAINING, type AugmentationSettings } from '../train/index.js';
 
 /** The objectives a face-recognition trial reports (all minimised). */
 export const FACE_OBJECTIVES: readonly FaceObjectiveName[] = ['error', 'disparity', 'rank_disparity', 'ratio', 'rank_ratio', 'error_ratio', 'mean_rank'];
@@ -45,7 +46,7 @@ export function finiteNumber(name: string) {
 export function addStudyOptions(command: Command, defaults: { scheduler: 'hyperband' | 'sh' | 'asha' | 'random'; data: string }): Command {
   return command
     .option('--space <file|name>', 'search space: a JSON file (ours or ConfigSpace) or a bundled name', 'frnas-dpn')
-    .option('--data <spec>', defaults.data, 'synthetic')
+    .option('--data <spec>', `${defaults.data} (default synthetic; a resumed study: the one it recorded)`)
     .addOption(new Option('--scheduler <name>', 'which configurations run at which budget').choices(['hyperband', 'sh', 'asha', 'random']).default(defaults.scheduler))
     .addOption(new Option('--proposer <name>', 'how new configurations are chosen').choices(['rf', 'tpe', 'random', 'nsga2']).default('rf'))
     .addOption(new Option('--training-data <rule>', 'what the rf or tpe model learns from under a multi-fidelity scheduler (default: highest-budget for rf, all-budgets for tpe)').choices(MODEL_TRAINING_DATA))
@@ -56,4 +57,65 @@ export function addStudyOptions(command: Command, defaults: { scheduler: 'hyperb
     .option('--trials <n>', 'stop after this many trials', positiveInteger('--trials'))
     .option('--budget <n>', 'stop after this many epochs in total', positiveNumber('--budget'))
     .option('--time <seconds>', 'stop starting trials after this many seconds', positiveNumber('--time'));
+}
+
+/** `--augment shift=0.06,scale=0.1,rotate=8,brightness=0.1,contrast=0.2`, `--augment none`, or `--augment recommended`. */
+export function augmentationOption(text: string): AugmentationSettings {
+  if (text === 'none') return {};
+  if (text === 'recommended') return { ...RECOMMENDED_FACE_TRAINING.augmentation };
+  const settings: Record<string, number> = {};
+  for (const pair of text.split(',')) {
+    const [key, value] = pair.split('=');
+    const number = Number(value);
+    if (value === undefined || value.trim() === '' || !Number.isFinite(number)) throw new InvalidArgumentError(`--augment: "${pair}" is not key=number (e.g. shift=0.06,rotate=8)`);
+    settings[key.trim()] = number;
+  }
+  try {
+    return checkAugmentation(settings);
+  } catch (error) {
+    throw new InvalidArgumentError(`--augment: ${(error as Error).message}`);
+  }
+}
+
+/**
+ * The data and training options of the commands that train (`search`, `train`, `coordinate`): the evaluation data
+ * set, identity rules, preprocessing and the training recipe. Left out, each takes the library's default (or, when a
+ * study is resumed, the value it recorded).
+ */
+export function addTrainingOptions(command: Command): Command {
+  return command
+    .option('--eval-data <spec>', 'evaluate on this other data set (all its images) instead of a split of --data: train on some people, measure on others')
+    .option('--allow-identity-overlap', 'allow evaluation identities that are also training identities (refused by default)')
+    .option('--min-images <n>', 'train only on identities with at least n images', positiveInteger('--min-images'))
+    .option('--center-crop <fraction>', 'keep this central fraction of each image side before resizing (LFW-a: 0.4)', fraction('--center-crop'))
+    .option('--head-scale <s>', 'scale s of the CosFace / ArcFace / MagFace head (default 64 / 64 / 32)', positiveNumber('--head-scale'))
+    .option('--augment <settings>', "training augmentation: 'recommended', 'none', or shift=,scale=,rotate=,brightness=,contrast=", augmentationOption)
+    .addOption(new Option('--loss <name>', 'training loss (default focal)').choices(['focal', 'crossEntropy']))
+    .addOption(new Option('--recipe <name>', "training recipe: 'recommended' sets every unset training option above to the recommended real-face settings (docs/trainer.md)").choices(['recommended']));
+}
+
+/** The training options of `addTrainingOptions` as library options (a recipe fills what the flags leave unset). */
+export function trainingOptionsFrom(o: Record<string, unknown>): {
+  evaluationData?: string; allowIdentityOverlap?: boolean; minImagesPerIdentity?: number; centerFraction?: number; headScale?: number;
+  augmentation?: AugmentationSettings; loss?: 'focal' | 'crossEntropy';
+} {
+  const recipe: Partial<typeof RECOMMENDED_FACE_TRAINING> = o.recipe === 'recommended' ? RECOMMENDED_FACE_TRAINING : {};
+  const pick = <T>(flag: unknown, fallback: T | undefined): T | undefined => (flag === undefined ? fallback : (flag as T));
+  return Object.fromEntries(Object.entries({
+    evaluationData: o.evalData as string | undefined,
+    allowIdentityOverlap: o.allowIdentityOverlap === true ? true : undefined,
+    minImagesPerIdentity: pick(o.minImages, recipe.minImagesPerIdentity),
+    centerFraction: pick(o.centerCrop, recipe.centerFraction),
+    headScale: pick(o.headScale, recipe.headScale),
+    augmentation: pick(o.augment, recipe.augmentation),
+    loss: pick(o.loss, recipe.loss),
+  }).filter(([, v]) => v !== undefined));
+}
+
+function fraction(name: string) {
+  return (text: string): number => {
+    const v = Number(text);
+    if (!Number.isFinite(v) || v <= 0 || v > 1) throw new InvalidArgumentError(`${name} must be a number in (0, 1], got "${text}"`);
+    return v;
+  };
 }

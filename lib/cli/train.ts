@@ -13,7 +13,7 @@ import {
   type OptimizerName,
   type ScheduleName,
 } from '../index.js';
-import { finiteNumber } from './options.js';
+import { addTrainingOptions, finiteNumber, trainingOptionsFrom } from './options.js';
 
 const list = (text: string): string[] => text.split(',').map((s) => s.trim()).filter(Boolean);
 
@@ -50,7 +50,7 @@ export function registerTrainCommands(program: Command): void {
       console.log(`Wrote ${written.length} config files to ${o.out as string}.`);
     });
 
-  program
+  const trainCommand = program
     .command('train')
     .description('train configuration files one after the other and evaluate accuracy and disparity per group')
     .requiredOption('--config <files...>', 'config files (from create-configs, or a search configuration as JSON)')
@@ -58,16 +58,22 @@ export function registerTrainCommands(program: Command): void {
     .option('--epochs <n>', 'epochs to train', finiteNumber('--epochs'), 4)
     .option('--image-size <px>', 'training image size', finiteNumber('--image-size'))
     .addOption(new Option('--backend <name>', 'TensorFlow.js backend (default: best available)').choices([...BACKEND_NAMES]))
-    .option('--out <dir>', 'folder for checkpoints and results (one sub-folder per config)', 'runs/train')
+    .option('--out <dir>', 'folder for checkpoints and results (one sub-folder per config)', 'runs/train');
+  addTrainingOptions(trainCommand)
     .action(async (o: Record<string, unknown>) => {
       const backend = await initBackend(o.backend as BackendName | undefined);
       const dataset = await loadFaceDataset(o.data as string);
+      const training = trainingOptionsFrom(o);
+      // Loaded once for every config file.
+      const evaluationData = training.evaluationData === undefined ? undefined : await loadFaceDataset(training.evaluationData);
       for (const file of o.config as string[]) {
         const config = await readTrainingConfig(file);
         const runDir = join(o.out as string, basename(file).replace(/\.json$/i, ''));
         await mkdir(runDir, { recursive: true });
         const result = await trainConfiguration(config, {
+          ...training,
           dataset,
+          evaluationData,
           epochs: o.epochs as number,
           imageSize: o.imageSize as number | undefined,
           checkpointDir: join(runDir, 'checkpoints'),

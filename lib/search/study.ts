@@ -36,6 +36,12 @@ export interface StudyOptions {
   promotion?: PromotionName | PromotionStrategy;
   /** Default 0. Same seed and same results told in the same order give the same proposals. */
   seed?: number | string;
+  /**
+   * Settings outside the engine that change results (data, preprocessing, training defaults), as plain JSON. Kept in
+   * the study header; re-opening with other settings is refused with the differences listed, and `study.settings`
+   * gives them back, so a resumed search needs no flags repeated.
+   */
+  settings?: Record<string, unknown>;
   /** Warnings (e.g. a torn journal line that was dropped); default console.warn. */
   onWarning?: (message: string) => void;
 }
@@ -55,6 +61,8 @@ export class Study {
   readonly objectives: readonly ObjectiveSpec[];
   readonly fidelity: Fidelity;
   readonly seed: number | string;
+  /** The study's recorded settings (`StudyOptions.settings`); {} when none were given. */
+  readonly settings: Readonly<Record<string, unknown>>;
   readonly scheduler: Scheduler;
   readonly proposer: Proposer;
   readonly promotion: PromotionStrategy;
@@ -86,6 +94,7 @@ export class Study {
     this.fidelity = { ...(options.fidelity ?? header?.fidelity ?? { min: 1, max: 1, eta: 3 }) };
     validateFidelity(this.fidelity);
     this.seed = options.seed ?? header?.seed ?? 0;
+    this.settings = JSON.parse(JSON.stringify(options.settings ?? header?.settings ?? {})) as Record<string, unknown>;
     const schedulerChoice =
       options.scheduler ??
       (header?.scheduler.name as SchedulerName | undefined) ??
@@ -289,6 +298,7 @@ export class Study {
       scheduler: { name: this.scheduler.name, options: this.scheduler.describe() },
       proposer: this.proposer.name,
       promotion: this.promotion.name,
+      ...(Object.keys(this.settings).length > 0 ? { settings: this.settings } : {}),
     };
   }
 
@@ -483,4 +493,25 @@ function checkCompatible(stored: HeaderEvent, mine: HeaderEvent, given: Partial<
       throw new StudyError(`${where}: the study was created with ${field} ${canonical(before)}, but the options give ${canonical(now)}`);
     }
   }
+  // A study written before settings were recorded has none to compare with.
+  if (given.settings !== undefined && stored.settings !== undefined) {
+    const differences = settingsDifferences(stored.settings ?? {}, mine.settings ?? {});
+    if (differences.length > 0) {
+      throw new StudyError(`${where}: the study was created with other settings; resuming it would mix incompatible trials:\n${differences.map((d) => `  ${d}`).join('\n')}\nUse another study folder, or resume with the recorded settings (give none: the study supplies them).`);
+    }
+  }
+}
+
+/** One line per setting that differs: `key: recorded X, now Y` (nested objects by dotted path). */
+export function settingsDifferences(recorded: Record<string, unknown>, now: Record<string, unknown>, prefix = ''): string[] {
+  const keys = [...new Set([...Object.keys(recorded), ...Object.keys(now)])].sort();
+  const lines: string[] = [];
+  for (const key of keys) {
+    const a = recorded[key];
+    const b = now[key];
+    const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+    if (isObject(a) && isObject(b)) lines.push(...settingsDifferences(a, b, `${prefix}${key}.`));
+    else if (canonical(a) !== canonical(b)) lines.push(`${prefix}${key}: recorded ${a === undefined ? '(none)' : canonical(a)}, now ${b === undefined ? '(none)' : canonical(b)}`);
+  }
+  return lines;
 }

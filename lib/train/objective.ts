@@ -5,7 +5,7 @@ import type { FaceMetrics } from './evaluation.js';
 import type { StreamingFaceData } from './streaming.js';
 import type { EpochReport, FaceTrainingSpec } from './trainer.js';
 import { runTrialInWorker, shareTrainingData } from './worker-trials.js';
-import { prepareFaceData, resolveTrainingSpec, runFaceTraining, type FaceDataPreparation, type FaceTrainingData, type FaceTrainingDataSource, type FaceTrainingDefaults, type FaceTrainingResult } from './run.js';
+import { dataPreparationOf, prepareFaceData, resolveTrainingSpec, runFaceTraining, type FaceDataPreparation, type FaceTrainingData, type FaceTrainingDataSource, type FaceTrainingDefaults, type FaceTrainingResult } from './run.js';
 
 /** Objective names a face-recognition trial can report (all minimised). */
 export type FaceObjectiveName = 'error' | 'disparity' | 'rank_disparity' | 'ratio' | 'rank_ratio' | 'error_ratio' | 'mean_rank';
@@ -80,7 +80,7 @@ export function trialResult(result: FaceTrainingResult, objectives: readonly Fac
  * fails is forgotten, so a later trial tries again.
  */
 function cached<T>(cache: Map<string, Promise<T>>, spec: FaceTrainingSpec, load: () => Promise<T>): Promise<T> {
-  const key = `${spec.imageSize}x${spec.channels}`;
+  const key = `${spec.imageSize}x${spec.channels}x${spec.centerFraction ?? 1}`;
   let entry = cache.get(key);
   if (!entry) {
     entry = load();
@@ -109,7 +109,7 @@ export function faceRecognitionObjective(
     return async (config, budget, context) => {
       const spec = resolveTrainingSpec(config, options, options.maxEpochs);
       const data = cached(shared, spec, () =>
-        prepareFaceData(options.dataset, { ...options, streaming: false, imageSize: spec.imageSize, channels: spec.channels }).then(shareTrainingData),
+        prepareFaceData(options.dataset, { ...dataPreparationOf(spec, options), streaming: false }).then(shareTrainingData),
       );
       const { result, backend } = await runTrialInWorker(
         {
@@ -132,7 +132,7 @@ export function faceRecognitionObjective(
     backendReady ??= options.backend ? initBackend(options.backend) : Promise.resolve();
     await backendReady;
     const spec = resolveTrainingSpec(config, options, options.maxEpochs);
-    const data = await cached(prepared, spec, () => prepareFaceData(options.dataset, { ...options, imageSize: spec.imageSize, channels: spec.channels }));
+    const data = await cached(prepared, spec, () => prepareFaceData(options.dataset, dataPreparationOf(spec, options)));
     const result = await runFaceTraining(spec, data, {
       epochs: epochsOfBudget(budget),
       checkpointDir: context?.checkpointDir,

@@ -1,4 +1,5 @@
 import { initBackend, type BackendName } from '../backend/index.js';
+import { loadFaceDataset, type FaceDataset } from '../data/index.js';
 import type { GroupRankSummary } from '../fairness/index.js';
 import type { DpnCell, DpnScale, DpnStageCells } from '../models/dpn.js';
 import type { HeadSettings } from '../models/heads.js';
@@ -7,7 +8,7 @@ import type { Configuration } from '../space/types.js';
 import { faceArraysSignature, findCheckpoint, loadCheckpoint, removeCheckpoint, saveCheckpoint } from './checkpoint.js';
 import { evaluateEmbeddings, evaluateFaceModel, type FaceEvaluation, type FaceMetrics } from './evaluation.js';
 import { embedFacesStreaming, isStreamingFaceData, trainEpochStreaming, type StreamingFaceData, type StreamingFaceSource } from './streaming.js';
-import { classLabels, loadFaceArrays, type FaceArrays, type SplitFaceDatasetSource } from './face-arrays.js';
+import { augments, checkAugmentation, classLabels, loadFaceArrays, type AugmentationSettings, type FaceArrays, type FaceDatasetSource, type SplitFaceDatasetSource } from './face-arrays.js';
 import type { OptimizerName } from './optimizers.js';
 import type { ScheduleName } from './schedules.js';
 import { FaceTrainer, type EpochReport, type FaceTrainingSpec } from './trainer.js';
@@ -39,10 +40,19 @@ export interface FaceTrainingDefaults {
   lrCycleDecay?: number;
   /** Length of the learning-rate schedule (the search's maximum budget). */
   maxEpochs?: number;
+  /**
+   * Centre crop: the fraction of the image side kept before resizing (default 1; aligned LFW-a faces: 0.4). Part of
+   * the spec, so checkpoints carry it and every later command (retrain, evaluate) preprocesses images the same way.
+   */
+  centerFraction?: number;
+  /** Random shifts, zooms, rotations, brightness and contrast while training (default none; see docs/trainer.md). */
+  augmentation?: AugmentationSettings;
+  /** Scale s of the CosFace / ArcFace / MagFace head (default 64, 64, 32); a configuration's `head_scale` wins. */
+  headScale?: number;
 }
 
 /** CPU-sized defaults; FR-NAS's own values are given in docs/trainer.md. */
-export const faceTrainingDefaults: Required<Omit<FaceTrainingDefaults, 'width' | 'warmupEpochs' | 'decayEpochs' | 'lrCycleDecay' | 'maxEpochs'>> = {
+export const faceTrainingDefaults: Required<Omit<FaceTrainingDefaults, 'width' | 'warmupEpochs' | 'decayEpochs' | 'lrCycleDecay' | 'maxEpochs' | 'centerFraction' | 'augmentation' | 'headScale'>> = {
   model: 'dpn',
   scale: 'tiny',
   imageSize: 32,
@@ -58,10 +68,25 @@ export const faceTrainingDefaults: Required<Omit<FaceTrainingDefaults, 'width' |
   schedule: 'cosine',
 };
 
-const defaultKeys = new Set([
+/**
+ * The recommended recipe for real faces at CPU scale (aligned LFW-a-like photos, small DPN), measured on
+ * lfw_train -> lfw_balanced (docs/trainer.md, "Real faces"): each setting is kept because it measurably helped.
+ */
+export const RECOMMENDED_FACE_TRAINING: Readonly<FaceTrainingDefaults & { minImagesPerIdentity: number; augmentation: Required<AugmentationSettings> }> = Object.freeze({
+  centerFraction: 0.4,
+  minImagesPerIdentity: 2,
+  headScale: 32,
+  loss: 'crossEntropy',
+  augmentation: Object.freeze({ shift: 0.06, scale: 0.1, rotate: 8, brightness: 0.1, contrast: 0.2 }),
+});
+
+/** Every key of FaceTrainingDefaults (what a training spec can be given besides a configuration). */
+export const FACE_TRAINING_DEFAULT_KEYS = [
   'model', 'scale', 'width', 'imageSize', 'channels', 'embeddingSize', 'batchSize', 'seed', 'flip', 'loss', 'momentum',
-  'weightDecay', 'nesterov', 'schedule', 'warmupEpochs', 'decayEpochs', 'lrCycleDecay', 'maxEpochs',
-]);
+  'weightDecay', 'nesterov', 'schedule', 'warmupEpochs', 'decayEpochs', 'lrCycleDecay', 'maxEpochs', 'centerFraction',
+  'augmentation', 'headScale',
+] as const satisfies readonly (keyof FaceTrainingDefaults)[];
+const defaultKeys = new Set<string>(FACE_TRAINING_DEFAULT_KEYS);
 
 function pick<T extends string>(value: unknown, allowed: readonly T[], key: string): T | undefined {
   if (value === undefined) return undefined;
@@ -97,9 +122,11 @@ function stageCellsOf(config: Configuration, first: DpnCell): DpnStageCells | un
 }
 
 /** Margins of the configuration's head: cosface_margin / arcface_margin / magface_lower_margin, magface_upper_margin. */
-function headSettingsOf(config: Configuration, head: string): HeadSettings | undefined {
+function headSettingsOf(config: Configuration, head: string, defaultScale?: number): HeadSettings | undefined {
   const name = head.toLowerCase();
+  const margined = ['cosface', 'arcface', 'magface'].includes(name);
   const settings: HeadSettings = {
+    scale: margined ? (numberOf(config, 'head_scale') ?? defaultScale) : undefined,
     margin: name === 'cosface' ? numberOf(config, 'cosface_margin') : name === 'arcface' ? numberOf(config, 'arcface_margin') : undefined,
     magFaceLowerMargin: name === 'magface' ? numberOf(config, 'magface_lower_margin') : undefined,
     magFaceUpperMargin: name === 'magface' ? numberOf(config, 'magface_upper_margin') : undefined,
@@ -142,7 +169,7 @@ export function resolveTrainingSpec(config: Configuration, defaults: FaceTrainin
     channels: d.channels,
     embeddingSize: numberOf(config, 'embedding_size') ?? d.embeddingSize,
     head,
-    headSettings: headSettingsOf(config, head),
+    headSettings: headSettingsOf(config, head, d.headScale),
     loss: pick<LossName>(config.loss, ['focal', 'crossEntropy'], 'loss') ?? d.loss,
     optimizer,
     learningRate,
@@ -156,9 +183,18 @@ export function resolveTrainingSpec(config: Configuration, defaults: FaceTrainin
     batchSize: numberOf(config, 'batch_size') ?? d.batchSize,
     seed: numberOf(config, 'seed') ?? d.seed,
     flip: d.flip,
+    augmentation: augments(d.augmentation) ? checkAugmentation(d.augmentation) : undefined,
+    centerFraction: centerFractionOf(d.centerFraction),
     maxEpochs: epochs,
   };
   return Object.fromEntries(Object.entries(spec).filter(([, v]) => v !== undefined)) as unknown as FaceTrainingSpec;
+}
+
+/** A centre crop in (0, 1]; 1 (no crop) is left out of the spec, so specs without a crop keep their checkpoints. */
+function centerFractionOf(value: number | undefined): number | undefined {
+  if (value === undefined || value === 1) return undefined;
+  if (!(typeof value === 'number' && value > 0 && value <= 1)) throw new Error(`centerFraction must be a number in (0, 1], got ${JSON.stringify(value)}`);
+  return value;
 }
 
 export interface FaceTrainingRunOptions {
@@ -268,30 +304,102 @@ export interface FaceDataPreparation {
   centerFraction?: number;
   /** Read images batch by batch while training instead of loading them all (large data sets). Default false. */
   streaming?: boolean;
+  /**
+   * Evaluate on this other data set (all its images) and train on all of the training data, instead of splitting one
+   * data set: FR-NAS's protocol (train on some people, measure accuracy and fairness on others). Its groups are the
+   * fairness groups.
+   */
+  evaluationData?: FaceDatasetSource;
+  /** Allow evaluation identities that are also training identities (refused by default: the model would have seen them). */
+  allowIdentityOverlap?: boolean;
+  /** Train only on identities with at least this many images (default 1: all); needs a data set with `filter`. */
+  minImagesPerIdentity?: number;
 }
 
-/** Splits (when needed) and loads the data into memory, or (streaming) keeps the splits to read batch by batch. */
+/** What a data set with identity names and a filter offers (lib/data's FaceDataset), checked structurally. */
+interface NamedFaceSource extends FaceDatasetSource {
+  readonly identities: readonly string[];
+  filter(options: { minImagesPerIdentity: number }): NamedFaceSource;
+}
+
+function isNamed(source: unknown): source is NamedFaceSource {
+  return typeof source === 'object' && source !== null && Array.isArray((source as NamedFaceSource).identities) && typeof (source as NamedFaceSource).filter === 'function';
+}
+
+/**
+ * Refuses evaluation identities that are also training identities (by name), naming how many and a few of them,
+ * unless `allow` is set: a model evaluated on people it was trained on says nothing about unseen people.
+ */
+export function checkIdentityOverlap(train: FaceDatasetSource, evaluation: FaceDatasetSource, allow = false): void {
+  if (allow || !isNamed(train) || !isNamed(evaluation)) return;
+  const trained = new Set(train.identities);
+  const shared = evaluation.identities.filter((identity) => trained.has(identity));
+  if (shared.length === 0) return;
+  const examples = shared.slice(0, 5).join(', ') + (shared.length > 5 ? ', ...' : '');
+  throw new Error(
+    `the evaluation data ${evaluation.name} shares ${shared.length} of its ${evaluation.identities.length} identities with the training data ${train.name} ` +
+      `(${examples}): evaluate on other people, or allow it explicitly (allowIdentityOverlap / --allow-identity-overlap)`,
+  );
+}
+
+/** The training data after the minimum-images filter. */
+function trainingSource<T extends FaceDatasetSource>(source: T, minImages: number | undefined): T {
+  if (minImages === undefined || minImages <= 1) return source;
+  if (!Number.isInteger(minImages)) throw new Error(`minImagesPerIdentity must be a positive integer, got ${minImages}`);
+  if (!isNamed(source)) throw new Error('minImagesPerIdentity needs a lib/data FaceDataset (with filter())');
+  const filtered = source.filter({ minImagesPerIdentity: minImages });
+  if (filtered.size === 0) throw new Error(`${source.name}: no identity has ${minImages} or more images`);
+  return filtered as unknown as T;
+}
+
+/**
+ * Splits (when needed) and loads the data into memory, or (streaming) keeps the splits to read batch by batch.
+ * With `evaluationData` nothing is split: the whole (filtered) source trains and the other data set evaluates.
+ */
 export async function prepareFaceData(source: FaceTrainingDataSource, options: FaceDataPreparation & { streaming: true }): Promise<StreamingFaceData>;
 export async function prepareFaceData(source: FaceTrainingDataSource, options: FaceDataPreparation & { streaming?: false }): Promise<FaceTrainingData>;
 export async function prepareFaceData(source: FaceTrainingDataSource, options: FaceDataPreparation): Promise<FaceTrainingData | StreamingFaceData>;
 export async function prepareFaceData(source: FaceTrainingDataSource, options: FaceDataPreparation): Promise<FaceTrainingData | StreamingFaceData> {
   if ('train' in source && 'evaluation' in source) return source;
-  const splits = source.split(options.splitSeed ?? 0, { mode: options.splitMode, validation: options.validation ?? 0.2 });
+  let train: FaceDatasetSource;
+  let evaluation: FaceDatasetSource;
+  if (options.evaluationData) {
+    checkIdentityOverlap(source, options.evaluationData, options.allowIdentityOverlap);
+    train = trainingSource(source, options.minImagesPerIdentity);
+    evaluation = options.evaluationData;
+  } else {
+    const splits = source.split(options.splitSeed ?? 0, { mode: options.splitMode, validation: options.validation ?? 0.2 });
+    train = trainingSource(splits.train, options.minImagesPerIdentity);
+    evaluation = splits.validation;
+  }
   if (options.streaming) {
     const streamable = (d: unknown): StreamingFaceSource => {
       if (!isStreamingFaceData({ train: d })) throw new Error('streaming needs a data set with batches() (a lib/data FaceDataset)');
       return d as StreamingFaceSource;
     };
-    return { train: streamable(splits.train), evaluation: streamable(splits.validation), size: options.imageSize, channels: options.channels, centerFraction: options.centerFraction };
+    return { train: streamable(train), evaluation: streamable(evaluation), size: options.imageSize, channels: options.channels, centerFraction: options.centerFraction };
   }
   return {
-    train: await loadFaceArrays(splits.train, options.imageSize, options.channels, options.centerFraction),
-    evaluation: await loadFaceArrays(splits.validation, options.imageSize, options.channels, options.centerFraction),
+    train: await loadFaceArrays(train, options.imageSize, options.channels, options.centerFraction),
+    evaluation: await loadFaceArrays(evaluation, options.imageSize, options.channels, options.centerFraction),
   };
 }
 
-export interface TrainConfigurationOptions extends FaceTrainingDefaults, Omit<FaceDataPreparation, 'imageSize' | 'channels'> {
-  dataset: FaceTrainingDataSource;
+/** A data spec (`folder:<dir>`, `synthetic`, ...) loaded with lib/data, or a data set as it is. */
+export async function openFaceData<T>(data: T | string): Promise<T | FaceDataset> {
+  return typeof data === 'string' ? loadFaceDataset(data) : data;
+}
+
+/** The preparation of a spec's data: its input size, channels and centre crop, plus the caller's data options. */
+export function dataPreparationOf(spec: FaceTrainingSpec, options: Omit<FaceDataPreparation, 'imageSize' | 'channels' | 'centerFraction'>): FaceDataPreparation {
+  return { ...options, imageSize: spec.imageSize, channels: spec.channels, centerFraction: spec.centerFraction };
+}
+
+export interface TrainConfigurationOptions extends FaceTrainingDefaults, Omit<FaceDataPreparation, 'imageSize' | 'channels' | 'evaluationData'> {
+  /** The training data: a data spec (`folder:<dir>`), a data set, or arrays already split. */
+  dataset: FaceTrainingDataSource | string;
+  /** Evaluate on this other data set (a spec or a data set) instead of a split of `dataset`. */
+  evaluationData?: FaceDatasetSource | string;
   /** Epochs to train (and, unless maxEpochs is given, the schedule's length). */
   epochs: number;
   checkpointDir?: string;
@@ -306,6 +414,8 @@ export interface TrainConfigurationOptions extends FaceTrainingDefaults, Omit<Fa
 export async function trainConfiguration(config: Configuration, options: TrainConfigurationOptions): Promise<FaceTrainingResult> {
   if (options.backend) await initBackend(options.backend);
   const spec = resolveTrainingSpec(config, options, options.maxEpochs ?? options.epochs);
-  const data = await prepareFaceData(options.dataset, { ...options, imageSize: spec.imageSize, channels: spec.channels });
+  const dataset = await openFaceData(options.dataset);
+  const evaluationData = options.evaluationData === undefined ? undefined : await openFaceData(options.evaluationData);
+  const data = await prepareFaceData(dataset, dataPreparationOf(spec, { ...options, evaluationData }));
   return runFaceTraining(spec, data, options);
 }

@@ -45,6 +45,8 @@ export interface FaceTrainingSpec {
   seed: number;
   /** Random horizontal flips while training. */
   flip: boolean;
+  /** Centre crop of the images (fraction of the side kept before resizing; absent: 1, the whole image). */
+  centerFraction?: number;
   /** Random shifts, zooms, rotations, brightness and contrast while training (absent: none). */
   augmentation?: AugmentationSettings;
   /** The schedule's length (the search's maximum budget), so that continuing equals training straight. */

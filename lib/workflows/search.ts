@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
@@ -11,7 +12,7 @@ import { RandomForestProposer } from '../search/proposers/random-forest/index.js
 import { TpeProposer } from '../search/proposers/tpe/index.js';
 import type { ModelTrainingData } from '../search/proposers/training-data.js';
 import { Space } from '../space/index.js';
-import { faceRecognitionObjective, type FaceObjectiveName, type FaceTrainingDefaults } from '../train/index.js';
+import { FACE_TRAINING_DEFAULT_KEYS, faceRecognitionObjective, type FaceObjectiveName, type FaceTrainingDefaults } from '../train/index.js';
 
 /** The folder of the JSON spaces shipped with frnas (search-spaces/ at the package root). */
 export function bundledSpacesDir(): string {
@@ -75,14 +76,21 @@ export interface SearchOptions extends Omit<FaceTrainingDefaults, 'maxEpochs' | 
   out: string;
   /** A space file, a bundled space name, or a Space; default the paper's `frnas-dpn`. */
   space?: string | Space;
-  /** A data spec (`synthetic`, `folder:<dir>`, ...) or a loaded data set; default `synthetic`. */
+  /** The training data: a data spec (`synthetic`, `folder:<dir>`, ...) or a loaded data set; default `synthetic`. */
   data?: string | FaceDataset;
+  /**
+   * Evaluate every trial on this other data set (a spec or a data set; all its images) instead of a split of `data`:
+   * FR-NAS's protocol, train on some people and measure error and disparity on others. Its groups are the fairness groups.
+   */
+  evaluationData?: string | FaceDataset;
+  /** Allow evaluation identities that are also training identities (refused by default). */
+  allowIdentityOverlap?: boolean;
+  /** Train only on identities with at least this many images (default 1: all). */
+  minImagesPerIdentity?: number;
   /** Default FR-NAS's error and rank disparity (all minimised). */
   objectives?: readonly FaceObjectiveName[];
   /** Trials trained at once. */
   workers?: number;
-  /** Centre crop: the fraction of the image side kept before resizing (default 1; aligned LFW faces: about 0.4). */
-  centerFraction?: number;
   backend?: BackendName;
   /** Train the default configuration at the maximum budget too, so the report compares the front with it (default true). */
   evaluateDefault?: boolean;
@@ -112,10 +120,13 @@ export const DEFAULT_SEARCH_TRIALS = 20;
  * from `minEpochs` to `maxEpochs`, promotes the promising ones on every objective, and writes the report of the Pareto front.
  * Everything lives in `out`: running it again on the same folder resumes the search.
  */
-export async function search(options: SearchOptions): Promise<SearchOutcome> {
-  const out = resolve(options.out);
+export async function search(givenOptions: SearchOptions): Promise<SearchOutcome> {
+  const out = resolve(givenOptions.out);
+  // A resumed study supplies its recorded data and training settings: nothing needs repeating.
+  const options = withRecordedSettings(givenOptions, out);
   const space = typeof options.space === 'object' ? options.space : loadSpace(options.space ?? 'frnas-dpn');
   const dataset = typeof options.data === 'object' ? options.data : await loadFaceDataset(options.data ?? 'synthetic');
+  const evaluationData = options.evaluationData === undefined ? undefined : typeof options.evaluationData === 'object' ? options.evaluationData : await loadFaceDataset(options.evaluationData);
   const objectiveNames = options.objectives ?? ['error', 'rank_disparity'];
   const objectives: ObjectiveSpec[] = objectiveNames.map((name) => ({ name, direction: 'minimize' }));
   const fidelity = faceSearchFidelity(options);
@@ -129,13 +140,16 @@ export async function search(options: SearchOptions): Promise<SearchOutcome> {
   };
   if (stop.trials === undefined && stop.budget === undefined && stop.seconds === undefined) stop.trials = DEFAULT_SEARCH_TRIALS;
 
-  const { out: _out, space: _space, data: _data, objectives: _objectives, scheduler, proposer: _proposer, trainingData: _trainingData, promotion, minEpochs: _min, maxEpochs: _max, eta: _eta,
+  const { out: _out, space: _space, data: _data, evaluationData: _evaluationData, allowIdentityOverlap, minImagesPerIdentity, objectives: _objectives, scheduler, proposer: _proposer, trainingData: _trainingData, promotion, minEpochs: _min, maxEpochs: _max, eta: _eta,
     trials: _trials, budget: _budget, seconds: _seconds, workers, backend, seed: _seed, evaluateDefault, signal, onProgress, onTrialEnd, ...training } = options;
   // Always choose a backend: left to itself tfjs runs its pure-JS cpu backend, far too slow to train (backend.md).
   await initBackend(backend);
   const evaluate = faceRecognitionObjective({
     ...training,
     dataset,
+    evaluationData,
+    allowIdentityOverlap,
+    minImagesPerIdentity,
     maxEpochs: fidelity.max,
     objectives: objectiveNames,
     backend,
@@ -143,6 +157,7 @@ export async function search(options: SearchOptions): Promise<SearchOutcome> {
     // A training epoch is synchronous: parallel trials need worker threads (wasm runs one thread each).
     workers: (workers ?? 1) > 1,
   });
+  const settings = faceSearchSettings(options, dataset, evaluationData);
 
   await mkdir(out, { recursive: true });
   const result = await optimize({
@@ -154,6 +169,7 @@ export async function search(options: SearchOptions): Promise<SearchOutcome> {
     promotion,
     seed,
     storage: out,
+    settings,
     evaluate,
     stop,
     concurrency: workers ?? 1,
@@ -175,6 +191,65 @@ export async function search(options: SearchOptions): Promise<SearchOutcome> {
     defaultConfigId: space.configId(space.defaultConfiguration()),
   });
   return { trials: result.trials, paretoFront: result.paretoFront, defaultTrial, report, interrupted };
+}
+
+/** The FaceTrainingDefaults keys a search records (its seed and maxEpochs are the study's own). */
+const RECORDED_TRAINING_KEYS = FACE_TRAINING_DEFAULT_KEYS.filter((key) => key !== 'seed' && key !== 'maxEpochs');
+
+/** A short fingerprint of a data set's file list (ids, identities, groups), so a changed folder is noticed. */
+export function datasetFingerprint(dataset: FaceDataset): string {
+  const hash = createHash('sha256');
+  for (const item of dataset.items) hash.update(`${item.id}\t${item.identity}\t${item.group}\n`);
+  return `${dataset.size} images, ${dataset.identities.length} identities, sha256:${hash.digest('hex').slice(0, 16)}`;
+}
+
+/**
+ * The settings outside the engine that change a face search's results: the data (spec and fingerprint), the
+ * evaluation data, the identity rules and every training default given. Recorded in the study header.
+ */
+export function faceSearchSettings(options: SearchOptions, dataset: FaceDataset, evaluationData?: FaceDataset): Record<string, unknown> {
+  const training: Record<string, unknown> = {};
+  for (const key of RECORDED_TRAINING_KEYS) if (options[key] !== undefined) training[key] = options[key];
+  const settings: Record<string, unknown> = {
+    data: typeof options.data === 'string' ? options.data : (options.data?.name ?? 'synthetic'),
+    dataFingerprint: datasetFingerprint(dataset),
+    training,
+  };
+  if (evaluationData) {
+    settings.evaluationData = typeof options.evaluationData === 'string' ? options.evaluationData : evaluationData.name;
+    settings.evaluationDataFingerprint = datasetFingerprint(evaluationData);
+  }
+  if (options.allowIdentityOverlap) settings.allowIdentityOverlap = true;
+  if (options.minImagesPerIdentity !== undefined && options.minImagesPerIdentity > 1) settings.minImagesPerIdentity = options.minImagesPerIdentity;
+  return JSON.parse(JSON.stringify(settings)) as Record<string, unknown>;
+}
+
+/** The settings recorded in a study folder's header ({} when it holds no study or recorded none). */
+export function recordedSearchSettings(dir: string): Record<string, unknown> {
+  if (!existsSync(join(dir, JOURNAL_FILE))) return {};
+  const study = Study.open(dir, { readOnly: true });
+  try {
+    return { ...study.settings };
+  } finally {
+    study.close();
+  }
+}
+
+/** `options` with the data and training settings a resumed study recorded filled in where the options leave them out. */
+function withRecordedSettings(options: SearchOptions, dir: string): SearchOptions {
+  const recorded = recordedSearchSettings(dir);
+  if (Object.keys(recorded).length === 0) return options;
+  const filled: SearchOptions = { ...options };
+  const fill = <K extends keyof SearchOptions>(key: K, value: unknown): void => {
+    if (filled[key] === undefined && value !== undefined) filled[key] = value as SearchOptions[K];
+  };
+  if (typeof recorded.data === 'string') fill('data', recorded.data);
+  if (typeof recorded.evaluationData === 'string') fill('evaluationData', recorded.evaluationData);
+  fill('allowIdentityOverlap', recorded.allowIdentityOverlap);
+  fill('minImagesPerIdentity', recorded.minImagesPerIdentity);
+  const training = (recorded.training ?? {}) as Record<string, unknown>;
+  for (const key of RECORDED_TRAINING_KEYS) fill(key, training[key]);
+  return filled;
 }
 
 /** The default configuration at `budget`: taken from the study when it ran there, else trained once and kept in `default.json`. */

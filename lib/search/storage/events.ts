@@ -12,6 +12,8 @@ export interface HeaderEvent {
   scheduler: { name: string; options: Record<string, unknown> };
   proposer: string;
   promotion: string;
+  /** Settings outside the engine that change results (StudyOptions.settings). */
+  settings?: Record<string, unknown>;
 }
 
 /** A new configuration was asked (the trial runs from now on). */
