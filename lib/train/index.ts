@@ -10,7 +10,7 @@ export type { EpochReport, FaceTrainingSpec } from './trainer.js';
 export { faceArraysSignature, findCheckpoint, listCheckpoints, loadCheckpoint, removeCheckpoint, saveCheckpoint, trainingFingerprint } from './checkpoint.js';
 export type { CheckpointManifest, CheckpointTensorEntry } from './checkpoint.js';
 export { embedFaces, evaluateEmbeddings, evaluateFaceModel, pixelEmbeddings } from './evaluation.js';
-export type { FaceEvaluation, FaceMetrics } from './evaluation.js';
+export type { FaceEvaluation, FaceEvaluationOptions, FaceMetrics } from './evaluation.js';
 export { faceTrainingDefaults, prepareFaceData, resolveTrainingSpec, runFaceTraining, trainConfiguration } from './run.js';
 export type {
   FaceDataPreparation, FaceTrainingData, FaceTrainingDataSource, FaceTrainingDefaults, FaceTrainingResult, FaceTrainingRunOptions, TrainConfigurationOptions,
