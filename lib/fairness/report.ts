@@ -71,16 +71,17 @@ export function safeQuotient(a: number, b: number, denominatorCount: number): nu
   return a / (1 / (2 * denominatorCount));
 }
 
-/** rank-1 accuracy, error and mean rank of a set of images. */
-function summarise(ranks: readonly number[], members: readonly number[]): GroupRankSummary {
-  let correct = 0;
-  let rankSum = 0;
-  for (const i of members) {
-    if (ranks[i] === 0) correct++;
-    rankSum += ranks[i];
-  }
-  const accuracy = correct / members.length;
-  return { count: members.length, accuracy, error: 1 - accuracy, meanRank: rankSum / members.length };
+/** What every figure is computed from: per group, the number of images, of rank-0 images and the sum of ranks. */
+export interface GroupRankSums {
+  count: number;
+  correct: number;
+  rankSum: number;
+}
+
+/** rank-1 accuracy, error and mean rank from a group's sums. */
+function summarise({ count, correct, rankSum }: GroupRankSums): GroupRankSummary {
+  const accuracy = correct / count;
+  return { count, accuracy, error: 1 - accuracy, meanRank: rankSum / count };
 }
 
 /**
@@ -100,9 +101,35 @@ export function fairnessReport(input: FairnessReportInput): FairnessReport {
     if (!Number.isInteger(rank) || rank < 0) throw new TypeError(`ranks[${i}] must be a non-negative integer, got ${String(rank)}`);
   });
   const index = indexGroups(groups, ranks.length, 'ranks', allGroups);
+  const sums = new Map<string, GroupRankSums>();
+  for (const name of index.names) {
+    const sum: GroupRankSums = { count: 0, correct: 0, rankSum: 0 };
+    for (const i of index.members.get(name) as number[]) {
+      sum.count++;
+      if (ranks[i] === 0) sum.correct++;
+      sum.rankSum += ranks[i];
+    }
+    sums.set(name, sum);
+  }
+  return fairnessReportFromSums(sums, referenceGroups);
+}
+
+/**
+ * fairnessReport from per-group sums (groups in the map's order, every count > 0): the figures depend on
+ * the ranks only through these sums, so resampling code (lib/fairness/bootstrap.ts) adds up sums instead
+ * of rebuilding rank arrays. Gives exactly what fairnessReport gives for ranks with these sums.
+ */
+export function fairnessReportFromSums(sums: ReadonlyMap<string, GroupRankSums>, referenceGroups?: readonly [GroupLabel, GroupLabel]): FairnessReport {
+  const names = [...sums.keys()];
   const perGroup: Record<string, GroupRankSummary> = {};
-  for (const name of index.names) perGroup[name] = summarise(ranks, index.members.get(name) as number[]);
-  const overall = summarise(ranks, Array.from(ranks.keys()));
+  const total: GroupRankSums = { count: 0, correct: 0, rankSum: 0 };
+  for (const [name, sum] of sums) {
+    perGroup[name] = summarise(sum);
+    total.count += sum.count;
+    total.correct += sum.correct;
+    total.rankSum += sum.rankSum;
+  }
+  const overall = summarise(total);
 
   let candidatePairs: GroupPair[];
   let comparison: GroupComparison;
@@ -116,8 +143,8 @@ export function fairnessReport(input: FairnessReportInput): FairnessReport {
     candidatePairs = [pair];
     comparison = 'reference-pair';
   } else {
-    if (index.names.length < 2) throw new RangeError(`groups must contain at least two different groups, got ${index.names.length}`);
-    candidatePairs = index.names.flatMap((a) => index.names.filter((b) => b !== a).map((b): GroupPair => [a, b]));
+    if (names.length < 2) throw new RangeError(`groups must contain at least two different groups, got ${names.length}`);
+    candidatePairs = names.flatMap((a) => names.filter((b) => b !== a).map((b): GroupPair => [a, b]));
     comparison = 'worst-pair';
   }
 

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { compareWithIntervals, FAIRNESS_METRICS, type FairnessMetricName, type IntervalVerdict, type MetricInterval } from '../fairness/index.js';
 import { paretoFront } from '../pareto/index.js';
 import { escapeXml } from '../report/index.js';
 import type { TransferEvaluation } from './evaluate.js';
@@ -44,6 +45,8 @@ export interface AnalysisModel {
   summary: SplitSummary;
   /** Measures on whose (error, measure) Pareto front the model's means lie. */
   onFront: DisparityMeasure[];
+  /** Identity-bootstrap intervals (see modelIntervals), when every seed's result has them. */
+  intervals?: Record<FairnessMetricName, MetricInterval>;
 }
 
 export interface Analysis {
@@ -51,8 +54,12 @@ export interface Analysis {
   measures: DisparityMeasure[];
   runs: AnalysisRun[];
   models: AnalysisModel[];
-  /** Per searched model and baseline: the measures under which the searched model's means dominate the baseline's on (error, measure). */
-  dominates: { searched: string; baseline: string; measures: DisparityMeasure[] }[];
+  /**
+   * Per searched model and baseline: the measures under which the searched model's means dominate the baseline's
+   * on (error, measure), and, when both have identity-bootstrap intervals, compareWithIntervals' verdict on
+   * (error, measure) for each of those measures ('dominates' only when the intervals support it).
+   */
+  dominates: { searched: string; baseline: string; measures: DisparityMeasure[]; verdicts?: Partial<Record<DisparityMeasure, IntervalVerdict>> }[];
   files: { csv: string; runsCsv: string; markdown: string; html: string; svgs: string[] };
 }
 
@@ -92,6 +99,24 @@ const fmt = (v: number): string => (Number.isFinite(v) ? v.toFixed(4) : '');
 const pm = (m: MeanStd): string => `${fmt(m.mean)} ± ${fmt(m.std)}`;
 const csvCell = (text: string): string => (/[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text);
 
+/**
+ * A model's identity-bootstrap intervals over its seeds: per figure, the mean over seeds of the estimates,
+ * of the lower and of the upper ends. The seeds are evaluated on the same persons, so their bootstrap noise
+ * is shared rather than independent; averaging the ends keeps that noise instead of shrinking it as if the
+ * seeds were independent draws of persons. Undefined unless every run's result holds intervals.
+ */
+export function modelIntervals(evaluations: readonly SplitEvaluation[]): Record<FairnessMetricName, MetricInterval> | undefined {
+  const all = evaluations.map((e) => e.metrics.intervals?.metrics);
+  if (all.length === 0 || all.some((m) => !m)) return undefined;
+  const present = all as Record<FairnessMetricName, MetricInterval>[];
+  const out = {} as Record<FairnessMetricName, MetricInterval>;
+  for (const name of FAIRNESS_METRICS) {
+    const mean = (pick: (i: MetricInterval) => number) => present.reduce((s, m) => s + pick(m[name]), 0) / present.length;
+    out[name] = { estimate: mean((i) => i.estimate), lower: mean((i) => i.lower), upper: mean((i) => i.upper) };
+  }
+  return out;
+}
+
 /** `a` dominates `b` on minimised objectives: no worse in each, better in one. */
 function dominatesPoint(a: readonly number[], b: readonly number[]): boolean {
   return a.every((v, i) => v <= b[i]) && a.some((v, i) => v < b[i]);
@@ -116,7 +141,8 @@ export async function analyze(options: AnalyzeOptions): Promise<Analysis> {
   const models: AnalysisModel[] = [...byModel.values()]
     .map((group) => {
       const sorted = [...group].sort((a, b) => a.seed - b.seed);
-      return { model: sorted[0].model, kind: sorted[0].kind, configId: sorted[0].configId, seeds: sorted.map((r) => r.seed), summary: summarizeSplit(sorted.map((r) => r.evaluation)), onFront: [] as DisparityMeasure[] };
+      const intervals = modelIntervals(sorted.map((r) => r.evaluation));
+      return { model: sorted[0].model, kind: sorted[0].kind, configId: sorted[0].configId, seeds: sorted.map((r) => r.seed), summary: summarizeSplit(sorted.map((r) => r.evaluation)), onFront: [] as DisparityMeasure[], ...(intervals ? { intervals } : {}) };
     })
     .sort((a, b) => (a.kind === b.kind ? a.summary.metrics.error.mean - b.summary.metrics.error.mean || a.model.localeCompare(b.model) : a.kind === 'searched' ? -1 : 1));
   const point = (m: AnalysisModel, measure: DisparityMeasure): number[] => [m.summary.metrics.error.mean, m.summary.metrics[measure].mean];
@@ -127,7 +153,10 @@ export async function analyze(options: AnalyzeOptions): Promise<Analysis> {
   for (const s of models.filter((m) => m.kind === 'searched')) {
     for (const b of models.filter((m) => m.kind === 'baseline')) {
       const under = measures.filter((measure) => dominatesPoint(point(s, measure), point(b, measure)));
-      dominates.push({ searched: s.model, baseline: b.model, measures: under });
+      const { intervals: si } = s;
+      const { intervals: bi } = b;
+      const verdicts = si && bi ? Object.fromEntries(under.map((measure) => [measure, compareWithIntervals(si, bi, ['error', measure])])) : undefined;
+      dominates.push({ searched: s.model, baseline: b.model, measures: under, ...(verdicts ? { verdicts } : {}) });
     }
   }
 
@@ -191,9 +220,23 @@ export async function analyze(options: AnalyzeOptions): Promise<Analysis> {
   const searched = models.filter((m) => m.kind === 'searched');
   const baselines = models.filter((m) => m.kind === 'baseline');
   const cell = (s: string, b: string): string => {
-    const under = dominates.find((d) => d.searched === s && d.baseline === b)?.measures ?? [];
-    return under.length ? under.map(snakeCase).join(', ') : '—';
+    const entry = dominates.find((d) => d.searched === s && d.baseline === b);
+    const under = entry?.measures ?? [];
+    // With intervals, a measure whose dominance the intervals do not support is marked with the verdict.
+    const word = (measure: DisparityMeasure): string => {
+      const verdict = entry?.verdicts?.[measure];
+      return verdict === undefined || verdict === 'dominates' ? snakeCase(measure) : `${snakeCase(measure)} (${verdict})`;
+    };
+    return under.length ? under.map(word).join(', ') : '—';
   };
+  // Identity-bootstrap intervals of the models that have them.
+  const withIntervals = models.filter((m) => m.intervals);
+  const intervalColumns = ['error', ...measures] as const;
+  const interval = (i: MetricInterval): string => `${fmt(i.estimate)} [${fmt(i.lower)}, ${fmt(i.upper)}]`;
+  const intervalHead = ['model', 'kind', ...intervalColumns.map((k) => snakeCase(k))];
+  const intervalRows = withIntervals.map((m) => [m.model, m.kind, ...intervalColumns.map((k) => interval((m.intervals as Record<FairnessMetricName, MetricInterval>)[k]))]);
+  const levels = [...new Set(runs.flatMap((r) => (r.evaluation.metrics.intervals ? [r.evaluation.metrics.intervals.level] : [])))];
+  const intervalText = `${levels.map((l) => `${Number((100 * l).toPrecision(4))} %`).join(' / ')} confidence intervals from a bootstrap over evaluation identities (stratified by group; ranks as on the full split), as "estimate [lower, upper]"; over several seeds the seeds' estimates and interval ends are averaged.`;
   const dominanceTable = baselines.length && searched.length ? table(['searched \\ baseline', ...baselines.map((b) => b.model)], searched.map((s) => [s.model, ...baselines.map((b) => cell(s.model, b.model))])) : '_No baselines (or no searched models) to compare._';
   const markdown = [
     `# ${title}`,
@@ -204,10 +247,14 @@ export async function analyze(options: AnalyzeOptions): Promise<Analysis> {
     '',
     '## Which searched models dominate which baselines',
     '',
-    'A cell lists the measures under which the searched model is no worse than the baseline in both error and that measure, and better in one (seed means).',
+    'A cell lists the measures under which the searched model is no worse than the baseline in both error and that measure, and better in one (seed means).' +
+      (withIntervals.length
+        ? ' Where both models have identity-bootstrap intervals, dominance is claimed only when the searched model\'s intervals lie below the baseline\'s in both error and the measure; otherwise the measure is marked with the interval verdict, e.g. "(within noise)".'
+        : ''),
     '',
     dominanceTable,
     '',
+    ...(withIntervals.length ? ['## Identity-bootstrap intervals', '', intervalText, '', table(intervalHead, intervalRows), ''] : []),
     `Plots: ${svgs.map((f) => `[${f.split('/').at(-1)}](${f.split('/').at(-1)})`).join(', ')}.`,
     '',
   ].join('\n');
@@ -228,6 +275,7 @@ export async function analyze(options: AnalyzeOptions): Promise<Analysis> {
     htmlTable(mdHeader, mdRows),
     '<h2>Which searched models dominate which baselines</h2>',
     baselines.length && searched.length ? htmlTable(['searched \\ baseline', ...baselines.map((b) => b.model)], searched.map((s) => [s.model, ...baselines.map((b) => cell(s.model, b.model))])) : '<p>No baselines to compare.</p>',
+    ...(withIntervals.length ? ['<h2>Identity-bootstrap intervals</h2>', `<p>${escapeXml(intervalText)}</p>`, htmlTable(intervalHead, intervalRows)] : []),
     '<h2>Plots</h2>',
     ...svgTexts.map((svg) => `<figure>${svg}</figure>`),
     '<h2>Runs</h2>',

@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeToString } from 'fast-csv';
+import { compareWithIntervals, type MetricInterval } from '../fairness/index.js';
 import { hypervolume } from '../pareto/index.js';
 import { frontAtHighestBudget } from '../search/front.js';
 import type { ObjectiveSpec, Trial } from '../search/types.js';
@@ -57,6 +58,30 @@ function numericAttributes(attributes: Record<string, unknown>): Record<string, 
   return out;
 }
 
+/**
+ * The identity-bootstrap interval of objective `name` in a trial's attributes (`attributes.intervals.metrics`,
+ * as face-recognition trials record them), looked up by the objective's name or its camelCase form
+ * (`rank_disparity` -> `rankDisparity`); undefined when the trial has none.
+ */
+export function objectiveInterval(trial: Trial, name: string): MetricInterval | undefined {
+  const metrics = (trial.attributes?.intervals as { metrics?: Record<string, unknown> } | undefined)?.metrics;
+  if (!metrics || typeof metrics !== 'object') return undefined;
+  const candidate = (metrics[name] ?? metrics[name.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase())]) as Partial<MetricInterval> | undefined;
+  if (!candidate || !Number.isFinite(candidate.lower) || !Number.isFinite(candidate.upper)) return undefined;
+  return candidate as MetricInterval;
+}
+
+/** The intervals of every objective, keyed by objective name, or undefined when one is missing. */
+function objectiveIntervals(trial: Trial, names: readonly string[]): Record<string, MetricInterval> | undefined {
+  const out: Record<string, MetricInterval> = {};
+  for (const name of names) {
+    const interval = objectiveInterval(trial, name);
+    if (!interval) return undefined;
+    out[name] = interval;
+  }
+  return out;
+}
+
 const fmt = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? '' : Number(v.toPrecision(6)).toString());
 
 /**
@@ -93,7 +118,10 @@ export async function writeSearchReport(options: SearchReportOptions): Promise<S
   // CSV: one row per front member; config keys and numeric attributes as columns.
   const configKeys = [...new Set(front.flatMap((t) => Object.keys(t.config)))].sort();
   const attrRows = front.map((t) => numericAttributes(t.attributes));
-  const fixedColumns = ['trial', 'config_id', 'budget', ...names, ...configKeys.map((k) => `config.${k}`)];
+  // Objectives with identity-bootstrap intervals get <name>_lower and <name>_upper columns.
+  const withIntervals = names.filter((n) => front.some((t) => objectiveInterval(t, n)));
+  const intervalColumns = withIntervals.flatMap((n) => [`${n}_lower`, `${n}_upper`]);
+  const fixedColumns = ['trial', 'config_id', 'budget', ...names, ...intervalColumns, ...configKeys.map((k) => `config.${k}`)];
   // Attributes often repeat an objective (e.g. `error`): one column per name.
   const attrKeys = [...new Set(attrRows.flatMap((a) => Object.keys(a)))].filter((k) => !fixedColumns.includes(k)).sort();
   const header = [...fixedColumns, ...attrKeys];
@@ -102,6 +130,10 @@ export async function writeSearchReport(options: SearchReportOptions): Promise<S
     t.configId,
     fmt(t.budget),
     ...names.map((n) => fmt(t.values[n])),
+    ...withIntervals.flatMap((n) => {
+      const interval = objectiveInterval(t, n);
+      return [fmt(interval?.lower), fmt(interval?.upper)];
+    }),
     ...configKeys.map((k) => (k in t.config ? String(t.config[k]) : '')),
     ...attrKeys.map((k) => fmt(attrRows[i][k])),
   ]);
@@ -164,10 +196,28 @@ function renderHtml(r: {
     if (t.configId === d.configId) return 'is the default';
     const wins = r.objectives.filter((o) => better(o, t.values[o.name], d.values[o.name])).length;
     const losses = r.objectives.filter((o) => better(o, d.values[o.name], t.values[o.name])).length;
-    const verdict = losses === 0 && wins > 0 ? 'dominates the default' : wins === 0 && losses > 0 ? 'dominated by the default' : 'trade-off';
+    const pointVerdict = losses === 0 && wins > 0 ? 'dominates the default' : wins === 0 && losses > 0 ? 'dominated by the default' : 'trade-off';
     const deltas = r.objectives.map((o) => `${o.name} ${t.values[o.name] - d.values[o.name] >= 0 ? '+' : ''}${fmt(t.values[o.name] - d.values[o.name])}`);
-    return `${verdict} (${deltas.join(', ')})`;
+    // With identity-bootstrap intervals on both sides, a claim needs the intervals to support it.
+    const mine = objectiveIntervals(t, names);
+    const theirs = objectiveIntervals(d, names);
+    if (!mine || !theirs) return `${pointVerdict} (${deltas.join(', ')})`;
+    const words = { dominates: 'dominates the default', dominated: 'dominated by the default', 'trade-off': 'trade-off', 'within noise': 'within noise of the default' } as const;
+    const verdict = words[compareWithIntervals(mine, theirs, r.objectives)];
+    const point = verdict === pointVerdict ? '' : `; point estimates: ${pointVerdict}`;
+    return `${verdict} (${deltas.join(', ')}${point})`;
   };
+  const cellOf = (t: Trial, n: string): string => {
+    const interval = objectiveInterval(t, n);
+    return interval ? `${fmt(t.values[n])} [${fmt(interval.lower)}, ${fmt(interval.upper)}]` : fmt(t.values[n]);
+  };
+  const levels = [...new Set(r.front.flatMap((t) => {
+    const level = (t.attributes?.intervals as { level?: unknown } | undefined)?.level;
+    return typeof level === 'number' && names.some((n) => objectiveInterval(t, n)) ? [level] : [];
+  }))];
+  const intervalNote = levels.length
+    ? `<p>Objective values are shown with their ${levels.map((l) => `${fmt(100 * l)} %`).join(' / ')} confidence intervals from a bootstrap over evaluation identities ("value [lower, upper]"); "dominates the default" is claimed only when every objective's interval lies beyond the default's, otherwise "within noise of the default".</p>`
+    : '';
   const groupCells = (t: Trial): string => {
     const attrs = numericAttributes(t.attributes);
     // One line per group: its rank-1 accuracy and mean rank (the inputs of every disparity measure).
@@ -182,7 +232,7 @@ function renderHtml(r: {
   };
   const rows = r.front
     .map(
-      (t) => `<tr><td>${t.id}</td>${names.map((n) => `<td>${fmt(t.values[n])}</td>`).join('')}<td><code>${escapeXml(
+      (t) => `<tr><td>${t.id}</td>${names.map((n) => `<td>${escapeXml(cellOf(t, n))}</td>`).join('')}<td><code>${escapeXml(
         Object.entries(t.config)
           .map(([k, v]) => `${k}=${typeof v === 'number' ? Number(v.toPrecision(4)) : v}`)
           .join(' '),
@@ -198,6 +248,7 @@ function renderHtml(r: {
 Pareto front at budget ${fmt(r.budget)}: ${r.front.length} configurations; hypervolume ${fmt(r.hv)} (reference ${r.reference.map(fmt).join(', ')}).</p>
 <div class="figs">${r.scatter}${r.hvSvg}</div>
 <h2>The fairer architectures: Pareto front</h2>
+${intervalNote}
 <table><thead><tr><th>trial</th>${names.map((n) => `<th>${escapeXml(n)}</th>`).join('')}<th>configuration</th><th>per group</th><th>vs default</th></tr></thead>
 <tbody>
 ${rows}

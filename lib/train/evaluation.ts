@@ -1,5 +1,5 @@
 import { tf } from '../backend/index.js';
-import { fairnessReport, rankByIdentity, selectRankableImages, type GroupRankSummary } from '../fairness/index.js';
+import { bootstrapFairness, fairnessReport, rankByIdentity, selectRankableImages, type BootstrapOptions, type FairnessIntervals, type GroupRankSummary } from '../fairness/index.js';
 import type { Backbone } from '../models/backbone.js';
 import { imageCount, imageTensor, type FaceArrays } from './face-arrays.js';
 
@@ -17,6 +17,18 @@ export interface FaceMetrics {
   errorRatio: number;
   /** Images ranked (those whose identity has another image in the split). */
   count: number;
+  /**
+   * Identity-bootstrap confidence intervals of every figure (lib/fairness bootstrapFairness; default 1000
+   * resamples, seed 0, 95 %). Kept inside the metrics so every consumer of them (trial attributes, retrain's
+   * result.json) carries them along; absent when turned off.
+   */
+  intervals?: FairnessIntervals;
+}
+
+/** Options of evaluateEmbeddings beyond the reference pair. */
+export interface FaceEvaluationOptions {
+  /** Identity-bootstrap intervals: true (default: 1000 resamples, seed 0, level 0.95), bootstrap options, or false for none. */
+  intervals?: boolean | BootstrapOptions;
 }
 
 export interface FaceEvaluation {
@@ -66,12 +78,15 @@ export function pixelEmbeddings(data: FaceArrays): Float32Array {
  * Leave-one-out rank_by_id over the split and FR-NAS's fairness figures (lib/fairness). Images whose
  * identity has no other image in the split cannot be ranked and are left out.
  * `referenceGroups` fixes the pair [a, b] of the disparity measures (default: the worst pair).
+ * `metrics.intervals` holds identity-bootstrap intervals of every figure (docs/fairness.md; ~50 ms for
+ * 1,400 images); `options.intervals` sets their resamples, seed and level, or false turns them off.
  */
 export function evaluateEmbeddings(
   embeddings: Float32Array,
   dim: number,
   data: Pick<FaceArrays, 'identities' | 'groups'>,
   referenceGroups?: readonly [string, string],
+  options: FaceEvaluationOptions = {},
 ): FaceEvaluation {
   const identities = Array.from(data.identities);
   const ranked = selectRankableImages(identities);
@@ -79,7 +94,11 @@ export function evaluateEmbeddings(
   const subset = new Float32Array(ranked.length * dim);
   ranked.forEach((i, k) => subset.set(embeddings.subarray(i * dim, (i + 1) * dim), k * dim));
   const ranks = rankByIdentity({ embeddings: subset, dim, identities: ranked.map((i) => identities[i]) });
-  const report = fairnessReport({ ranks, groups: ranked.map((i) => data.groups[i]), referenceGroups });
+  const groups = ranked.map((i) => data.groups[i]);
+  const report = fairnessReport({ ranks, groups, referenceGroups });
+  const bootstrap = options.intervals ?? true;
+  const intervals =
+    bootstrap === false ? undefined : bootstrapFairness({ ranks, groups, identities: ranked.map((i) => identities[i]), referenceGroups, ...(bootstrap === true ? {} : bootstrap) });
   return {
     metrics: {
       error: report.error,
@@ -91,6 +110,7 @@ export function evaluateEmbeddings(
       rankRatio: report.rankRatio,
       errorRatio: report.errorRatio,
       count: report.count,
+      ...(intervals ? { intervals } : {}),
     },
     perGroup: report.perGroup,
     ranks,
@@ -99,6 +119,6 @@ export function evaluateEmbeddings(
 }
 
 /** Embeds the split with `backbone` (flip-sum, L2) and evaluates it. */
-export function evaluateFaceModel(backbone: Backbone, data: FaceArrays, referenceGroups?: readonly [string, string]): FaceEvaluation {
-  return evaluateEmbeddings(embedFaces(backbone, data), backbone.embeddingSize, data, referenceGroups);
+export function evaluateFaceModel(backbone: Backbone, data: FaceArrays, referenceGroups?: readonly [string, string], options?: FaceEvaluationOptions): FaceEvaluation {
+  return evaluateEmbeddings(embedFaces(backbone, data), backbone.embeddingSize, data, referenceGroups, options);
 }

@@ -10,7 +10,7 @@ export type { EpochReport, FaceTrainingSpec } from './trainer.js';
 export { faceArraysSignature, findCheckpoint, listCheckpoints, loadCheckpoint, removeCheckpoint, saveCheckpoint, trainingFingerprint } from './checkpoint.js';
 export type { CheckpointManifest, CheckpointTensorEntry } from './checkpoint.js';
 export { embedFaces, evaluateEmbeddings, evaluateFaceModel, pixelEmbeddings } from './evaluation.js';
-export type { FaceEvaluation, FaceMetrics } from './evaluation.js';
+export type { FaceEvaluation, FaceEvaluationOptions, FaceMetrics } from './evaluation.js';
 export { checkIdentityOverlap, dataPreparationOf, FACE_TRAINING_DEFAULT_KEYS, openFaceData, RECOMMENDED_FACE_TRAINING, faceTrainingDefaults, prepareFaceData, resolveTrainingSpec, runFaceTraining, trainConfiguration } from './run.js';
 export { checkAugmentation } from './face-arrays.js';
 export type { AugmentationSettings } from './face-arrays.js';

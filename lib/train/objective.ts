@@ -10,7 +10,7 @@ import { dataPreparationOf, prepareFaceData, resolveTrainingSpec, runFaceTrainin
 /** Objective names a face-recognition trial can report (all minimised). */
 export type FaceObjectiveName = 'error' | 'disparity' | 'rank_disparity' | 'ratio' | 'rank_ratio' | 'error_ratio' | 'mean_rank';
 
-const metricOf: Record<FaceObjectiveName, keyof FaceMetrics> = {
+const metricOf: Record<FaceObjectiveName, Exclude<keyof FaceMetrics, 'intervals'>> = {
   error: 'error',
   disparity: 'disparity',
   rank_disparity: 'rankDisparity',
@@ -48,7 +48,11 @@ export function epochsOfBudget(budget: number): number {
   return Math.max(1, Math.floor(budget));
 }
 
-/** Turns a training result into what the search engine records: objectives, cost, attributes. */
+/**
+ * Turns a training result into what the search engine records: objectives, cost, attributes. The attributes
+ * hold every metric, and `intervals` (identity-bootstrap intervals keyed by metric name, e.g.
+ * `intervals.metrics.rankDisparity`) when the evaluation computed them, so the search journal keeps them.
+ */
 export function trialResult(result: FaceTrainingResult, objectives: readonly FaceObjectiveName[], backend?: string): EvaluationResult {
   const values: Record<string, number> = {};
   for (const name of objectives) {
@@ -57,11 +61,13 @@ export function trialResult(result: FaceTrainingResult, objectives: readonly Fac
     values[name] = result.metrics[key];
   }
   const lastLoss = result.history.at(-1)?.loss;
+  const { intervals, ...metrics } = result.metrics;
   return {
     ...values,
     cost: { seconds: result.seconds, budget: result.epochsTrained },
     attributes: {
-      ...result.metrics,
+      ...metrics,
+      ...(intervals ? { intervals } : {}),
       perGroup: result.perGroup,
       epochs: result.epochs,
       epochsTrained: result.epochsTrained,

@@ -5,8 +5,9 @@ import { expect } from 'chai';
 import { Command } from 'commander';
 import seedrandom from 'seedrandom';
 import { registerPosthocCommands } from '../../lib/cli/posthoc.js';
-import { analyze, DISPARITY_MEASURES, RUN_FILES, type RunConfig, type RunKind, type RunResult } from '../../lib/posthoc/index.js';
+import { analyze, DISPARITY_MEASURES, modelIntervals, RUN_FILES, type RunConfig, type RunKind, type RunResult } from '../../lib/posthoc/index.js';
 import { snakeCase } from '../../lib/posthoc/runs.js';
+import { FAIRNESS_METRICS, type FairnessIntervals } from '../../lib/fairness/index.js';
 import type { FaceMetrics } from '../../lib/train/index.js';
 
 /** Test-split error and disparity per seed of each model; the other measures are random. */
@@ -173,5 +174,63 @@ describe('posthoc: analyze run folders', () => {
     } catch (error) {
       expect((error as Error).message).to.contain('no finished run with a test result under');
     }
+  });
+});
+
+describe('posthoc: analyze with identity-bootstrap intervals', () => {
+  const root = mkdtempSync(join(tmpdir(), 'frnas-analyze-intervals-'));
+  after(() => rmSync(root, { recursive: true, force: true }));
+
+  /** Metrics whose every figure has the interval value ± half. */
+  function metricsWithIntervals(values: { error: number; disparity: number; rankDisparity: number }, half: number): FaceMetrics {
+    const base = { accuracy: 1 - values.error, meanRank: 1, ratio: 0.1, rankRatio: 0.1, errorRatio: 0.1, ...values };
+    const intervals: FairnessIntervals = {
+      level: 0.95,
+      resamples: 1000,
+      seed: 0,
+      identities: 50,
+      metrics: Object.fromEntries(FAIRNESS_METRICS.map((k) => [k, { estimate: base[k], lower: base[k] - half, upper: base[k] + half }])) as FairnessIntervals['metrics'],
+    };
+    return { ...base, count: 100, intervals };
+  }
+
+  function writeRun(model: string, kind: RunKind, seed: number, metrics: FaceMetrics): void {
+    const dir = join(root, 'runs', model, `seed-${seed}`);
+    mkdirSync(dir, { recursive: true });
+    const perGroup = { f: { count: 50, accuracy: 0.8, error: 0.2, meanRank: 1 }, m: { count: 50, accuracy: 0.9, error: 0.1, meanRank: 0.5 } };
+    writeFileSync(join(dir, RUN_FILES.config), JSON.stringify({ format: 'frnas-run', version: 1, model, kind, configId: model, config: {}, seed, epochs: 1 }));
+    const result: RunResult = {
+      format: 'frnas-run-result', version: 1, model, kind, configId: model, seed, epochs: 1, seconds: 1, trainableParameters: 1,
+      validation: { metrics, perGroup }, test: { metrics, perGroup }, finishedAt: new Date(0).toISOString(),
+    };
+    writeFileSync(join(dir, RUN_FILES.result), JSON.stringify(result));
+  }
+
+  it('averages the seeds\' interval ends', () => {
+    const one = metricsWithIntervals({ error: 0.1, disparity: 0.1, rankDisparity: 1 }, 0.02);
+    const two = metricsWithIntervals({ error: 0.2, disparity: 0.1, rankDisparity: 1 }, 0.04);
+    const perGroup = {};
+    const model = modelIntervals([{ metrics: one, perGroup }, { metrics: two, perGroup }]);
+    expect(model?.error.estimate).to.be.closeTo(0.15, 1e-12);
+    expect(model?.error.lower).to.be.closeTo(0.12, 1e-12); // mean of 0.08 and 0.16
+    expect(model?.error.upper).to.be.closeTo(0.18, 1e-12); // mean of 0.12 and 0.24
+    expect(modelIntervals([{ metrics: one, perGroup }, { metrics: { ...one, intervals: undefined }, perGroup }])).to.equal(undefined);
+  });
+
+  it('claims dominance of a baseline only where the intervals support it, and lists them', async () => {
+    // S beats the baseline by 0.1 in error and rank disparity (intervals ± 0.02: clear) but by 0.01 in disparity (within noise).
+    writeRun('S', 'searched', 1, metricsWithIntervals({ error: 0.1, disparity: 0.09, rankDisparity: 0.5 }, 0.02));
+    writeRun('S', 'searched', 2, metricsWithIntervals({ error: 0.1, disparity: 0.09, rankDisparity: 0.5 }, 0.02));
+    writeRun('Base', 'baseline', 1, metricsWithIntervals({ error: 0.2, disparity: 0.1, rankDisparity: 0.6 }, 0.02));
+    const a = await analyze({ dirs: [join(root, 'runs')], out: join(root, 'out'), measures: ['disparity', 'rankDisparity'] });
+    expect(a.dominates).to.deep.equal([{ searched: 'S', baseline: 'Base', measures: ['disparity', 'rankDisparity'], verdicts: { disparity: 'within noise', rankDisparity: 'dominates' } }]);
+    const error = a.models.find((m) => m.model === 'S')?.intervals?.error;
+    expect([error?.estimate, error?.lower, error?.upper].map((v) => Number(v?.toFixed(12)))).to.deep.equal([0.1, 0.08, 0.12]);
+    const markdown = readFileSync(a.files.markdown, 'utf8');
+    expect(markdown).to.contain('| S | disparity (within noise), rank_disparity |');
+    expect(markdown).to.contain('## Identity-bootstrap intervals');
+    expect(markdown).to.contain('| S | searched | 0.1000 [0.0800, 0.1200] | 0.0900 [0.0700, 0.1100] | 0.5000 [0.4800, 0.5200] |');
+    expect(markdown).to.contain('95 % confidence intervals from a bootstrap over evaluation identities');
+    expect(readFileSync(a.files.html, 'utf8')).to.contain('<h2>Identity-bootstrap intervals</h2>');
   });
 });

@@ -87,4 +87,30 @@ describe('report', () => {
     }
     expect(message).to.match(/reference has 1 values for 2 objectives/);
   });
+
+  it('shows identity-bootstrap intervals and claims dominance over the default only when they support it', async () => {
+    const iv = (estimate: number, half: number) => ({ estimate, lower: estimate - half, upper: estimate + half });
+    const withIntervals = (t: Trial, half: number): Trial => ({
+      ...t,
+      attributes: { ...t.attributes, intervals: { level: 0.95, resamples: 1000, seed: 0, identities: 100, metrics: { error: iv(t.values.error, half), rankDisparity: iv(t.values.rank_disparity, half) } } },
+    });
+    const noisy = [withIntervals(trial(1, 4, 0.1, 0.5), 0.02), withIntervals(trial(2, 4, 0.2, 0.2), 0.02), withIntervals(trial(3, 4, 0.3, 0.3), 0.02), withIntervals(trial(4, 4, 0.4, 0.1), 0.02)];
+    const outDir = join(dir, 'intervals');
+    // A default at (0.22, 0.21) ± 0.05: trial 2 (0.2, 0.2) ± 0.02 dominates it on point estimates only.
+    const defaultTrial = withIntervals({ ...trial(9, 4, 0.22, 0.21), configId: 'default' }, 0.05);
+    const report = await writeSearchReport({ trials: noisy, objectives, outDir, defaultTrial });
+    const html = await readFile(report.files.html, 'utf8');
+    expect(html).to.include('0.2 [0.18, 0.22]');
+    expect(html).to.include('within noise of the default (error -0.02, rank_disparity -0.01; point estimates: dominates the default)');
+    expect(html).to.include('bootstrap over evaluation identities');
+    // A default at (0.3, 0.3) ± 0.02: trial 2's intervals lie below it on both objectives.
+    const farDefault = withIntervals({ ...trial(9, 4, 0.3, 0.3), configId: 'default' }, 0.02);
+    const clear = await readFile((await writeSearchReport({ trials: noisy, objectives, outDir, defaultTrial: farDefault })).files.html, 'utf8');
+    expect(clear).to.include('<td>dominates the default (error -0.1, rank_disparity -0.1)</td>');
+    const csv = (await readFile(report.files.csv, 'utf8')).trim().split('\n');
+    const header = csv[0].split(',');
+    expect(header.slice(3, 9)).to.deep.equal(['error', 'rank_disparity', 'error_lower', 'error_upper', 'rank_disparity_lower', 'rank_disparity_upper']);
+    const row = csv.find((l) => l.startsWith('2,'))?.split(',') ?? [];
+    expect(row.slice(5, 9).map(Number)).to.deep.equal([0.18, 0.22, 0.18, 0.22]);
+  });
 });

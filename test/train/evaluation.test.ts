@@ -1,7 +1,9 @@
 import { expect } from 'chai';
 import { tf } from '../../lib/backend/index.js';
 import { Dpn } from '../../lib/models/dpn.js';
+import { bootstrapFairness } from '../../lib/fairness/index.js';
 import { embedFaces, evaluateEmbeddings, pixelEmbeddings } from '../../lib/train/evaluation.js';
+import { trialResult } from '../../lib/train/objective.js';
 import type { FaceArrays } from '../../lib/train/face-arrays.js';
 import { microDpn, randomFaces } from './fixtures.js';
 
@@ -52,5 +54,30 @@ describe('train/evaluation: FR-NAS rank_by_id metrics', () => {
     a.forEach((v, i) => expect(v).to.be.closeTo(b[i], 1e-5));
     model.dispose();
     expect(Math.hypot(...pixelEmbeddings(faces).subarray(0, 64))).to.be.closeTo(1, 1e-5);
+  });
+
+  it('adds identity-bootstrap intervals of every figure to the metrics, and trial attributes keep them', () => {
+    const angles = [0, 10, 90, 5, 180, 170, 60, 65];
+    const embeddings = Float32Array.from(angles.flatMap((a) => [Math.cos((a * Math.PI) / 180), Math.sin((a * Math.PI) / 180)]));
+    const data = { identities: Int32Array.from([0, 0, 1, 1, 2, 2, 3, 3]), groups: ['M', 'M', 'F', 'F', 'M', 'M', 'F', 'F'] };
+    const result = evaluateEmbeddings(embeddings, 2, data, ['F', 'M'], { intervals: { resamples: 200, seed: 3 } });
+    const intervals = result.metrics.intervals;
+    expect(intervals).to.include({ resamples: 200, seed: 3, level: 0.95, identities: 4 });
+    // The same bootstrap as bootstrapFairness on the ranked images, estimates equal to the metrics.
+    expect(intervals).to.deep.equal(
+      bootstrapFairness({ ranks: result.ranks, groups: result.ranked.map((i) => data.groups[i]), identities: result.ranked.map((i) => data.identities[i]), referenceGroups: ['F', 'M'], resamples: 200, seed: 3 }),
+    );
+    expect(intervals?.metrics.error.estimate).to.equal(result.metrics.error);
+    expect(intervals?.metrics.rankDisparity.estimate).to.equal(result.metrics.rankDisparity);
+    expect(evaluateEmbeddings(embeddings, 2, data).metrics.intervals).to.include({ resamples: 1000, seed: 0, level: 0.95 });
+    expect(evaluateEmbeddings(embeddings, 2, data, undefined, { intervals: false }).metrics).to.not.have.property('intervals');
+
+    const trial = trialResult(
+      { metrics: result.metrics, perGroup: result.perGroup, epochs: 1, epochsTrained: 1, resumedFrom: 0, seconds: 1, history: [], trainableParameters: 10 },
+      ['error', 'rank_disparity'],
+    );
+    expect(trial.error).to.equal(result.metrics.error);
+    expect(trial.attributes?.intervals).to.deep.equal(intervals);
+    expect(trial.attributes?.rankDisparity).to.equal(result.metrics.rankDisparity);
   });
 });
