@@ -68,7 +68,8 @@ export function registerPosthocCommands(program: Command): void {
     .description('retrain the Pareto front (or --top K, or --trials) of a search at the full budget with several seeds')
     .argument('<search-dir>', 'study folder written by frnas search')
     .option('--config <file>', 'config file (default ./frnas.config.json over ~/.config/frnas/config.json)')
-    .option('--data <name|spec>', 'the data set the search ran on: a name from the config file or a spec (synthetic:..., celeba:<dir>, ...)')
+    .option('--data <name|spec>', 'the data set the search ran on: a name from the config file or a spec (default: the one the search recorded)')
+    .option('--eval-data <name|spec>', 'evaluate on this other data set (default: the one the search recorded, if any)')
     .option('--seeds <list>', 'seeds of the runs (default config seeds, else 333,444,555)', integerList('--seeds'))
     .option('--top <k>', 'the K best trials at the highest budget instead of the Pareto front', positiveInteger('--top'))
     .option('--trials <ids>', 'these trial ids instead of the Pareto front', integerList('--trials'))
@@ -91,8 +92,8 @@ export function registerPosthocCommands(program: Command): void {
         splitSeed: o.splitSeed as number | undefined,
       });
       const dataName = o.data as string | undefined;
-      if (!dataName) throw new Error('retrain needs --data: the data set the search ran on (a config name or a spec such as synthetic:identities=10,images=6)');
-      const { dataset, spec, splitMode } = await openDataset(dataName, config);
+      const opened = dataName === undefined ? undefined : await openDataset(dataName, config);
+      const evaluation = o.evalData === undefined ? undefined : await openDataset(o.evalData as string, config);
       const baselines = await Promise.all(((o.baselineConfig as string[] | undefined) ?? []).map(async (file) => ({ name: basename(file).replace(/\.json$/, ''), config: await readTrainingConfig(file) })));
       const out = (o.out as string | undefined) ?? (config.outRoot ? join(config.outRoot, `${basename(resolve(searchDir))}-retrain`) : undefined);
       const controller = new AbortController();
@@ -106,9 +107,11 @@ export function registerPosthocCommands(program: Command): void {
         const outcome = await retrain({
           searchDir,
           out,
-          data: dataset,
-          dataSpec: spec,
-          splitMode,
+          data: opened?.dataset,
+          dataSpec: opened?.spec,
+          splitMode: opened?.splitMode,
+          evaluationData: evaluation?.dataset,
+          evaluationDataSpec: evaluation?.spec,
           seeds: settings.seeds,
           workers: settings.workers,
           backend: settings.backend,

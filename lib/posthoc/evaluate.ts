@@ -81,7 +81,8 @@ export async function evaluateTransfer(options: TransferEvaluationOptions): Prom
   try {
     // Transfer: the model is evaluated on other data than it was trained on.
     await loadCheckpoint(trainer, dir, manifest, { anyData: true });
-    const arrays = await loadFaceArrays(options.data, manifest.spec.imageSize, manifest.spec.channels);
+    // The preprocessing the model was trained with (its spec): same size, channels and centre crop.
+    const arrays = await loadFaceArrays(options.data, manifest.spec.imageSize, manifest.spec.channels, manifest.spec.centerFraction);
     const embeddings = embedFaces(trainer.backbone, arrays);
     const dim = trainer.backbone.embeddingSize;
     const ranked = evaluateEmbeddings(embeddings, dim, arrays, options.referenceGroups);

@@ -2,12 +2,14 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { initBackend, type BackendName } from '../backend/index.js';
-import type { FaceDataset } from '../data/index.js';
+import { loadFaceDataset, type FaceDataset } from '../data/index.js';
+import { recordedSearchSettings } from '../workflows/search.js';
 import { nonDominatedSort } from '../pareto/index.js';
 import { Study, type Trial } from '../search/index.js';
 import { configurationId } from '../space/index.js';
 import type { Configuration } from '../space/types.js';
 import {
+  checkIdentityOverlap,
   classLabels,
   listCheckpoints,
   loadFaceArrays,
@@ -20,6 +22,7 @@ import {
   type EpochReport,
   type FaceArrays,
   type FaceTrainingData,
+  type FaceTrainingDefaults,
   type FaceTrainingResult,
   type FaceTrainingSpec,
 } from '../train/index.js';
@@ -56,6 +59,20 @@ export interface RetrainData {
 
 export interface RetrainRunsOptions extends TrainingSettings {
   models: readonly RetrainModel[];
+  /**
+   * Every other training default (centre crop, augmentation, head scale, loss, ...): `retrain` takes the ones the
+   * search recorded, so the retrained models see images preprocessed exactly as in the search.
+   */
+  trainingDefaults?: FaceTrainingDefaults;
+  /**
+   * Evaluate on this other data set (all its images; both the validation and the test figures) and train on all of
+   * `data`, instead of splitting `data`: the protocol of a search run with `evaluationData`.
+   */
+  evaluationData?: FaceDataset;
+  evaluationDataSpec?: string;
+  /** Train only on identities with at least this many images (as the search did). */
+  minImagesPerIdentity?: number;
+  allowIdentityOverlap?: boolean;
   /** The retrain folder: `<out>/<model folder>/seed-<s>/`. */
   out: string;
   /** A loaded data set plus the spec that loads it (recorded in config.json). */
@@ -99,17 +116,27 @@ export function modelFolder(model: Pick<RetrainModel, 'kind' | 'model' | 'config
   return model.kind === 'baseline' ? `baseline-${model.model.replace(/[^A-Za-z0-9._-]+/g, '_')}` : model.configId;
 }
 
-/** Splits `data` as the search did (same seed and validation fraction) with a test part, and loads the three. */
+/**
+ * Splits `data` as the search did (same seed and validation fraction) with a test part, and loads the three with the
+ * search's preprocessing (size, channels, centre crop). With `evaluationData`, all of `data` trains (identities with
+ * fewer than `minImagesPerIdentity` images left out) and the other data set is both validation and test.
+ */
 export async function prepareRetrainData(
   data: FaceDataset,
-  options: { imageSize: number; channels: 1 | 3; splitSeed?: number; splitMode?: SplitModeName; validation?: number; test?: number },
+  options: {
+    imageSize: number; channels: 1 | 3; centerFraction?: number; splitSeed?: number; splitMode?: SplitModeName; validation?: number; test?: number;
+    evaluationData?: FaceDataset; minImagesPerIdentity?: number; allowIdentityOverlap?: boolean;
+  },
 ): Promise<RetrainData> {
+  const load = (d: FaceDataset): Promise<FaceArrays> => loadFaceArrays(d, options.imageSize, options.channels, options.centerFraction);
+  const minImages = (d: FaceDataset): FaceDataset => ((options.minImagesPerIdentity ?? 1) > 1 ? d.filter({ minImagesPerIdentity: options.minImagesPerIdentity }) : d);
+  if (options.evaluationData) {
+    checkIdentityOverlap(data, options.evaluationData, options.allowIdentityOverlap);
+    const evaluation = await load(options.evaluationData);
+    return { train: await load(minImages(data)), validation: evaluation, test: evaluation };
+  }
   const splits = data.split(options.splitSeed ?? 0, { mode: options.splitMode, validation: options.validation ?? 0.2, test: options.test ?? 0.2 });
-  return {
-    train: await loadFaceArrays(splits.train, options.imageSize, options.channels),
-    validation: await loadFaceArrays(splits.validation, options.imageSize, options.channels),
-    test: await loadFaceArrays(splits.test, options.imageSize, options.channels),
-  };
+  return { train: await load(minImages(splits.train)), validation: await load(splits.validation), test: await load(splits.test) };
 }
 
 /** Trains (or continues) one run to `epochs` on train and evaluates it on validation and test. */
@@ -213,7 +240,7 @@ export async function retrainRuns(options: RetrainRunsOptions): Promise<RetrainO
 
   const plans = options.models.flatMap((model) =>
     options.seeds.map((seed) => {
-      const spec: FaceTrainingSpec = { ...resolveTrainingSpec(model.config, { ...training, seed }, options.epochs), seed };
+      const spec: FaceTrainingSpec = { ...resolveTrainingSpec(model.config, { ...options.trainingDefaults, ...training, seed }, options.epochs), seed };
       const run: RunConfig = {
         format: 'frnas-run',
         version: 1,
@@ -225,6 +252,7 @@ export async function retrainRuns(options: RetrainRunsOptions): Promise<RetrainO
         epochs: options.epochs,
         spec,
         data: options.dataSpec,
+        ...(options.evaluationDataSpec ? { evaluationData: options.evaluationDataSpec } : {}),
         split: JSON.parse(JSON.stringify(split)) as RunConfig['split'],
         ...(model.origin ? { origin: model.origin } : {}),
       };
@@ -234,7 +262,12 @@ export async function retrainRuns(options: RetrainRunsOptions): Promise<RetrainO
   const sizes = new Set(plans.map((p) => `${p.run.spec.imageSize}x${p.run.spec.channels}`));
   if (sizes.size > 1) throw new Error(`the models need different input sizes (${[...sizes].join(', ')}); retrain them separately`);
   const first = plans[0].run.spec;
-  let data = await prepareRetrainData(options.data, { imageSize: first.imageSize, channels: first.channels, splitSeed: split.seed, splitMode: split.mode, validation: split.validation, test: split.test });
+  const centres = new Set(plans.map((p) => p.run.spec.centerFraction ?? 1));
+  if (centres.size > 1) throw new Error(`the models need different centre crops (${[...centres].join(', ')}); retrain them separately`);
+  let data = await prepareRetrainData(options.data, {
+    imageSize: first.imageSize, channels: first.channels, centerFraction: first.centerFraction, splitSeed: split.seed, splitMode: split.mode, validation: split.validation, test: split.test,
+    evaluationData: options.evaluationData, minImagesPerIdentity: options.minImagesPerIdentity, allowIdentityOverlap: options.allowIdentityOverlap,
+  });
   let train = inProcessTraining();
   if (workers > 1) {
     // Shared pixel buffers: every worker reads the same memory.
@@ -314,9 +347,12 @@ export function selectTrials(searchDir: string, selection: TrialSelection = {}):
   }
 }
 
-export interface RetrainOptions extends Omit<RetrainRunsOptions, 'models' | 'out' | 'epochs'>, TrialSelection {
+export interface RetrainOptions extends Omit<RetrainRunsOptions, 'models' | 'out' | 'epochs' | 'data' | 'dataSpec'>, TrialSelection {
   /** A finished (or stopped) search folder. */
   searchDir: string;
+  /** The training data and its spec; default the data the search recorded (its `data` setting). */
+  data?: FaceDataset;
+  dataSpec?: string;
   /** Default `<searchDir>/retrain`. */
   out?: string;
   /** Default the study's maximum budget. */
@@ -386,5 +422,16 @@ export async function retrain(options: RetrainOptions): Promise<RetrainOutcome> 
     const value = options[key] ?? inherited[key] ?? options.fallbackTraining?.[key];
     if (value !== undefined) (training as Record<string, unknown>)[key] = value;
   }
-  return retrainRuns({ ...options, ...training, models, out: options.out ?? join(searchDir, 'retrain'), epochs: options.epochs ?? Math.round(maxBudget) });
+  // Data, evaluation data, identity rules and the rest of the training recipe: the options, else what the search recorded.
+  const recorded = recordedSearchSettings(searchDir);
+  const dataSpec = options.dataSpec ?? (typeof recorded.data === 'string' ? recorded.data : undefined);
+  if (!options.data && !dataSpec) throw new Error(`${searchDir}: the study recorded no data set; give the data the search ran on`);
+  const data = options.data ?? (await loadFaceDataset(dataSpec as string));
+  const evaluationDataSpec = options.evaluationDataSpec ?? (options.evaluationData ? options.evaluationData.name : typeof recorded.evaluationData === 'string' ? recorded.evaluationData : undefined);
+  const evaluationData = options.evaluationData ?? (evaluationDataSpec ? await loadFaceDataset(evaluationDataSpec) : undefined);
+  const trainingDefaults: FaceTrainingDefaults = { ...(recorded.training as FaceTrainingDefaults | undefined), ...options.trainingDefaults };
+  const minImagesPerIdentity = options.minImagesPerIdentity ?? (typeof recorded.minImagesPerIdentity === 'number' ? recorded.minImagesPerIdentity : undefined);
+  const allowIdentityOverlap = options.allowIdentityOverlap ?? recorded.allowIdentityOverlap === true;
+  return retrainRuns({
+    ...options, ...training, data, dataSpec: dataSpec ?? data.name, evaluationData, evaluationDataSpec, trainingDefaults, minImagesPerIdentity, allowIdentityOverlap, models, out: options.out ?? join(searchDir, 'retrain'), epochs: options.epochs ?? Math.round(maxBudget) });
 }

@@ -38,6 +38,8 @@ export interface RunConfig {
   spec: FaceTrainingSpec;
   /** Data spec (`synthetic:...`, `celeba:<dir>`, a config name's spec) and its split. */
   data: string;
+  /** The other data set the run is evaluated on (validation and test), when the search used one. */
+  evaluationData?: string;
   split: { seed: number; mode?: string; validation: number; test: number };
   /** The search the configuration came from, with its values there. */
   origin?: { searchDir: string; trialId: number; budget: number; values: Record<string, number> };

@@ -45,3 +45,12 @@ export function writeText(path: string, text: string): void {
   mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, text);
 }
+
+/** A folder data set (`images/<identity>/*.png` + attributes.csv): `people` (identity -> group), `images` 16x16 patterns each. */
+export async function writeFolderDataset(dir: string, people: Record<string, string>, images: number, seed: number): Promise<void> {
+  let s = seed;
+  for (const identity of Object.keys(people)) {
+    for (let i = 0; i < images; i++) await writeFace(join(dir, 'images', identity, `${identity}_${i}.png`), s++, 16, 16);
+  }
+  writeText(join(dir, 'attributes.csv'), 'identity,perceived_sex\n' + Object.entries(people).map(([p, g]) => `${p},${g}`).join('\n') + '\n');
+}
