@@ -50,7 +50,8 @@ export function registerDistributedCommands(program: Command): void {
     .requiredOption('--study <name>', 'the study to serve (the coordinator prints it)')
     .option('--concurrency <n>', 'trials evaluated at once by this process', positiveInteger('--concurrency'), 1)
     .addOption(new Option('--backend <name>', 'TensorFlow.js backend on this machine (default: best available)').choices([...BACKEND_NAMES]))
-    .option('--checkpoints <dir>', "the shared checkpoint folder as this machine mounts it (default: the coordinator's path)")
+    .option('--checkpoints <dir>', "the study's shared checkpoint folder as this machine mounts it; trials write only under it (default ./frnas-checkpoints/<study>)")
+    .option('--data-root <dir>', 'a folder whose data sets jobs may read (repeatable); without one, jobs may use synthetic data only', (dir: string, dirs: string[] = []) => [...dirs, dir])
     .option('--lock-duration <s>', 'seconds a running trial stays locked between renewals (renewed every half)', positiveNumber('--lock-duration'), 60)
     .option('--stalled-interval <s>', 'seconds between checks for trials whose worker died', positiveNumber('--stalled-interval'), 30)
     .option('--max-stalled <n>', 'times a trial may lose its worker before it fails', nonNegativeInteger('--max-stalled'), 2)
@@ -63,6 +64,7 @@ export function registerDistributedCommands(program: Command): void {
         concurrency: o.concurrency as number,
         backend: o.backend as string | undefined,
         checkpointRoot: o.checkpoints as string | undefined,
+        dataRoots: o.dataRoot as string[] | undefined,
         lockDuration: o.lockDuration as number,
         stalledInterval: o.stalledInterval as number,
         maxStalledCount: o.maxStalled as number,
@@ -77,6 +79,7 @@ export function registerDistributedCommands(program: Command): void {
         },
       });
       console.log(`frnas worker ${worker.id}: serving ${worker.queueName} on ${maskRedisUrl(o.redis as string)}; Ctrl-C stops after the running trials.`);
+      console.log(`  checkpoints under ${worker.checkpointRoot}; data folders ${worker.dataRoots.length ? `under ${worker.dataRoots.join(', ')}` : 'none (synthetic data only; --data-root allows a folder)'}`);
       await new Promise<void>((resolve) => {
         const detach = onShutdown('worker', async () => {
           await worker.close();

@@ -135,7 +135,8 @@ export function registerPosthocCommands(program: Command): void {
         console.log(`${outcome.interrupted ? 'Stopped' : 'Done'}: ${outcome.runs.length} runs in ${outcome.out}${outcome.failures.length ? `, ${outcome.failures.length} failed` : ''}`);
         if (outcome.failures.length) process.exitCode = 1;
         for (const m of outcome.summary) {
-          console.log(`  ${m.model} (${m.kind}, seeds ${m.seeds.join(',')}): test error ${pm(m.test.metrics.error)}, disparity ${pm(m.test.metrics.disparity)}, rank disparity ${pm(m.test.metrics.rankDisparity)}`);
+          const failed = m.failedSeeds.length ? `, ${m.failedSeeds.length} failed (seeds ${m.failedSeeds.join(',')})` : ', 0 failed';
+          console.log(`  ${m.model} (${m.kind}, n=${m.seeds.length} seeds ${m.seeds.join(',')}${failed}): test error ${pm(m.test.metrics.error)}, disparity ${pm(m.test.metrics.disparity)}, rank disparity ${pm(m.test.metrics.rankDisparity)}`);
         }
       } finally {
         process.off('SIGINT', onSigint);
@@ -182,8 +183,13 @@ export function registerPosthocCommands(program: Command): void {
       const a = await analyze({ dirs, baselines: o.baseline, split: o.split, measures: o.measures, out });
       console.log(`${a.runs.length} runs of ${a.models.length} models (${a.split}):`);
       for (const m of a.models) {
-        console.log(`  ${m.model} (${m.kind}): error ${pm(m.summary.metrics.error)}, disparity ${pm(m.summary.metrics.disparity)}${m.onFront.length ? ', on the front' : ''}`);
+        console.log(`  ${m.model} (${m.kind}, n=${m.seeds.length}, ${m.failedSeeds.length} failed): error ${pm(m.summary.metrics.error)}, disparity ${pm(m.summary.metrics.disparity)}${m.onFront.length ? ', on the front' : ''}`);
       }
+      for (const d of a.dominates) {
+        if (d.measures.length) console.log(`  ${d.searched} dominates ${d.baseline} on ${d.measures.join(', ')}`);
+        if (d.withinNoise.length) console.log(`  ${d.searched} vs ${d.baseline}: within noise on ${d.withinNoise.join(', ')} (only the means dominate)`);
+      }
+      for (const m of a.withoutResult) console.log(`  ${m.model} (${m.kind}): no result on ${a.split} (seeds ${m.seeds.join(', ')})`);
       console.log(`Wrote ${a.files.csv}, ${a.files.markdown}, ${a.files.html} and ${a.files.svgs.length} SVG plots`);
     });
 }

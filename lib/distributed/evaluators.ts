@@ -1,7 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Evaluate, EvaluationResult } from '../search/index.js';
 import type { Configuration } from '../space/types.js';
-import { DistributedError } from './redis-url.js';
+import type { BackendName } from '../backend/init.js';
+import type { FaceTrainingDefaults } from '../train/run.js';
+import { faceTrainingOptionChecks, faceTrainingOptionProblems } from '../train/training-options.js';
+import { dataSpecUnder } from './paths.js';
+import { DistributedError, RejectedJobError } from './redis-url.js';
 
 /** Plain data: what a job may carry (never functions, never code). */
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
@@ -20,6 +24,8 @@ export interface EvaluatorSpec {
 export interface WorkerEnvironment {
   /** TensorFlow.js backend chosen on this worker (`frnas worker --backend`). */
   backend?: string;
+  /** Real paths of the folders whose data sets jobs may name (`frnas worker --data-root`); none: synthetic data only. */
+  dataRoots?: readonly string[];
 }
 
 export type EvaluatorFactory = (options: JsonObject, environment: WorkerEnvironment) => Evaluate | Promise<Evaluate>;
@@ -91,19 +97,58 @@ export function analyticEvaluator(power: number): EvaluatorFactory {
   };
 }
 
+/** The face evaluator's own options; every other key must be a trainer setting (FaceTrainingDefaults). */
+const FACE_EVALUATOR_KEYS = ['data', 'maxEpochs', 'objectives', 'threads', 'backend'] as const;
+const FACE_BACKENDS: Record<BackendName, true> = { tensorflow: true, wasm: true, cpu: true };
+
+/** The checked options of a `face` job. */
+export interface FaceEvaluatorOptions {
+  /** The data spec with its folder resolved under the worker's data roots. */
+  data: string;
+  maxEpochs: number;
+  objectives?: string[];
+  threads: boolean;
+  backend?: BackendName;
+  training: FaceTrainingDefaults;
+}
+
+/**
+ * Checks a `face` job's options before anything loads: the data folder must lie under the worker's data roots,
+ * and every other key must be a trainer setting with a value in range (lib/train/training-options.ts). A
+ * problem is a RejectedJobError naming every bad key, so the trial fails at once with the reason.
+ */
+export function checkFaceEvaluatorOptions(options: JsonObject, environment: WorkerEnvironment): FaceEvaluatorOptions {
+  const { data, maxEpochs, objectives, threads, backend, ...training } = options;
+  const problems = faceTrainingOptionProblems(options, FACE_EVALUATOR_KEYS);
+  if (typeof data !== 'string' || data === '') problems.push('options.data must be a data spec string (e.g. "synthetic", "folder:/mnt/faces")');
+  const maxProblem = faceTrainingOptionChecks.maxEpochs(maxEpochs);
+  if (maxProblem) problems.push(`options.maxEpochs ${maxProblem}, got ${JSON.stringify(maxEpochs)}`);
+  if (objectives !== undefined && (!Array.isArray(objectives) || !objectives.every((o) => typeof o === 'string'))) problems.push('options.objectives must be a list of objective names');
+  if (threads !== undefined && typeof threads !== 'boolean') problems.push('options.threads must be true or false');
+  if (backend !== undefined && !(typeof backend === 'string' && Object.hasOwn(FACE_BACKENDS, backend))) {
+    problems.push(`options.backend must be one of ${Object.keys(FACE_BACKENDS).join(', ')}`);
+  }
+  if (problems.length > 0) throw new RejectedJobError(`evaluator "face": ${problems.join('; ')}`);
+  const checked: FaceEvaluatorOptions = {
+    data: dataSpecUnder(data as string, environment.dataRoots ?? []),
+    maxEpochs: maxEpochs as number,
+    threads: threads !== false,
+    training: training as FaceTrainingDefaults,
+  };
+  if (objectives !== undefined) checked.objectives = objectives as string[];
+  if (backend !== undefined) checked.backend = backend as BackendName;
+  return checked;
+}
+
 /**
  * FR-NAS training (`faceRecognitionObjective`): options are plain data — `data` (a spec such as `synthetic` or
- * `folder:/mnt/faces`, read on the worker), `maxEpochs`, `objectives`, `seed` and the trainer defaults
- * (`model`, `imageSize`, `batchSize`, ...). Each trial trains in a worker thread unless `threads: false`.
+ * `folder:/mnt/faces`, read on the worker and only under its data roots), `maxEpochs`, `objectives`, `threads`,
+ * `backend` and the trainer settings of FaceTrainingDefaults (`model`, `imageSize`, `batchSize`, ...), all checked by
+ * checkFaceEvaluatorOptions. Each trial trains in a worker thread unless `threads: false`.
  * Loaded lazily, so workers that only run analytic evaluators never load TensorFlow.js.
  */
 export const faceEvaluator: EvaluatorFactory = async (options, environment) => {
-  const { data, maxEpochs, objectives, threads, backend, ...training } = options;
-  if (typeof data !== 'string' || data === '') throw new DistributedError('evaluator "face": options.data must be a data spec string (e.g. "synthetic", "folder:/mnt/faces")');
-  if (typeof maxEpochs !== 'number' || !(maxEpochs > 0)) throw new DistributedError('evaluator "face": options.maxEpochs must be a positive number');
-  if (objectives !== undefined && (!Array.isArray(objectives) || !objectives.every((o) => typeof o === 'string'))) {
-    throw new DistributedError('evaluator "face": options.objectives must be a list of objective names');
-  }
+  const { data, maxEpochs, objectives, threads, backend, training } = checkFaceEvaluatorOptions(options, environment);
   const [{ loadFaceDataset }, { faceRecognitionObjective }, { initBackend }] = await Promise.all([
     import('../data/index.js'),
     import('../train/index.js'),
@@ -111,18 +156,18 @@ export const faceEvaluator: EvaluatorFactory = async (options, environment) => {
   ]);
   type FaceOptions = Parameters<typeof faceRecognitionObjective>[0];
   // The worker's own --backend wins: which accelerator a machine has is the machine's business.
-  const chosenBackend = (environment.backend ?? (typeof backend === 'string' ? backend : undefined)) as FaceOptions['backend'];
+  const chosenBackend = (environment.backend ?? backend) as FaceOptions['backend'];
   await initBackend(chosenBackend);
   const dataset = await loadFaceDataset(data);
   return faceRecognitionObjective({
-    ...(training as Partial<FaceOptions>),
+    ...training,
     dataset,
     maxEpochs,
     objectives: objectives as FaceOptions['objectives'],
     backend: chosenBackend,
     // Training is synchronous: in the main thread it would block the event loop, so BullMQ could not renew the
     // job's lock and a long trial would look like a dead worker. A worker thread keeps the loop free.
-    workers: threads !== false,
+    workers: threads,
   });
 };
 

@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import type { EvaluationResult, TrialCost, TrialResult } from '../search/index.js';
 import type { Configuration } from '../space/types.js';
 import type { EvaluatorSpec, JsonObject } from './evaluators.js';
@@ -19,7 +20,10 @@ export interface TrialJobData {
   previousTrialId?: number;
   /** How many times the study has handed the trial out (more after a coordinator restart). */
   attempt: number;
-  /** The lineage's checkpoint directory as the coordinator names it, and its last path part (`trial-000003`). */
+  /**
+   * The lineage's checkpoint directory as the coordinator names it, and its last path part (`trial-000003`). A worker
+   * uses only the lineage, under its own checkpoint root.
+   */
   checkpoint: { dir: string; lineage: string };
   evaluator: EvaluatorSpec;
   timeoutSeconds?: number;
@@ -83,6 +87,11 @@ export function parseTrialJob(data: unknown): TrialJobData {
   if (!isObject(checkpoint) || typeof checkpoint.dir !== 'string' || typeof checkpoint.lineage !== 'string') throw problem('checkpoint must be { dir, lineage }');
   // The lineage is joined to the worker's checkpoint root: never let it climb out of it.
   if (!LINEAGE.test(checkpoint.lineage)) throw problem(`checkpoint.lineage must look like trial-000012, got ${JSON.stringify(checkpoint.lineage)}`);
+  // The worker never uses dir (it joins the lineage to its own root), but a coordinator always sends an absolute
+  // <root>/<lineage>: anything else is not from one.
+  if (!path.isAbsolute(checkpoint.dir) || checkpoint.dir.split(/[\\/]/).includes('..') || path.basename(checkpoint.dir) !== checkpoint.lineage) {
+    throw problem(`checkpoint.dir must be an absolute path ending in the lineage, without '..', got ${JSON.stringify(checkpoint.dir)}`);
+  }
   const evaluator = data.evaluator;
   if (!isObject(evaluator) || typeof evaluator.name !== 'string') throw problem('evaluator must be { name, options? }');
   if (evaluator.options !== undefined && !isObject(evaluator.options)) throw problem('evaluator.options must be an object');

@@ -8,6 +8,14 @@ export class DistributedError extends Error {
   }
 }
 
+/** A job that asks for something this worker does not allow (a path outside its roots, an unknown option): failed at once, never retried. */
+export class RejectedJobError extends DistributedError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RejectedJobError';
+  }
+}
+
 /** Connection settings read from a Redis URL; plain ioredis options, so BullMQ takes them as they are. */
 export interface RedisConnectionSettings {
   host: string;

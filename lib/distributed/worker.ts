@@ -2,10 +2,11 @@ import * as fs from 'node:fs';
 import { hostname } from 'node:os';
 import * as path from 'node:path';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
-import type { EvaluationContext } from '../search/index.js';
+import type { Evaluate, EvaluationContext } from '../search/index.js';
 import { workerEvaluators as defaultRegistry, type EvaluatorRegistry, type WorkerEnvironment } from './evaluators.js';
 import { outcomeResult, parseTrialJob, trialQueueName, type TrialJobData, type TrialJobOutcome } from './jobs.js';
-import { checkRedis, connectionOptions, DistributedError, type RedisConnectionSettings } from './redis-url.js';
+import { checkpointDirUnder, realRoot } from './paths.js';
+import { checkRedis, connectionOptions, DistributedError, RejectedJobError, type RedisConnectionSettings } from './redis-url.js';
 
 export interface TrialWorkerOptions {
   /** `redis://[user:password@]host:port/db` or `rediss://...`, or parsed settings. */
@@ -15,10 +16,17 @@ export interface TrialWorkerOptions {
   /** Trials evaluated at once by this process (default 1). */
   concurrency?: number;
   /**
-   * The shared checkpoint folder as this machine mounts it (e.g. /mnt/frnas/study-1/checkpoints). Default: the path the
-   * coordinator sends, i.e. the same mount point on every machine.
+   * The study's shared checkpoint folder as this machine mounts it (e.g. /mnt/frnas/study-1/checkpoints): every
+   * trial's checkpoints go to `<checkpointRoot>/<lineage>` and nowhere else. The path in the job is the
+   * coordinator's and is not used. Default `frnas-checkpoints/<study>` under the current folder, which other
+   * machines do not see: give the shared folder so promotions continue their parents' checkpoints.
    */
   checkpointRoot?: string;
+  /**
+   * Folders whose data sets jobs may name (`folder:<dir>`, `celeba:<dir>`, ...: the folder's real path must be under
+   * one of them). Default none: jobs may use synthetic data only.
+   */
+  dataRoots?: readonly string[];
   /** TensorFlow.js backend for training evaluators on this machine. */
   backend?: string;
   /**
@@ -36,12 +44,17 @@ export interface TrialWorkerOptions {
   onTrialEnd?: (outcome: TrialJobOutcome) => void;
   /** Connection and processing errors BullMQ reports (default: written to stderr). */
   onError?: (error: Error) => void;
+  /** Advice about the setup, e.g. a coordinator whose checkpoint folder differs from this worker's (default: stderr). */
+  onWarning?: (message: string) => void;
 }
 
 /** A running worker. */
 export interface TrialWorker {
   readonly id: string;
   readonly queueName: string;
+  /** Real paths of the roots every path of a job is resolved under. */
+  readonly checkpointRoot: string;
+  readonly dataRoots: readonly string[];
   /**
    * Waits for the running trials, then disconnects; `force` disconnects at once, leaving them to be found stalled and
    * run again elsewhere (as if the process died).
@@ -73,8 +86,16 @@ export async function startTrialWorker(options: TrialWorkerOptions): Promise<Tri
   const maxStalledCount = options.maxStalledCount ?? DEFAULT_MAX_STALLED;
   if (!Number.isInteger(maxStalledCount) || maxStalledCount < 0) throw new DistributedError(`worker: maxStalledCount must be an integer >= 0, got ${maxStalledCount}`);
   const registry = options.registry ?? defaultRegistry;
-  const environment: WorkerEnvironment = options.backend ? { backend: options.backend } : {};
+  const checkpointRoot = realRoot(options.checkpointRoot ?? path.join('frnas-checkpoints', options.study));
+  const dataRoots = (options.dataRoots ?? []).map((dir) => {
+    if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new DistributedError(`worker: data root ${dir} is not a folder`);
+    return fs.realpathSync(dir);
+  });
+  const environment: WorkerEnvironment = { ...(options.backend ? { backend: options.backend } : {}), ...(dataRoots.length ? { dataRoots } : {}) };
   const id = `${hostname()}:${process.pid}`;
+  const warn = options.onWarning ?? ((message: string) => process.stderr.write(`frnas worker ${id}: ${message}\n`));
+  // With --checkpoints the operator has said where the shared folder is mounted here; without, say it once.
+  let warnedAboutRoot = options.checkpointRoot !== undefined;
   await checkRedis(options.redis);
 
   const process_ = async (job: Job): Promise<TrialJobOutcome> => {
@@ -86,11 +107,22 @@ export async function startTrialWorker(options: TrialWorkerOptions): Promise<Tri
       throw new UnrecoverableError((error as Error).message); // retrying a malformed job cannot help
     }
     if (data.study !== options.study) throw new UnrecoverableError(`job for study "${data.study}" in the queue of study "${options.study}"`);
-    const evaluate = await registry.resolve(data.evaluator, environment);
+    if (!warnedAboutRoot && data.checkpoint.dir !== path.join(checkpointRoot, data.checkpoint.lineage)) {
+      warnedAboutRoot = true;
+      warn(`the coordinator keeps checkpoints in ${path.dirname(data.checkpoint.dir)}, this worker in ${checkpointRoot}; unless that is the same shared folder, start the worker with --checkpoints <that folder as this machine mounts it>`);
+    }
+    let evaluate: Evaluate;
+    try {
+      checkpointDirUnder(checkpointRoot, data.checkpoint.lineage);
+      evaluate = await registry.resolve(data.evaluator, environment);
+    } catch (error) {
+      // A job asking for what this worker does not allow would be refused again: fail it now with the reason.
+      if (error instanceof RejectedJobError) throw new UnrecoverableError(`rejected by worker ${id}: ${error.message}`);
+      throw error;
+    }
     // Retries after a lost worker or a failed attempt may find the checkpoint ahead of previousBudget.
     const attempt = data.attempt + job.attemptsMade + (job.stalledCounter ?? 0);
     options.onTrialStart?.(data);
-    const checkpointDir = options.checkpointRoot ? path.join(options.checkpointRoot, data.checkpoint.lineage) : data.checkpoint.dir;
     const controller = new AbortController();
     const context: EvaluationContext = {
       trialId: data.trialId,
@@ -99,8 +131,7 @@ export async function startTrialWorker(options: TrialWorkerOptions): Promise<Tri
       previousBudget: data.previousBudget,
       attempt,
       get checkpointDir(): string {
-        fs.mkdirSync(checkpointDir, { recursive: true });
-        return checkpointDir;
+        return checkpointDirUnder(checkpointRoot, data.checkpoint.lineage, true);
       },
       signal: controller.signal,
     };
@@ -153,6 +184,8 @@ export async function startTrialWorker(options: TrialWorkerOptions): Promise<Tri
   return {
     id,
     queueName,
+    checkpointRoot,
+    dataRoots,
     close: (force = false) => worker.close(force),
   };
 }

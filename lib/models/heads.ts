@@ -104,7 +104,7 @@ export function additiveAngularTarget(cosY: tf.Tensor1D, margin: tf.Tensor1D): t
   });
 }
 
-/** MagFace settings (Meng et al. 2021, the paper's defaults). */
+/** MagFace settings (Meng et al. 2021); defaults: the norm bounds and margins are the paper's, s 32 and λ 20 FR-NAS's (the paper's code: s 64, λ_g 35). */
 export interface MagFaceSettings {
   s: number;
   lowerNorm: number;

@@ -7,6 +7,7 @@ import { escapeXml } from '../report/index.js';
 import type { TransferEvaluation } from './evaluate.js';
 import { groupBarsSvg, modelScatterSvg } from './plots.js';
 import { findRunFolders, readRunConfig, readRunResult, RUN_FILES, snakeCase, type RunKind, type SplitEvaluation } from './runs.js';
+import { dominanceOverSeeds, seedInterval, SEPARATION_LEVEL, type SeedInterval } from './seeds.js';
 import { summarizeSplit, type MeanStd, type SplitSummary } from './summary.js';
 
 /** The disparity measures of FR-NAS (§5); each gets an error-vs-measure plot and its own Pareto front. */
@@ -41,7 +42,10 @@ export interface AnalysisModel {
   model: string;
   kind: RunKind;
   configId: string;
+  /** Seeds with a result on the split: every mean is over these (n = seeds.length). */
   seeds: number[];
+  /** Seeds whose run folder has no result on the split (the run failed, is unfinished, or was not evaluated there). */
+  failedSeeds: number[];
   summary: SplitSummary;
   /** Measures on whose (error, measure) Pareto front the model's means lie. */
   onFront: DisparityMeasure[];
@@ -55,11 +59,14 @@ export interface Analysis {
   runs: AnalysisRun[];
   models: AnalysisModel[];
   /**
-   * Per searched model and baseline: the measures under which the searched model's means dominate the baseline's
-   * on (error, measure), and, when both have identity-bootstrap intervals, compareWithIntervals' verdict on
-   * (error, measure) for each of those measures ('dominates' only when the intervals support it).
+   * Per searched model and baseline: `measures`, under which the searched model dominates the baseline on (error,
+   * measure) beyond the noise over seeds (lib/posthoc/seeds.ts: every seed better on both, with enough seeds) and,
+   * when both have identity-bootstrap intervals, beyond those too (compareWithIntervals, whose verdicts are in
+   * `verdicts`); `withinNoise`, under which only its means do.
    */
-  dominates: { searched: string; baseline: string; measures: DisparityMeasure[]; verdicts?: Partial<Record<DisparityMeasure, IntervalVerdict>> }[];
+  dominates: { searched: string; baseline: string; measures: DisparityMeasure[]; withinNoise: DisparityMeasure[]; verdicts?: Partial<Record<DisparityMeasure, IntervalVerdict>> }[];
+  /** Models with run folders but no result on the split at all (not in `models`). */
+  withoutResult: { model: string; kind: RunKind; configId: string; seeds: number[] }[];
   files: { csv: string; runsCsv: string; markdown: string; html: string; svgs: string[] };
 }
 
@@ -77,7 +84,17 @@ function readEvaluation(dir: string, split: string): SplitEvaluation | undefined
 
 /** Every finished run below `dirs` on the split (runs without that split's result are skipped). */
 export function collectRuns(dirs: readonly string[], baselineDirs: readonly string[], split: string): AnalysisRun[] {
+  return collectRunFolders(dirs, baselineDirs, split).runs;
+}
+
+/** The run folders below `dirs`: those with a result on the split, and those without (failed, unfinished, not evaluated). */
+export function collectRunFolders(
+  dirs: readonly string[],
+  baselineDirs: readonly string[],
+  split: string,
+): { runs: AnalysisRun[]; missing: Omit<AnalysisRun, 'evaluation'>[] } {
   const runs: AnalysisRun[] = [];
+  const missing: Omit<AnalysisRun, 'evaluation'>[] = [];
   const seen = new Set<string>();
   const add = (dir: string, forceBaseline: boolean): void => {
     for (const runDir of findRunFolders(dir)) {
@@ -85,14 +102,15 @@ export function collectRuns(dirs: readonly string[], baselineDirs: readonly stri
       seen.add(runDir);
       const config = readRunConfig(runDir);
       const evaluation = readEvaluation(runDir, split);
-      if (!evaluation) continue;
-      runs.push({ dir: runDir, model: config.model, kind: forceBaseline ? 'baseline' : config.kind, configId: config.configId, seed: config.seed, evaluation });
+      const run = { dir: runDir, model: config.model, kind: forceBaseline ? ('baseline' as const) : config.kind, configId: config.configId, seed: config.seed };
+      if (evaluation) runs.push({ ...run, evaluation });
+      else missing.push(run);
     }
   };
   // Baselines first, so a folder given both ways counts as a baseline.
   for (const dir of baselineDirs) add(dir, true);
   for (const dir of dirs) add(dir, false);
-  return runs;
+  return { runs, missing };
 }
 
 const fmt = (v: number): string => (Number.isFinite(v) ? v.toFixed(4) : '');
@@ -117,11 +135,6 @@ export function modelIntervals(evaluations: readonly SplitEvaluation[]): Record<
   return out;
 }
 
-/** `a` dominates `b` on minimised objectives: no worse in each, better in one. */
-function dominatesPoint(a: readonly number[], b: readonly number[]): boolean {
-  return a.every((v, i) => v <= b[i]) && a.some((v, i) => v < b[i]);
-}
-
 /**
  * `frnas analyze`: reads the run folders' results, aggregates each model over its seeds (mean ± std), finds the
  * Pareto front across searched and baseline models on (error, measure) for every disparity measure, and which
@@ -131,32 +144,58 @@ function dominatesPoint(a: readonly number[], b: readonly number[]): boolean {
 export async function analyze(options: AnalyzeOptions): Promise<Analysis> {
   const split = options.split ?? 'test';
   const measures = [...(options.measures ?? DISPARITY_MEASURES)];
-  const runs = collectRuns(options.dirs, options.baselines ?? [], split);
+  const { runs, missing } = collectRunFolders(options.dirs, options.baselines ?? [], split);
   if (runs.length === 0) throw new Error(`no finished run with a ${split} result under ${[...options.dirs, ...(options.baselines ?? [])].join(', ')}`);
+  const keyOf = (run: Omit<AnalysisRun, 'evaluation'>): string => `${run.kind}\u0000${run.model}\u0000${run.configId}`;
   const byModel = new Map<string, AnalysisRun[]>();
-  for (const run of runs) {
-    const key = `${run.kind}\u0000${run.model}\u0000${run.configId}`;
-    byModel.set(key, [...(byModel.get(key) ?? []), run]);
-  }
-  const models: AnalysisModel[] = [...byModel.values()]
-    .map((group) => {
+  for (const run of runs) byModel.set(keyOf(run), [...(byModel.get(keyOf(run)) ?? []), run]);
+  const missingByModel = new Map<string, Omit<AnalysisRun, 'evaluation'>[]>();
+  for (const run of missing) missingByModel.set(keyOf(run), [...(missingByModel.get(keyOf(run)) ?? []), run]);
+  const failedSeedsOf = (key: string): number[] => (missingByModel.get(key) ?? []).map((r) => r.seed).sort((a, b) => a - b);
+  const withoutResult: Analysis['withoutResult'] = [...missingByModel.entries()]
+    .filter(([key]) => !byModel.has(key))
+    .map(([key, group]) => ({ model: group[0].model, kind: group[0].kind, configId: group[0].configId, seeds: failedSeedsOf(key) }));
+  const models: AnalysisModel[] = [...byModel.entries()]
+    .map(([key, group]) => {
       const sorted = [...group].sort((a, b) => a.seed - b.seed);
-      const intervals = modelIntervals(sorted.map((r) => r.evaluation));
-      return { model: sorted[0].model, kind: sorted[0].kind, configId: sorted[0].configId, seeds: sorted.map((r) => r.seed), summary: summarizeSplit(sorted.map((r) => r.evaluation)), onFront: [] as DisparityMeasure[], ...(intervals ? { intervals } : {}) };
+      const identityIntervals = modelIntervals(sorted.map((r) => r.evaluation));
+      return {
+        model: sorted[0].model,
+        kind: sorted[0].kind,
+        configId: sorted[0].configId,
+        seeds: sorted.map((r) => r.seed),
+        failedSeeds: failedSeedsOf(key),
+        summary: summarizeSplit(sorted.map((r) => r.evaluation)),
+        onFront: [] as DisparityMeasure[],
+        ...(identityIntervals ? { intervals: identityIntervals } : {}),
+      };
     })
     .sort((a, b) => (a.kind === b.kind ? a.summary.metrics.error.mean - b.summary.metrics.error.mean || a.model.localeCompare(b.model) : a.kind === 'searched' ? -1 : 1));
   const point = (m: AnalysisModel, measure: DisparityMeasure): number[] => [m.summary.metrics.error.mean, m.summary.metrics[measure].mean];
   for (const measure of measures) {
     for (const i of paretoFront(models.map((m) => point(m, measure)))) models[i].onFront.push(measure);
   }
+  // Dominance from the seeds themselves, not only their means: the seed-to-seed spread of a 3-seed run is often as
+  // large as the difference between two models.
+  const runsOf = new Map(models.map((m) => [m, byModel.get(`${m.kind}\u0000${m.model}\u0000${m.configId}`) ?? []]));
+  const intervals = (m: AnalysisModel, measure: DisparityMeasure): SeedInterval[] =>
+    (['error', measure] as const).map((k) => seedInterval((runsOf.get(m) ?? []).map((r) => r.evaluation.metrics[k])));
   const dominates: Analysis['dominates'] = [];
   for (const s of models.filter((m) => m.kind === 'searched')) {
     for (const b of models.filter((m) => m.kind === 'baseline')) {
-      const under = measures.filter((measure) => dominatesPoint(point(s, measure), point(b, measure)));
+      const overSeeds = measures.map((measure) => [measure, dominanceOverSeeds(intervals(s, measure), intervals(b, measure))] as const);
       const { intervals: si } = s;
       const { intervals: bi } = b;
-      const verdicts = si && bi ? Object.fromEntries(under.map((measure) => [measure, compareWithIntervals(si, bi, ['error', measure])])) : undefined;
-      dominates.push({ searched: s.model, baseline: b.model, measures: under, ...(verdicts ? { verdicts } : {}) });
+      const verdicts = si && bi ? Object.fromEntries(measures.map((measure) => [measure, compareWithIntervals(si, bi, ['error', measure])])) as Partial<Record<DisparityMeasure, IntervalVerdict>> : undefined;
+      // Beyond the noise over seeds, and over the evaluation identities where intervals exist.
+      const beyond = (measure: DisparityMeasure): boolean => verdicts === undefined || verdicts[measure] === 'dominates';
+      dominates.push({
+        searched: s.model,
+        baseline: b.model,
+        measures: overSeeds.filter(([m, v]) => v === 'dominates' && beyond(m)).map(([m]) => m),
+        withinNoise: overSeeds.filter(([m, v]) => v === 'within noise' || (v === 'dominates' && !beyond(m))).map(([m]) => m),
+        ...(verdicts ? { verdicts } : {}),
+      });
     }
   }
 
@@ -166,9 +205,9 @@ export async function analyze(options: AnalyzeOptions): Promise<Analysis> {
   const metricColumns = ['error', ...measures, 'accuracy', 'meanRank'] as const;
 
   // analysis.csv: one row per model, means and stds.
-  const header = ['model', 'kind', 'config_id', 'seeds', 'n', ...metricColumns.flatMap((k) => [`${snakeCase(k)}_mean`, `${snakeCase(k)}_std`]), ...groups.flatMap((g) => [`acc_${g}_mean`, `acc_${g}_std`]), ...measures.map((m) => `front_${snakeCase(m)}`)];
+  const header = ['model', 'kind', 'config_id', 'seeds', 'n', 'failed', 'failed_seeds', ...metricColumns.flatMap((k) => [`${snakeCase(k)}_mean`, `${snakeCase(k)}_std`]), ...groups.flatMap((g) => [`acc_${g}_mean`, `acc_${g}_std`]), ...measures.map((m) => `front_${snakeCase(m)}`)];
   const rows = models.map((m) => [
-    m.model, m.kind, m.configId, m.seeds.join(' '), String(m.seeds.length),
+    m.model, m.kind, m.configId, m.seeds.join(' '), String(m.seeds.length), String(m.failedSeeds.length), m.failedSeeds.join(' '),
     ...metricColumns.flatMap((k) => [String(m.summary.metrics[k].mean), String(m.summary.metrics[k].std)]),
     ...groups.flatMap((g) => [String(m.summary.groupAccuracy[g]?.mean ?? ''), String(m.summary.groupAccuracy[g]?.std ?? '')]),
     ...measures.map((measure) => String(m.onFront.includes(measure))),
@@ -208,9 +247,9 @@ export async function analyze(options: AnalyzeOptions): Promise<Analysis> {
 
   // analysis.md
   const title = options.title ?? `frnas analysis (${split})`;
-  const mdHeader = ['model', 'kind', 'seeds', ...metricColumns.map((k) => snakeCase(k)), ...groups.map((g) => `acc ${g}`), 'Pareto front'];
+  const mdHeader = ['model', 'kind', 'seeds', 'n', 'failed', ...metricColumns.map((k) => snakeCase(k)), ...groups.map((g) => `acc ${g}`), 'Pareto front'];
   const mdRows = models.map((m) => [
-    m.model, m.kind, m.seeds.join(', '),
+    m.model, m.kind, m.seeds.join(', '), String(m.seeds.length), String(m.failedSeeds.length),
     ...metricColumns.map((k) => pm(m.summary.metrics[k])),
     ...groups.map((g) => (m.summary.groupAccuracy[g] ? pm(m.summary.groupAccuracy[g]) : '')),
     m.onFront.length ? m.onFront.map(snakeCase).join(', ') : '—',
@@ -220,14 +259,9 @@ export async function analyze(options: AnalyzeOptions): Promise<Analysis> {
   const searched = models.filter((m) => m.kind === 'searched');
   const baselines = models.filter((m) => m.kind === 'baseline');
   const cell = (s: string, b: string): string => {
-    const entry = dominates.find((d) => d.searched === s && d.baseline === b);
-    const under = entry?.measures ?? [];
-    // With intervals, a measure whose dominance the intervals do not support is marked with the verdict.
-    const word = (measure: DisparityMeasure): string => {
-      const verdict = entry?.verdicts?.[measure];
-      return verdict === undefined || verdict === 'dominates' ? snakeCase(measure) : `${snakeCase(measure)} (${verdict})`;
-    };
-    return under.length ? under.map(word).join(', ') : '—';
+    const d = dominates.find((x) => x.searched === s && x.baseline === b);
+    const parts = [...(d?.measures ?? []).map(snakeCase), ...(d?.withinNoise.length ? [`within noise: ${d.withinNoise.map(snakeCase).join(', ')}`] : [])];
+    return parts.length ? parts.join('; ') : '—';
   };
   // Identity-bootstrap intervals of the models that have them.
   const withIntervals = models.filter((m) => m.intervals);
@@ -237,20 +271,22 @@ export async function analyze(options: AnalyzeOptions): Promise<Analysis> {
   const intervalRows = withIntervals.map((m) => [m.model, m.kind, ...intervalColumns.map((k) => interval((m.intervals as Record<FairnessMetricName, MetricInterval>)[k]))]);
   const levels = [...new Set(runs.flatMap((r) => (r.evaluation.metrics.intervals ? [r.evaluation.metrics.intervals.level] : [])))];
   const intervalText = `${levels.map((l) => `${Number((100 * l).toPrecision(4))} %`).join(' / ')} confidence intervals from a bootstrap over evaluation identities (stratified by group; ranks as on the full split), as "estimate [lower, upper]"; over several seeds the seeds' estimates and interval ends are averaged.`;
+  const noResult = withoutResult.length
+    ? `No result on the ${split} split (left out): ${withoutResult.map((m) => `${m.model} (seeds ${m.seeds.join(', ')})`).join('; ')}.`
+    : '';
   const dominanceTable = baselines.length && searched.length ? table(['searched \\ baseline', ...baselines.map((b) => b.model)], searched.map((s) => [s.model, ...baselines.map((b) => cell(s.model, b.model))])) : '_No baselines (or no searched models) to compare._';
   const markdown = [
     `# ${title}`,
     '',
-    `${runs.length} runs of ${models.length} models on the ${split} split; mean ± sample std over seeds. All figures are minimised except accuracy.`,
+    `${runs.length} runs of ${models.length} models on the ${split} split; mean ± sample std over the n seeds with a result; failed: run folders without one (failed, unfinished or not evaluated). All figures are minimised except accuracy.`,
     '',
     table(mdHeader, mdRows),
     '',
+    ...(noResult ? [noResult, ''] : []),
     '## Which searched models dominate which baselines',
     '',
-    'A cell lists the measures under which the searched model is no worse than the baseline in both error and that measure, and better in one (seed means).' +
-      (withIntervals.length
-        ? ' Where both models have identity-bootstrap intervals, dominance is claimed only when the searched model\'s intervals lie below the baseline\'s in both error and the measure; otherwise the measure is marked with the interval verdict, e.g. "(within noise)".'
-        : ''),
+    `A cell lists the measures under which the searched model dominates the baseline on (error, measure) beyond the noise over seeds: every seed of it is below every seed of the baseline in both (the ranges over seeds do not overlap), with enough seeds that this is unlikely by chance (p = 1 / C(n1 + n2, n1) <= ${SEPARATION_LEVEL}: at least 3 seeds each). "within noise": only the seed means dominate.` +
+      (withIntervals.length ? ' Where both models have identity-bootstrap intervals, the intervals must also lie apart in both error and the measure (otherwise "within noise").' : ''),
     '',
     dominanceTable,
     '',
@@ -271,9 +307,11 @@ export async function analyze(options: AnalyzeOptions): Promise<Analysis> {
     '<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:3px 8px;font-size:13px}th{background:#f4f4f4}figure{display:inline-block;margin:0 1em 1em 0}</style>',
     '</head><body>',
     `<h1>${escapeXml(title)}</h1>`,
-    `<p>${runs.length} runs of ${models.length} models on the ${escapeXml(split)} split; mean ± sample std over seeds.</p>`,
+    `<p>${runs.length} runs of ${models.length} models on the ${escapeXml(split)} split; mean ± sample std over the n seeds with a result; failed: run folders without one.</p>`,
     htmlTable(mdHeader, mdRows),
+    ...(noResult ? [`<p>${escapeXml(noResult)}</p>`] : []),
     '<h2>Which searched models dominate which baselines</h2>',
+    `<p>Beyond the noise over seeds: every seed better in error and the measure, with at least 3 seeds each; "within noise": only the means dominate.</p>`,
     baselines.length && searched.length ? htmlTable(['searched \\ baseline', ...baselines.map((b) => b.model)], searched.map((s) => [s.model, ...baselines.map((b) => cell(s.model, b.model))])) : '<p>No baselines to compare.</p>',
     ...(withIntervals.length ? ['<h2>Identity-bootstrap intervals</h2>', `<p>${escapeXml(intervalText)}</p>`, htmlTable(intervalHead, intervalRows)] : []),
     '<h2>Plots</h2>',
@@ -285,5 +323,5 @@ export async function analyze(options: AnalyzeOptions): Promise<Analysis> {
   const htmlFile = join(out, 'analysis.html');
   await writeFile(htmlFile, html);
 
-  return { split, measures, runs, models, dominates, files: { csv, runsCsv, markdown: md, html: htmlFile, svgs } };
+  return { split, measures, runs, models, dominates, withoutResult, files: { csv, runsCsv, markdown: md, html: htmlFile, svgs } };
 }

@@ -104,10 +104,10 @@ export interface RetrainRunsOptions extends TrainingSettings {
 export interface RetrainOutcome {
   out: string;
   runs: { dir: string; config: RunConfig; result: RunResult; skipped: boolean }[];
-  /** Mean ± std over seeds per model, validation and test. */
+  /** Mean ± std over the seeds that gave a result, per model, validation and test; `failedSeeds` beside them. */
   summary: ModelSummary[];
   /** Runs that failed (e.g. `diverged: loss NaN ...`); the others went on. Re-running retries them. */
-  failures: { dir: string; model: string; seed: number; error: string }[];
+  failures: { dir: string; model: string; kind: RunKind; configId: string; seed: number; error: string }[];
   interrupted: boolean;
 }
 
@@ -289,7 +289,7 @@ export async function retrainRuns(options: RetrainRunsOptions): Promise<RetrainO
         const message = error instanceof Error ? error.message : String(error);
         // A run folder that holds another run is a setup mistake: stop. A diverged run is a result: go on.
         if (message.includes('holds a different run')) throw error;
-        failures.push({ dir: plan.dir, model: plan.run.model, seed: plan.run.seed, error: message });
+        failures.push({ dir: plan.dir, model: plan.run.model, kind: plan.run.kind, configId: plan.run.configId, seed: plan.run.seed, error: message });
         options.onRunFailed?.(plan.run, message);
         continue;
       }
@@ -300,7 +300,7 @@ export async function retrainRuns(options: RetrainRunsOptions): Promise<RetrainO
   await Promise.all(Array.from({ length: Math.min(workers, plans.length) }, worker));
   runs.sort((a, b) => a.dir.localeCompare(b.dir));
   const interrupted = options.signal?.aborted === true && runs.length + failures.length < plans.length;
-  return { out, runs, summary: summarizeRuns(runs.map((r) => r.result)), failures, interrupted };
+  return { out, runs, summary: summarizeRuns(runs.map((r) => r.result), failures), failures, interrupted };
 }
 
 /** Which trials of a finished search to retrain: its Pareto front (default), the best K, or trials by id. */

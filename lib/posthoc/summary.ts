@@ -26,7 +26,10 @@ export interface ModelSummary {
   model: string;
   kind: RunKind;
   configId: string;
+  /** Seeds that gave a result: every mean is over these (n = seeds.length). */
   seeds: number[];
+  /** Seeds whose run failed (no result; retrain runs them again next time). */
+  failedSeeds: number[];
   validation: SplitSummary;
   test: SplitSummary;
 }
@@ -39,21 +42,32 @@ export function summarizeSplit(evaluations: readonly SplitEvaluation[]): SplitSu
   return { metrics, groupAccuracy };
 }
 
-/** Groups run results by model (kind + name + configuration) and summarises each over its seeds. */
-export function summarizeRuns(results: readonly RunResult[]): ModelSummary[] {
-  const byModel = new Map<string, RunResult[]>();
-  for (const r of results) {
-    const key = `${r.kind}\u0000${r.model}\u0000${r.configId}`;
-    byModel.set(key, [...(byModel.get(key) ?? []), r]);
-  }
+/** A run that gave no result, as summarizeRuns counts it. */
+export type FailedRun = Pick<RunResult, 'model' | 'kind' | 'configId' | 'seed'>;
+
+/**
+ * Groups run results by model (kind + name + configuration) and summarises each over its seeds, with the seeds of
+ * `failed` runs counted beside them (a model whose every run failed has n = 0 and NaN means).
+ */
+export function summarizeRuns(results: readonly RunResult[], failed: readonly FailedRun[] = []): ModelSummary[] {
+  const keyOf = (r: FailedRun): string => `${r.kind}\u0000${r.model}\u0000${r.configId}`;
+  const byModel = new Map<string, { first: FailedRun; runs: RunResult[]; failedSeeds: number[] }>();
+  const entry = (r: FailedRun): { first: FailedRun; runs: RunResult[]; failedSeeds: number[] } => {
+    const found = byModel.get(keyOf(r)) ?? { first: r, runs: [], failedSeeds: [] };
+    byModel.set(keyOf(r), found);
+    return found;
+  };
+  for (const r of results) entry(r).runs.push(r);
+  for (const r of failed) entry(r).failedSeeds.push(r.seed);
   return [...byModel.values()]
-    .map((runs) => {
+    .map(({ first, runs, failedSeeds }) => {
       const sorted = [...runs].sort((a, b) => a.seed - b.seed);
       return {
-        model: sorted[0].model,
-        kind: sorted[0].kind,
-        configId: sorted[0].configId,
+        model: first.model,
+        kind: first.kind,
+        configId: first.configId,
         seeds: sorted.map((r) => r.seed),
+        failedSeeds: [...failedSeeds].sort((a, b) => a - b),
         validation: summarizeSplit(sorted.map((r) => r.validation)),
         test: summarizeSplit(sorted.map((r) => r.test)),
       };

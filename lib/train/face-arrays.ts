@@ -1,5 +1,6 @@
 import seedrandom from 'seedrandom';
 import { tf } from '../backend/index.js';
+import { augmentationLimits } from './training-options.js';
 
 /**
  * Face images held in memory for training and evaluation: NHWC float pixels plus per-image identity and
@@ -144,7 +145,7 @@ export function checkAugmentation(settings: AugmentationSettings = {}): Required
   for (const key of Object.keys(settings)) {
     if (!known.includes(key)) throw new Error(`augmentation has no setting "${key}" (expected ${known.join(', ')})`);
   }
-  const limits: Record<string, number> = { shift: 0.5, scale: 0.9, rotate: 180, brightness: 1, contrast: 1 };
+  const limits: Record<string, number> = augmentationLimits;
   const out: Record<string, number> = {};
   for (const key of known) {
     const value = (settings as Record<string, unknown>)[key] ?? 0;

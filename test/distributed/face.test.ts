@@ -27,7 +27,8 @@ describe('distributed: face training through a worker (coordinateSearch)', funct
 
   it("trains the search's configurations on a worker from data-only jobs, continuing checkpoints on promotion, and writes the report", async () => {
     const url = (redis as RedisTestServer).url();
-    worker = await startTrialWorker({ redis: url, study: 'face', backend: 'wasm' });
+    // The study's checkpoint folder as the worker names it: ASHA's promotion continues the parent's checkpoint there.
+    worker = await startTrialWorker({ redis: url, study: 'face', backend: 'wasm', checkpointRoot: join(dir, 'checkpoints') });
     const outcome = await coordinateSearch({
       redis: url,
       out: dir,

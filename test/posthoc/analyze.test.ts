@@ -117,7 +117,10 @@ describe('posthoc: analyze run folders', () => {
     expect(dominance('A', 'D')).to.not.include('disparity');
 
     const markdown = readFileSync(a.files.markdown, 'utf8');
-    expect(markdown).to.contain('| A | searched | 1, 2, 3 | 0.1200 ± 0.0200 | 0.0600 ± 0.0100 |');
+    expect(markdown).to.contain('| A | searched | 1, 2, 3 | 3 | 0 | 0.1200 ± 0.0200 | 0.0600 ± 0.0100 |');
+    // E has a run folder but no result: left out, and said so.
+    expect(a.withoutResult).to.deep.equal([{ model: 'E', kind: 'searched', configId: 'cfg-E', seeds: [1] }]);
+    expect(markdown).to.contain('No result on the test split (left out): E (seeds 1).');
     // Dominance table: columns are the baselines D then C; B dominates C on disparity, not D.
     expect(markdown).to.contain('| searched \\ baseline | D | C |');
     expect(markdown).to.match(/\n\| B \| — \| disparity[^|]*\|\n/);
@@ -165,6 +168,44 @@ describe('posthoc: analyze run folders', () => {
       expect(existsSync(join(out, file)), file).to.equal(true);
     }
     expect(readFileSync(join(root, 'init', 'frnas.config.json'), 'utf8')).to.contain('"seeds": [333, 444, 555]');
+  });
+
+  it('counts failed seeds beside the means and says "within noise" when the seeds do not support dominance', async () => {
+    const dir = join(root, 'noise');
+    const write = (name: string, kind: RunKind, seed: number, figures?: { error: number; disparity: number }): void => {
+      const run = join(dir, `cfg-${name}`, `seed-${seed}`);
+      mkdirSync(run, { recursive: true });
+      writeFileSync(join(run, RUN_FILES.config), JSON.stringify({ format: 'frnas-run', version: 1, model: name, kind, configId: `cfg-${name}`, config: {}, seed, epochs: 4 }));
+      if (!figures) return; // a failed run: config.json, no result.json
+      const metrics: FaceMetrics = { error: figures.error, accuracy: 1 - figures.error, meanRank: 0, disparity: figures.disparity, rankDisparity: 0, ratio: 1, rankRatio: 1, errorRatio: 1, count: 40 };
+      const evaluation = { metrics, perGroup: {} };
+      const result: RunResult = {
+        format: 'frnas-run-result', version: 1, model: name, kind, configId: `cfg-${name}`, seed, epochs: 4, seconds: 1, trainableParameters: 10,
+        validation: evaluation, test: evaluation, finishedAt: new Date(0).toISOString(),
+      };
+      writeFileSync(join(run, RUN_FILES.result), JSON.stringify(result));
+    };
+    // S's means (error 0.21, disparity 0.075) dominate T's (0.25, 0.09), but a seed of T has less disparity than a seed of S.
+    [[0.2, 0.05], [0.21, 0.09], [0.22, 0.085]].forEach(([error, disparity], i) => write('S', 'searched', i + 1, { error, disparity }));
+    write('S', 'searched', 4);
+    write('S', 'searched', 5);
+    [[0.25, 0.08], [0.24, 0.1], [0.26, 0.09]].forEach(([error, disparity], i) => write('T', 'baseline', i + 1, { error, disparity }));
+    // U separates from T on both with 3 seeds each: dominance is supported.
+    [[0.1, 0.01], [0.11, 0.02], [0.12, 0.03]].forEach(([error, disparity], i) => write('U', 'searched', i + 1, { error, disparity }));
+    const a = await analyze({ dirs: [dir], out: join(root, 'noise-analysis'), measures: ['disparity'] });
+    const s = a.models.find((m) => m.model === 'S');
+    expect(s?.seeds).to.deep.equal([1, 2, 3]);
+    expect(s?.failedSeeds).to.deep.equal([4, 5]);
+    expect(a.dominates).to.deep.equal([
+      { searched: 'U', baseline: 'T', measures: ['disparity'], withinNoise: [] },
+      { searched: 'S', baseline: 'T', measures: [], withinNoise: ['disparity'] },
+    ]);
+    const row = parseCsv(readFileSync(a.files.csv, 'utf8')).find((r) => r.model === 'S');
+    expect([row?.n, row?.failed, row?.failed_seeds]).to.deep.equal(['3', '2', '4 5']);
+    const markdown = readFileSync(a.files.markdown, 'utf8');
+    expect(markdown).to.contain('| S | searched | 1, 2, 3 | 3 | 2 | 0.2100 ± 0.0100 |');
+    expect(markdown).to.contain('| S | within noise: disparity |');
+    expect(markdown).to.contain('| U | disparity |');
   });
 
   it('says which folders held no finished run', async () => {
@@ -219,15 +260,19 @@ describe('posthoc: analyze with identity-bootstrap intervals', () => {
 
   it('claims dominance of a baseline only where the intervals support it, and lists them', async () => {
     // S beats the baseline by 0.1 in error and rank disparity (intervals ± 0.02: clear) but by 0.01 in disparity (within noise).
-    writeRun('S', 'searched', 1, metricsWithIntervals({ error: 0.1, disparity: 0.09, rankDisparity: 0.5 }, 0.02));
-    writeRun('S', 'searched', 2, metricsWithIntervals({ error: 0.1, disparity: 0.09, rankDisparity: 0.5 }, 0.02));
-    writeRun('Base', 'baseline', 1, metricsWithIntervals({ error: 0.2, disparity: 0.1, rankDisparity: 0.6 }, 0.02));
+    // Three seeds each, every seed of S better: the seeds alone would support dominance under both measures.
+    for (const seed of [1, 2, 3]) {
+      writeRun('S', 'searched', seed, metricsWithIntervals({ error: 0.1, disparity: 0.09, rankDisparity: 0.5 }, 0.02));
+      writeRun('Base', 'baseline', seed, metricsWithIntervals({ error: 0.2, disparity: 0.1, rankDisparity: 0.6 }, 0.02));
+    }
     const a = await analyze({ dirs: [join(root, 'runs')], out: join(root, 'out'), measures: ['disparity', 'rankDisparity'] });
-    expect(a.dominates).to.deep.equal([{ searched: 'S', baseline: 'Base', measures: ['disparity', 'rankDisparity'], verdicts: { disparity: 'within noise', rankDisparity: 'dominates' } }]);
+    expect(a.dominates).to.deep.equal([
+      { searched: 'S', baseline: 'Base', measures: ['rankDisparity'], withinNoise: ['disparity'], verdicts: { disparity: 'within noise', rankDisparity: 'dominates' } },
+    ]);
     const error = a.models.find((m) => m.model === 'S')?.intervals?.error;
     expect([error?.estimate, error?.lower, error?.upper].map((v) => Number(v?.toFixed(12)))).to.deep.equal([0.1, 0.08, 0.12]);
     const markdown = readFileSync(a.files.markdown, 'utf8');
-    expect(markdown).to.contain('| S | disparity (within noise), rank_disparity |');
+    expect(markdown).to.contain('| S | rank_disparity; within noise: disparity |');
     expect(markdown).to.contain('## Identity-bootstrap intervals');
     expect(markdown).to.contain('| S | searched | 0.1000 [0.0800, 0.1200] | 0.0900 [0.0700, 0.1100] | 0.5000 [0.4800, 0.5200] |');
     expect(markdown).to.contain('95 % confidence intervals from a bootstrap over evaluation identities');

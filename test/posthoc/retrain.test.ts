@@ -172,6 +172,14 @@ describe('posthoc: retrain a search front with several seeds', function () {
     expect(outcome.failures[0].error).to.match(/diverged|non-finite/);
     expect(lines).to.have.length(1);
     expect(outcome.runs.map((r) => r.config.model)).to.deep.equal(['fine']);
+    // The summary counts the failed seed beside the means instead of averaging the survivors silently.
+    const summary = Object.fromEntries(outcome.summary.map((m) => [m.model, m]));
+    expect(summary.exploding.seeds).to.deep.equal([]);
+    expect(summary.exploding.failedSeeds).to.deep.equal([1]);
+    expect(summary.exploding.test.metrics.error.n).to.equal(0);
+    expect(Number.isNaN(summary.exploding.test.metrics.error.mean)).to.equal(true);
+    expect(summary.fine.seeds).to.deep.equal([1]);
+    expect(summary.fine.failedSeeds).to.deep.equal([]);
     expect(existsSync(join(root, 'failures', 'baseline-exploding', 'seed-1', RUN_FILES.result))).to.equal(false);
   });
 });

@@ -91,6 +91,7 @@ describe('train: real-face protocol (evaluation data, augmentation, preprocessin
     let maxDiff = 0;
     for (let i = 0; i < a.length; i++) maxDiff = Math.max(maxDiff, Math.abs(a[i] - b[i]));
     expect(maxDiff).to.be.lessThan(1e-5);
+    expect(second.metrics.error).to.be.closeTo(whole.metrics.error, 1e-9);
     // The same epoch's batches twice are equal; augmented batches differ from plain ones; no tensor leaks.
     const labels = Int32Array.from(train.identities);
     const before = tf.memory().numTensors;
