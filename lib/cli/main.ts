@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // The `frnas` command: a thin layer over the library's workflow functions (search, report, ...).
+import { resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import {
   BACKEND_NAMES,
@@ -10,6 +11,7 @@ import {
   report,
   search,
   version,
+  withRecordedSettings,
   type BackendName,
   type FaceObjectiveName,
   type ObjectiveSpec,
@@ -94,19 +96,20 @@ export function buildProgram(): Command {
   const searchCommand = program
     .command('search')
     .description('run (or resume) a multi-fidelity, multi-objective search and write its report');
-  addStudyOptions(searchCommand, { scheduler: 'hyperband', data: 'synthetic | orl:<dir> | celeba:<dir> | vggface2:<dir> | rfw:<dir> | folder:<dir>' })
-    .option('--objectives <list>', `comma-separated, two or more of ${FACE_OBJECTIVES.join(', ')}`, objectiveList, ['error', 'rank_disparity'])
+  addStudyOptions(searchCommand, { scheduler: 'hyperband', resumable: true, data: 'synthetic | orl:<dir> | celeba:<dir> | vggface2:<dir> | rfw:<dir> | folder:<dir>' })
+    .option('--objectives <list>', `comma-separated, two or more of ${FACE_OBJECTIVES.join(', ')} (default error,rank_disparity; a resumed study: its own)`, objectiveList)
     .option('--workers <n>', 'trials trained at once', positiveInteger('--workers'), 1)
     .addOption(new Option('--backend <name>', 'TensorFlow.js backend (default: best available)').choices([...BACKEND_NAMES]))
     .option('--model <name>', 'network family: dpn (the searched cell) or a registered backbone (default dpn)')
     .option('--image-size <px>', 'training image size', positiveInteger('--image-size'))
     .option('--batch-size <n>', 'training batch size', positiveInteger('--batch-size'))
-    .option('--seed <n>', 'seed of every random choice', (t) => Number(t), 0)
+    .option('--seed <n>', 'seed of every random choice (default 0; a resumed study: its own)', (t) => Number(t))
     .option('--no-default', 'do not train the default configuration for comparison')
     .requiredOption('--out <dir>', 'study folder (journal, checkpoints, report); an existing one is resumed with its recorded data and training settings');
   addTrainingOptions(searchCommand)
     .action(async (o: Record<string, unknown>) => {
-      const objectives = (o.objectives as FaceObjectiveName[]).map((name) => ({ name, direction: 'minimize' as const }));
+      const objectiveNames = (o.objectives as FaceObjectiveName[] | undefined) ?? withRecordedSettings({ out: o.out as string }, resolve(o.out as string)).objectives ?? ['error', 'rank_disparity'];
+      const objectives = objectiveNames.map((name) => ({ name, direction: 'minimize' as const }));
       const stop = { trials: o.trials as number | undefined, budget: o.budget as number | undefined, seconds: o.time as number | undefined };
       if (stop.trials === undefined && stop.budget === undefined && stop.seconds === undefined) stop.trials = DEFAULT_SEARCH_TRIALS;
       const progress = new ProgressLine(objectives, stop);
@@ -126,21 +129,21 @@ export function buildProgram(): Command {
           space: o.space as string,
           data: o.data as string | undefined,
           ...trainingOptionsFrom(o),
-          objectives: o.objectives as FaceObjectiveName[],
-          scheduler: o.scheduler as 'hyperband',
-          proposer: o.proposer as ProposerName,
+          objectives: o.objectives as FaceObjectiveName[] | undefined,
+          scheduler: o.scheduler as 'hyperband' | undefined,
+          proposer: o.proposer as ProposerName | undefined,
           trainingData: o.trainingData as ModelTrainingData | undefined,
           promotion: o.promotion as PromotionName | undefined,
-          minEpochs: o.minEpochs as number,
-          maxEpochs: o.maxEpochs as number,
-          eta: o.eta as number,
+          minEpochs: o.minEpochs as number | undefined,
+          maxEpochs: o.maxEpochs as number | undefined,
+          eta: o.eta as number | undefined,
           ...stop,
           workers: o.workers as number,
           backend: o.backend as BackendName | undefined,
           model: o.model as string | undefined,
           imageSize: o.imageSize as number | undefined,
           batchSize: o.batchSize as number | undefined,
-          seed: o.seed as number,
+          seed: o.seed as number | undefined,
           evaluateDefault: o.default as boolean,
           signal: controller.signal,
           onTrialEnd: (t) => progress.trialEnded(t),

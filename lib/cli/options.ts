@@ -43,17 +43,20 @@ export function finiteNumber(name: string) {
  * The options every study-running command shares (`frnas search`, `frnas coordinate`): space, data, scheduler, proposer,
  * fidelity and stop rules. Commands add their own (objectives, workers, redis, ...).
  */
-export function addStudyOptions(command: Command, defaults: { scheduler: 'hyperband' | 'sh' | 'asha' | 'random'; data: string }): Command {
+export function addStudyOptions(command: Command, defaults: { scheduler: 'hyperband' | 'sh' | 'asha' | 'random'; data: string; resumable?: boolean }): Command {
+  // A resumable command leaves these unset, so a resumed study takes its own recorded values; the help says the default.
+  const fixed = <T>(value: T): T | undefined => (defaults.resumable ? undefined : value);
+  const note = (text: string): string => (defaults.resumable ? `${text}; a resumed study: its own` : text);
   return command
     .option('--space <file|name>', 'search space: a JSON file (ours or ConfigSpace) or a bundled name', 'frnas-dpn')
-    .option('--data <spec>', `${defaults.data} (default synthetic; a resumed study: the one it recorded)`)
-    .addOption(new Option('--scheduler <name>', 'which configurations run at which budget').choices(['hyperband', 'sh', 'asha', 'random']).default(defaults.scheduler))
-    .addOption(new Option('--proposer <name>', 'how new configurations are chosen').choices(['rf', 'tpe', 'random', 'nsga2']).default('rf'))
+    .option('--data <spec>', `${defaults.data} (${note('default synthetic')})`)
+    .addOption(new Option('--scheduler <name>', `which configurations run at which budget (${note(`default ${defaults.scheduler}`)})`).choices(['hyperband', 'sh', 'asha', 'random']).default(fixed(defaults.scheduler)))
+    .addOption(new Option('--proposer <name>', `how new configurations are chosen (${note('default rf')})`).choices(['rf', 'tpe', 'random', 'nsga2']).default(fixed('rf')))
     .addOption(new Option('--training-data <rule>', 'what the rf or tpe model learns from under a multi-fidelity scheduler (default: highest-budget for rf, all-budgets for tpe)').choices(MODEL_TRAINING_DATA))
     .addOption(new Option('--promotion <name>', 'how a rung is ranked for promotion with several objectives (default nds-crowding; a resumed study keeps its own)').choices(['nds-crowding', 'hypervolume', 'parego']))
-    .option('--min-epochs <n>', 'smallest budget (epochs)', positiveNumber('--min-epochs'), 1)
-    .option('--max-epochs <n>', 'largest budget (epochs)', positiveNumber('--max-epochs'), 4)
-    .option('--eta <n>', 'promotion factor between rungs', positiveNumber('--eta'), 2)
+    .option('--min-epochs <n>', `smallest budget in epochs (${note('default 1')})`, positiveNumber('--min-epochs'), fixed(1))
+    .option('--max-epochs <n>', `largest budget in epochs (${note('default 4')})`, positiveNumber('--max-epochs'), fixed(4))
+    .option('--eta <n>', `promotion factor between rungs (${note('default 2')})`, positiveNumber('--eta'), fixed(2))
     .option('--trials <n>', 'stop after this many trials', positiveInteger('--trials'))
     .option('--budget <n>', 'stop after this many epochs in total', positiveNumber('--budget'))
     .option('--time <seconds>', 'stop starting trials after this many seconds', positiveNumber('--time'));

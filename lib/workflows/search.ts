@@ -12,7 +12,7 @@ import { RandomForestProposer } from '../search/proposers/random-forest/index.js
 import { TpeProposer } from '../search/proposers/tpe/index.js';
 import type { ModelTrainingData } from '../search/proposers/training-data.js';
 import { Space } from '../space/index.js';
-import { FACE_TRAINING_DEFAULT_KEYS, faceRecognitionObjective, type FaceObjectiveName, type FaceTrainingDefaults } from '../train/index.js';
+import { checkIdentityOverlap, FACE_TRAINING_DEFAULT_KEYS, faceRecognitionObjective, type FaceObjectiveName, type FaceTrainingDefaults } from '../train/index.js';
 
 /** The folder of the JSON spaces shipped with frnas (search-spaces/ at the package root). */
 export function bundledSpacesDir(): string {
@@ -127,6 +127,8 @@ export async function search(givenOptions: SearchOptions): Promise<SearchOutcome
   const space = typeof options.space === 'object' ? options.space : loadSpace(options.space ?? 'frnas-dpn');
   const dataset = typeof options.data === 'object' ? options.data : await loadFaceDataset(options.data ?? 'synthetic');
   const evaluationData = options.evaluationData === undefined ? undefined : typeof options.evaluationData === 'object' ? options.evaluationData : await loadFaceDataset(options.evaluationData);
+  // Refused before any trial runs, not trial by trial.
+  if (evaluationData) checkIdentityOverlap(dataset, evaluationData, options.allowIdentityOverlap);
   const objectiveNames = options.objectives ?? ['error', 'rank_disparity'];
   const objectives: ObjectiveSpec[] = objectiveNames.map((name) => ({ name, direction: 'minimize' }));
   const fidelity = faceSearchFidelity(options);
@@ -226,23 +228,43 @@ export function faceSearchSettings(options: SearchOptions, dataset: FaceDataset,
 
 /** The settings recorded in a study folder's header ({} when it holds no study or recorded none). */
 export function recordedSearchSettings(dir: string): Record<string, unknown> {
-  if (!existsSync(join(dir, JOURNAL_FILE))) return {};
+  return recordedStudy(dir)?.settings ?? {};
+}
+
+/** What a study folder's header recorded: the engine's settings and the search's own (undefined: no study). */
+function recordedStudy(dir: string): { settings: Record<string, unknown>; study: Partial<SearchOptions> } | undefined {
+  if (!existsSync(join(dir, JOURNAL_FILE))) return undefined;
   const study = Study.open(dir, { readOnly: true });
   try {
-    return { ...study.settings };
+    const names = (list: readonly string[], name: string): string | undefined => (list.includes(name) ? name : undefined);
+    return {
+      settings: { ...study.settings },
+      study: {
+        objectives: study.objectives.map((o) => o.name as FaceObjectiveName),
+        minEpochs: study.fidelity.min,
+        maxEpochs: study.fidelity.max,
+        eta: study.fidelity.eta,
+        seed: typeof study.seed === 'number' ? study.seed : undefined,
+        scheduler: names(['hyperband', 'sh', 'asha', 'random'], study.scheduler.name) as SchedulerName | undefined,
+        proposer: names(['rf', 'tpe', 'random', 'nsga2'], study.proposer.name) as ProposerName | undefined,
+        promotion: study.promotion.name as PromotionName,
+      },
+    };
   } finally {
     study.close();
   }
 }
 
 /** `options` with the data and training settings a resumed study recorded filled in where the options leave them out. */
-function withRecordedSettings(options: SearchOptions, dir: string): SearchOptions {
-  const recorded = recordedSearchSettings(dir);
-  if (Object.keys(recorded).length === 0) return options;
+export function withRecordedSettings(options: SearchOptions, dir: string): SearchOptions {
+  const found = recordedStudy(dir);
+  if (!found) return options;
   const filled: SearchOptions = { ...options };
   const fill = <K extends keyof SearchOptions>(key: K, value: unknown): void => {
     if (filled[key] === undefined && value !== undefined) filled[key] = value as SearchOptions[K];
   };
+  for (const [key, value] of Object.entries(found.study)) fill(key as keyof SearchOptions, value);
+  const recorded = found.settings;
   if (typeof recorded.data === 'string') fill('data', recorded.data);
   if (typeof recorded.evaluationData === 'string') fill('evaluationData', recorded.evaluationData);
   fill('allowIdentityOverlap', recorded.allowIdentityOverlap);
