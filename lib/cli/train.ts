@@ -1,5 +1,5 @@
 // `frnas create-configs` and `frnas train`: the FR-NAS phase-1 workflow (write config files, then train each).
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { Command, Option } from 'commander';
 import {
@@ -13,6 +13,7 @@ import {
   type OptimizerName,
   type ScheduleName,
 } from '../index.js';
+import { writeFileAtomic } from '../util/write-file-atomic.js';
 import { finiteNumber } from './options.js';
 
 const list = (text: string): string[] => text.split(',').map((s) => s.trim()).filter(Boolean);
@@ -73,7 +74,7 @@ export function registerTrainCommands(program: Command): void {
           checkpointDir: join(runDir, 'checkpoints'),
           onEpoch: (e) => process.stderr.write(`${basename(file)}: epoch ${e.epoch} loss ${e.loss.toFixed(4)} (${e.seconds.toFixed(1)} s)\n`),
         });
-        await writeFile(join(runDir, 'result.json'), JSON.stringify({ config, backend, ...result }, null, 2) + '\n');
+        await writeFileAtomic(join(runDir, 'result.json'), JSON.stringify({ config, backend, ...result }, null, 2) + '\n');
         const m = result.metrics;
         console.log(
           `${basename(file)}: error ${m.error.toFixed(4)}, disparity ${m.disparity.toFixed(4)}, rank disparity ${m.rankDisparity.toFixed(4)} ` +

@@ -1,9 +1,10 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { appendFile, mkdir, rename, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { GroupRankSummary } from '../fairness/index.js';
 import type { Configuration } from '../space/types.js';
 import type { EpochReport, FaceMetrics, FaceTrainingSpec } from '../train/index.js';
+import { writeFileAtomic } from '../util/write-file-atomic.js';
 
 /**
  * Run folder layout (docs/workflow.md): `<retrain-dir>/<model>/seed-<s>/` holding
@@ -118,8 +119,8 @@ export class MetricLog {
   async restart(epochs: number): Promise<void> {
     this.rows = this.rows.filter((r) => r.epoch <= epochs);
     await mkdir(this.dir, { recursive: true });
-    await writeAtomically(this.csvFile, [CSV_HEADER.join(','), ...this.rows.map(csvRow)].join('\n') + '\n');
-    await writeAtomically(this.jsonlFile, this.rows.map((r) => JSON.stringify(r) + '\n').join(''));
+    await writeFileAtomic(this.csvFile, [CSV_HEADER.join(','), ...this.rows.map(csvRow)].join('\n') + '\n');
+    await writeFileAtomic(this.jsonlFile, this.rows.map((r) => JSON.stringify(r) + '\n').join(''));
   }
 
   /** Appends one epoch (training figures, plus validation metrics when that epoch was evaluated). */
@@ -150,14 +151,8 @@ export function readMetricLog(dir: string): EpochMetrics[] {
   return rows;
 }
 
-export async function writeAtomically(file: string, text: string): Promise<void> {
-  const temporary = `${file}.tmp-${process.pid}`;
-  await writeFile(temporary, text);
-  await rename(temporary, file);
-}
-
 export async function writeJson(file: string, value: unknown): Promise<void> {
-  await writeAtomically(file, JSON.stringify(value, null, 2) + '\n');
+  await writeFileAtomic(file, JSON.stringify(value, null, 2) + '\n');
 }
 
 function readJson<T>(file: string, what: string): T {

@@ -1,10 +1,11 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeToString } from 'fast-csv';
 import { hypervolume } from '../pareto/index.js';
 import { frontAtHighestBudget } from '../search/front.js';
 import type { ObjectiveSpec, Trial } from '../search/types.js';
 import { escapeXml, lineChartSvg, scatterSvg, type ScatterPoint } from './svg.js';
+import { writeFileAtomic } from '../util/write-file-atomic.js';
 
 export interface SearchReportOptions {
   trials: readonly Trial[];
@@ -105,7 +106,7 @@ export async function writeSearchReport(options: SearchReportOptions): Promise<S
     ...configKeys.map((k) => (k in t.config ? String(t.config[k]) : '')),
     ...attrKeys.map((k) => fmt(attrRows[i][k])),
   ]);
-  await writeFile(files.csv, await writeToString([header, ...rows]) + '\n');
+  await writeFileAtomic(files.csv, await writeToString([header, ...rows]) + '\n');
 
   // Scatter of the two plotted objectives over every ok trial at the report budget.
   const [px, py] = options.plot ?? [names[0], names[1] ?? names[0]];
@@ -120,7 +121,7 @@ export async function writeSearchReport(options: SearchReportOptions): Promise<S
   if (defaultTrial) points.push({ x: defaultTrial.values[px], y: defaultTrial.values[py], kind: 'default', label: 'default configuration' });
   const title = options.title ?? 'frnas search';
   const scatter = scatterSvg(points, { title: `${title}: Pareto front at budget ${fmt(budget)}`, xLabel: px, yLabel: py, stepKind: 'front' });
-  await writeFile(files.scatterSvg, scatter);
+  await writeFileAtomic(files.scatterSvg, scatter);
 
   // Hypervolume of the report-budget front against the budget spent, in the order trials finished.
   let spent = 0;
@@ -136,9 +137,9 @@ export async function writeSearchReport(options: SearchReportOptions): Promise<S
     xLabel: 'budget spent (units, e.g. epochs)',
     yLabel: 'hypervolume',
   });
-  await writeFile(files.hypervolumeSvg, hvSvg);
+  await writeFileAtomic(files.hypervolumeSvg, hvSvg);
 
-  await writeFile(files.html, renderHtml({ title, trials, objectives, front, budget, reference, hv, defaultTrial, scatter, hvSvg, spent }));
+  await writeFileAtomic(files.html, renderHtml({ title, trials, objectives, front, budget, reference, hv, defaultTrial, scatter, hvSvg, spent }));
   return { budget, front, reference, hypervolume: hv, files };
 }
 

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { initBackend, type BackendName } from '../backend/index.js';
@@ -12,6 +12,7 @@ import { TpeProposer } from '../search/proposers/tpe/index.js';
 import type { ModelTrainingData } from '../search/proposers/training-data.js';
 import { Space } from '../space/index.js';
 import { faceRecognitionObjective, type FaceObjectiveName, type FaceTrainingDefaults } from '../train/index.js';
+import { writeFileAtomic } from '../util/write-file-atomic.js';
 
 /** The folder of the JSON spaces shipped with frnas (search-spaces/ at the package root). */
 export function bundledSpacesDir(): string {
@@ -218,7 +219,7 @@ async function evaluateDefaultConfiguration(
     cost: { seconds: result.cost?.seconds ?? (performance.now() - started) / 1000, budget: result.cost?.budget ?? budget },
     attributes: result.attributes ?? {},
   };
-  await writeFile(file, JSON.stringify(trial, null, 2));
+  await writeFileAtomic(file, JSON.stringify(trial, null, 2));
   return trial;
 }
 

@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { writeFileAtomicSync } from '../../util/write-file-atomic.js';
 import { checkEventShape, type StudyEvent, type StudyStorage } from './events.js';
 
 export const JOURNAL_FILE = 'journal.jsonl';
@@ -133,7 +134,7 @@ export class JournalStorage implements StudyStorage {
         );
       }
     }
-    fs.writeFileSync(lockFile, `${process.pid}\n`);
+    writeFileAtomicSync(lockFile, `${process.pid}\n`);
     this.locked = true;
   }
 
