@@ -155,7 +155,9 @@ export function buildProgram(): Command {
         for (const t of outcome.report.front) {
           console.log(`  trial ${t.id}: ${objectives.map((ob) => `${ob.name}=${t.values[ob.name].toFixed(4)}`).join(' ')}  ${JSON.stringify(t.config)}`);
         }
-        if (outcome.defaultTrial) {
+        if (outcome.defaultTrial?.status === 'failed') {
+          console.log(`  default: failed (${outcome.defaultTrial.error ?? 'no reason recorded'})`);
+        } else if (outcome.defaultTrial) {
           const d = outcome.defaultTrial;
           console.log(`  default: ${objectives.map((ob) => `${ob.name}=${d.values[ob.name].toFixed(4)}`).join(' ')}  ${JSON.stringify(d.config)}`);
         }

@@ -15,7 +15,7 @@ export interface SearchReportOptions {
   title?: string;
   /** configId of the default configuration: marked in the plot, and every front member is compared with it. */
   defaultConfigId?: string;
-  /** The default configuration's result when it was evaluated outside the study (wins over `defaultConfigId`). */
+  /** The default configuration's result when it was evaluated outside the study (wins over `defaultConfigId`); a failed one is shown as failed. */
   defaultTrial?: Trial;
   /** Hypervolume reference point, one value per objective; default: the worst value seen, pushed out by 10 % of the range. */
   reference?: readonly number[];
@@ -118,7 +118,7 @@ export async function writeSearchReport(options: SearchReportOptions): Promise<S
     kind: frontIds.has(t.id) ? 'front' : 'dominated',
     label: `trial ${t.id}: ${px}=${fmt(t.values[px])}, ${py}=${fmt(t.values[py])}\n${JSON.stringify(t.config)}`,
   }));
-  if (defaultTrial) points.push({ x: defaultTrial.values[px], y: defaultTrial.values[py], kind: 'default', label: 'default configuration' });
+  if (defaultTrial?.status === 'ok') points.push({ x: defaultTrial.values[px], y: defaultTrial.values[py], kind: 'default', label: 'default configuration' });
   const title = options.title ?? 'frnas search';
   const scatter = scatterSvg(points, { title: `${title}: Pareto front at budget ${fmt(budget)}`, xLabel: px, yLabel: py, stepKind: 'front' });
   await writeFileAtomic(files.scatterSvg, scatter);
@@ -159,9 +159,10 @@ function renderHtml(r: {
   const count = (s: string) => r.trials.filter((t) => t.status === s).length;
   const names = r.objectives.map((o) => o.name);
   const better = (o: ObjectiveSpec, a: number, b: number) => (o.direction === 'minimize' ? a < b : a > b);
+  const d = r.defaultTrial;
   const versusDefault = (t: Trial): string => {
-    const d = r.defaultTrial;
-    if (!d) return '';
+    // A failed default has no values to compare with (the baseline line above says why).
+    if (!d || d.status !== 'ok') return '';
     if (t.configId === d.configId) return 'is the default';
     const wins = r.objectives.filter((o) => better(o, t.values[o.name], d.values[o.name])).length;
     const losses = r.objectives.filter((o) => better(o, d.values[o.name], t.values[o.name])).length;
@@ -181,6 +182,11 @@ function renderHtml(r: {
       })
       .join('<br>');
   };
+  const baseline = !d
+    ? ''
+    : d.status === 'ok'
+      ? `<p>Default configuration (the baseline, budget ${fmt(d.budget)}): ${escapeXml(names.map((n) => `${n} ${fmt(d.values[n])}`).join(', '))}.</p>`
+      : `<p>Default configuration (the baseline, budget ${fmt(d.budget)}): ${escapeXml(d.status)}: ${escapeXml(d.error ?? 'no reason recorded')}. The front is not compared with it.</p>`;
   const rows = r.front
     .map(
       (t) => `<tr><td>${t.id}</td>${names.map((n) => `<td>${fmt(t.values[n])}</td>`).join('')}<td><code>${escapeXml(
@@ -197,6 +203,7 @@ function renderHtml(r: {
 <h1>${escapeXml(r.title)}</h1>
 <p>${r.trials.length} trials (${count('ok')} ok, ${count('failed')} failed, ${count('timeout')} timed out); budget spent ${fmt(r.spent)};
 Pareto front at budget ${fmt(r.budget)}: ${r.front.length} configurations; hypervolume ${fmt(r.hv)} (reference ${r.reference.map(fmt).join(', ')}).</p>
+${baseline}
 <div class="figs">${r.scatter}${r.hvSvg}</div>
 <h2>The fairer architectures: Pareto front</h2>
 <table><thead><tr><th>trial</th>${names.map((n) => `<th>${escapeXml(n)}</th>`).join('')}<th>configuration</th><th>per group</th><th>vs default</th></tr></thead>

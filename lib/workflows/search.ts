@@ -96,7 +96,7 @@ export interface SearchOptions extends Omit<FaceTrainingDefaults, 'maxEpochs' | 
 export interface SearchOutcome {
   trials: Trial[];
   paretoFront: Trial[];
-  /** The default configuration's result at the maximum budget, when evaluated. */
+  /** The default configuration's result at the maximum budget, when evaluated; status 'failed' (with `error`) when it could not be trained. */
   defaultTrial?: Trial;
   report: SearchReport;
   /** True when the search stopped because `signal` was aborted. */
@@ -193,32 +193,49 @@ async function evaluateDefaultConfiguration(
   const file = join(out, DEFAULT_TRIAL_FILE);
   if (existsSync(file)) {
     const saved = JSON.parse(readFileSync(file, 'utf8')) as Trial;
-    if (saved.configId === configId && saved.budget === budget) return saved;
+    // A failure is tried again when the search is resumed: it may have been passing (out of memory, a full disk).
+    if (saved.configId === configId && saved.budget === budget && saved.status === 'ok') return saved;
   }
   const checkpointDir = join(out, 'default-checkpoints');
   await mkdir(checkpointDir, { recursive: true });
   const started = performance.now();
-  const result = await evaluate(config, budget, {
-    trialId: -1,
-    configId,
-    budget,
-    previousBudget: 0,
-    attempt: 1,
-    checkpointDir,
-    signal: new AbortController().signal,
-  });
-  const values: Record<string, number> = {};
-  for (const [k, v] of Object.entries(result)) if (typeof v === 'number') values[k] = v;
-  const trial: Trial = {
-    id: -1,
-    config,
-    configId,
-    budget,
-    status: 'ok',
-    values,
-    cost: { seconds: result.cost?.seconds ?? (performance.now() - started) / 1000, budget: result.cost?.budget ?? budget },
-    attributes: result.attributes ?? {},
-  };
+  let trial: Trial;
+  try {
+    const result = await evaluate(config, budget, {
+      trialId: -1,
+      configId,
+      budget,
+      previousBudget: 0,
+      attempt: 1,
+      checkpointDir,
+      signal: new AbortController().signal,
+    });
+    const values: Record<string, number> = {};
+    for (const [k, v] of Object.entries(result)) if (typeof v === 'number') values[k] = v;
+    trial = {
+      id: -1,
+      config,
+      configId,
+      budget,
+      status: 'ok',
+      values,
+      cost: { seconds: result.cost?.seconds ?? (performance.now() - started) / 1000, budget: result.cost?.budget ?? budget },
+      attributes: result.attributes ?? {},
+    };
+  } catch (error) {
+    // The baseline is only a comparison: its failure is reported, never a reason to lose the search's report.
+    trial = {
+      id: -1,
+      config,
+      configId,
+      budget,
+      status: 'failed',
+      values: {},
+      error: error instanceof Error ? error.message : String(error),
+      cost: { seconds: (performance.now() - started) / 1000, budget: 0 },
+      attributes: {},
+    };
+  }
   await writeFileAtomic(file, JSON.stringify(trial, null, 2));
   return trial;
 }
