@@ -134,6 +134,7 @@ export function registerDistributedCommands(program: Command): void {
           trials: o.trials as number | undefined,
           budget: o.budget as number | undefined,
           seconds: o.time as number | undefined,
+          maxConsecutiveFailures: o.maxConsecutiveFailures as number,
           inFlight: o.inFlight as number,
           tellOrder: o.tellOrder as 'arrival',
           checkpointRoot: o.checkpoints as string | undefined,

@@ -134,6 +134,7 @@ export function buildProgram(): Command {
           maxEpochs: o.maxEpochs as number,
           eta: o.eta as number,
           ...stop,
+          maxConsecutiveFailures: o.maxConsecutiveFailures as number,
           workers: o.workers as number,
           backend: o.backend as BackendName | undefined,
           model: o.model as string,

@@ -1,6 +1,6 @@
 // Option parsers shared by the `frnas` commands: each names the flag and the bad value in one line.
 import { Command, InvalidArgumentError, Option } from 'commander';
-import type { FaceObjectiveName } from '../index.js';
+import { DEFAULT_MAX_CONSECUTIVE_FAILURES, type FaceObjectiveName } from '../index.js';
 import { MODEL_TRAINING_DATA } from '../search/proposers/training-data.js';
 
 /** The objectives a face-recognition trial reports (all minimised). */
@@ -55,5 +55,6 @@ export function addStudyOptions(command: Command, defaults: { scheduler: 'hyperb
     .option('--eta <n>', 'promotion factor between rungs', positiveNumber('--eta'), 2)
     .option('--trials <n>', 'stop after this many trials', positiveInteger('--trials'))
     .option('--budget <n>', 'stop after this many epochs in total', positiveNumber('--budget'))
-    .option('--time <seconds>', 'stop starting trials after this many seconds', positiveNumber('--time'));
+    .option('--time <seconds>', 'stop starting trials after this many seconds', positiveNumber('--time'))
+    .option('--max-consecutive-failures <n>', 'stop with an error after this many failed trials in a row (0: never); the study stays resumable', nonNegativeInteger('--max-consecutive-failures'), DEFAULT_MAX_CONSECUTIVE_FAILURES);
 }

@@ -52,6 +52,8 @@ export interface FaceStudySettings {
   trials?: number;
   budget?: number;
   seconds?: number;
+  /** Stop with an error after this many failed trials in a row (default 5; 0 or Infinity: never); see optimize(). */
+  maxConsecutiveFailures?: number;
   seed?: number;
 }
 
@@ -131,7 +133,7 @@ export async function search(options: SearchOptions): Promise<SearchOutcome> {
   if (stop.trials === undefined && stop.budget === undefined && stop.seconds === undefined) stop.trials = DEFAULT_SEARCH_TRIALS;
 
   const { out: _out, space: _space, data: _data, objectives: _objectives, scheduler, proposer: _proposer, trainingData: _trainingData, promotion, minEpochs: _min, maxEpochs: _max, eta: _eta,
-    trials: _trials, budget: _budget, seconds: _seconds, workers, backend, seed: _seed, evaluateDefault, signal, onProgress, onTrialEnd, ...training } = options;
+    trials: _trials, budget: _budget, seconds: _seconds, maxConsecutiveFailures, workers, backend, seed: _seed, evaluateDefault, signal, onProgress, onTrialEnd, ...training } = options;
   // Always choose a backend: left to itself tfjs runs its pure-JS cpu backend, far too slow to train (backend.md).
   await initBackend(backend);
   const evaluate = faceRecognitionObjective({
@@ -158,6 +160,7 @@ export async function search(options: SearchOptions): Promise<SearchOutcome> {
     evaluate,
     stop,
     concurrency: workers ?? 1,
+    maxConsecutiveFailures,
     onProgress,
     onTrialEnd,
   });
