@@ -9,29 +9,38 @@ import { JournalStorage, LOCK_FILE } from '../../../lib/search/storage/journal.j
 const child = fileURLToPath(new URL('../fixtures/lock-child.ts', import.meta.url));
 const RACERS = 6;
 const ROUNDS = 8;
-const GAP_MS = 150;
+const GAP_MS = 50;
 
 /** Starts RACERS processes that race for the lock of each dir at the same moments; resolves with each round's winners. */
 async function race(dirs: string[]): Promise<{ winners: number[][]; losses: string[] }> {
-  // Late enough for every child to have loaded tsx and the journal module.
-  const startAt = Date.now() + 3000;
-  const endAt = startAt + dirs.length * GAP_MS + 500;
-  const outputs = await Promise.all(
-    Array.from({ length: RACERS }, () =>
-      new Promise<string>((resolve, reject) => {
-        const proc = spawn(process.execPath, ['--import', 'tsx', child, String(startAt), String(GAP_MS), String(endAt), ...dirs]);
-        let out = '';
-        proc.stdout.on('data', (d) => (out += d));
-        proc.stderr.on('data', (d) => (out += d));
-        proc.on('error', reject);
-        proc.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`racer exited ${code}: ${out}`))));
-      }),
-    ),
-  );
+  const racers = Array.from({ length: RACERS }, () => {
+    const proc = spawn(process.execPath, ['--import', 'tsx', child, ...dirs], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const state = { proc, out: '', exited: new Promise<number | null>((resolve) => proc.on('close', resolve)) };
+    proc.stdout.on('data', (d) => (state.out += d));
+    proc.stderr.on('data', (d) => (state.out += d));
+    return state;
+  });
+  const waitFor = async (word: string): Promise<void> => {
+    while (!racers.every((r) => r.out.includes(`${word}\n`))) {
+      const crashed = racers.find((r) => r.proc.exitCode !== null);
+      if (crashed) throw new Error(`racer exited ${crashed.proc.exitCode}: ${crashed.out}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  };
+  try {
+    // Every racer has loaded the journal module before the start is given; winners hold until all are done.
+    await waitFor('ready');
+    const startAt = Date.now() + 300;
+    for (const r of racers) r.proc.stdin.write(`${startAt} ${GAP_MS}\n`);
+    await waitFor('done');
+  } finally {
+    for (const r of racers) r.proc.stdin.end();
+    await Promise.all(racers.map((r) => r.exited));
+  }
   const winners = dirs.map(() => [] as number[]);
   const losses: string[] = [];
-  outputs.forEach((out, racer) => {
-    for (const line of out.split('\n').filter(Boolean)) {
+  racers.forEach(({ out }, racer) => {
+    for (const line of out.split('\n').filter((l) => l !== '' && l !== 'ready' && l !== 'done')) {
       const match = /^round (\d+) (won|lost)(.*)$/.exec(line);
       if (!match) throw new Error(`racer ${racer}: ${line}`);
       if (match[2] === 'won') winners[Number(match[1])].push(racer);
