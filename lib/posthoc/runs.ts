@@ -135,19 +135,30 @@ export class MetricLog {
   }
 }
 
-/** Rows of `metrics.jsonl` in `dir` (none when missing); a torn last line of a killed run is ignored. */
-export function readMetricLog(dir: string): EpochMetrics[] {
+/**
+ * Rows of `metrics.jsonl` in `dir` (none when missing). A malformed line (e.g. torn by a killed run, which the next
+ * run's rows then follow) is skipped with a warning naming the file and line; the rows after it are kept.
+ */
+export function readMetricLog(dir: string, onWarning: (message: string) => void = (message) => console.warn(message)): EpochMetrics[] {
   const file = join(dir, RUN_FILES.metricsJsonl);
   if (!existsSync(file)) return [];
   const rows: EpochMetrics[] = [];
-  for (const line of readFileSync(file, 'utf8').split('\n')) {
-    if (!line.trim()) continue;
+  readFileSync(file, 'utf8').split('\n').forEach((line, i) => {
+    if (!line.trim()) return;
+    let value: unknown;
     try {
-      rows.push(JSON.parse(line) as EpochMetrics);
-    } catch {
-      break;
+      value = JSON.parse(line);
+    } catch (error) {
+      onWarning(`${file} line ${i + 1}: skipped, not valid JSON (${(error as Error).message})`);
+      return;
     }
-  }
+    const epoch = (value as { epoch?: unknown } | null)?.epoch;
+    if (typeof value !== 'object' || value === null || Array.isArray(value) || typeof epoch !== 'number' || !Number.isFinite(epoch)) {
+      onWarning(`${file} line ${i + 1}: skipped, not a row of epoch metrics`);
+      return;
+    }
+    rows.push(value as EpochMetrics);
+  });
   return rows;
 }
 
