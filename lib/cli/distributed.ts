@@ -104,7 +104,6 @@ export function registerDistributedCommands(program: Command): void {
     .option('--no-threads', 'train in the workers\' main thread (blocks lock renewal: raise their --lock-duration above a trial\'s length)')
     .option('--evaluator <name>', 'evaluator installed on the workers instead of face training (e.g. zdt1 for a smoke test)')
     .option('--evaluator-options <json>', 'plain-data options of --evaluator', jsonObject)
-    .option('--seed <n>', 'seed of every random choice', (t) => Number(t), 0)
     .action(async (o: Record<string, unknown>) => {
       const evaluatorName = o.evaluator as string | undefined;
       const objectives = o.objectives as string[] | undefined;

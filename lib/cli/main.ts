@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The `frnas` command: a thin layer over the library's workflow functions (search, report, ...).
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import {
   BACKEND_NAMES,
   DEFAULT_SEARCH_TRIALS,
@@ -89,7 +89,10 @@ export function buildProgram(): Command {
     .name('frnas')
     .description('Joint NAS+HPO that finds fairer face-recognition models.')
     .version(version)
-    .showHelpAfterError();
+    .showHelpAfterError()
+    // Usage errors (a bad number, an unknown option) become CommanderErrors for main() to exit with code 2;
+    // commands added below inherit this.
+    .exitOverride();
 
   const searchCommand = program
     .command('search')
@@ -102,7 +105,6 @@ export function buildProgram(): Command {
     .option('--image-size <px>', 'training image size', positiveInteger('--image-size'))
     .option('--batch-size <n>', 'training batch size', positiveInteger('--batch-size'))
     .option('--center-crop <fraction>', 'keep this central fraction of each image side before resizing (LFW: 0.4)', positiveNumber('--center-crop'))
-    .option('--seed <n>', 'seed of every random choice', (t) => Number(t), 0)
     .option('--no-default', 'do not train the default configuration for comparison')
     .requiredOption('--out <dir>', 'study folder (journal, checkpoints, report); an existing one is resumed')
     .action(async (o: Record<string, unknown>) => {
@@ -190,6 +192,11 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
   try {
     await buildProgram().parseAsync([...argv]);
   } catch (e) {
+    if (e instanceof CommanderError) {
+      // Commander has printed the message (or the help / version) already; 2 is the usual code of a usage error.
+      process.exitCode = e.exitCode === 0 ? 0 : 2;
+      return;
+    }
     console.error(`frnas: ${(e as Error).message}`);
     process.exitCode = 1;
   }

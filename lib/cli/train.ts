@@ -14,7 +14,7 @@ import {
   type ScheduleName,
 } from '../index.js';
 import { writeFileAtomic } from '../util/write-file-atomic.js';
-import { finiteNumber } from './options.js';
+import { nonNegativeNumber, positiveInteger, positiveNumber } from './options.js';
 
 const list = (text: string): string[] => text.split(',').map((s) => s.trim()).filter(Boolean);
 
@@ -25,12 +25,12 @@ export function registerTrainCommands(program: Command): void {
     .requiredOption('--backbone <names>', 'comma-separated backbone families, e.g. ghostnet_100,dpn107', list)
     .option('--head <names>', 'comma-separated heads (default CosFace,ArcFace,MagFace)', list)
     .option('--optimizer <names>', 'comma-separated optimizers (default Adam,AdamW,SGD)', list)
-    .option('--batch-size <n>', 'batch size', finiteNumber('--batch-size'))
-    .option('--lr <x>', 'learning rate (default SGD 0.1, Adam/AdamW 0.001)', finiteNumber('--lr'))
-    .option('--momentum <x>', 'SGD momentum', finiteNumber('--momentum'))
-    .option('--weight-decay <x>', 'weight decay', finiteNumber('--weight-decay'))
+    .option('--batch-size <n>', 'batch size', positiveInteger('--batch-size'))
+    .option('--lr <x>', 'learning rate (default SGD 0.1, Adam/AdamW 0.001)', positiveNumber('--lr'))
+    .option('--momentum <x>', 'SGD momentum', nonNegativeNumber('--momentum'))
+    .option('--weight-decay <x>', 'weight decay', nonNegativeNumber('--weight-decay'))
     .addOption(new Option('--sched <name>', 'learning-rate schedule').choices(['cosine', 'step', 'constant']))
-    .option('--lr-cycle-decay <x>', 'decay factor of the step schedule', finiteNumber('--lr-cycle-decay'))
+    .option('--lr-cycle-decay <x>', 'decay factor of the step schedule', positiveNumber('--lr-cycle-decay'))
     .option('--out <dir>', 'folder for the config files', 'configs')
     .action(async (o: Record<string, unknown>) => {
       const written = await createTrainingConfigs(
@@ -56,8 +56,8 @@ export function registerTrainCommands(program: Command): void {
     .description('train configuration files one after the other and evaluate accuracy and disparity per group')
     .requiredOption('--config <files...>', 'config files (from create-configs, or a search configuration as JSON)')
     .option('--data <spec>', 'synthetic | orl:<dir> | celeba:<dir> | vggface2:<dir> | rfw:<dir> | folder:<dir>', 'synthetic')
-    .option('--epochs <n>', 'epochs to train', finiteNumber('--epochs'), 4)
-    .option('--image-size <px>', 'training image size', finiteNumber('--image-size'))
+    .option('--epochs <n>', 'epochs to train', positiveInteger('--epochs'), 4)
+    .option('--image-size <px>', 'training image size', positiveInteger('--image-size'))
     .addOption(new Option('--backend <name>', 'TensorFlow.js backend (default: best available)').choices([...BACKEND_NAMES]))
     .option('--out <dir>', 'folder for checkpoints and results (one sub-folder per config)', 'runs/train')
     .action(async (o: Record<string, unknown>) => {
