@@ -1,6 +1,7 @@
 // trials.csv: one row per finished trial, written by the frnas runner and by benchmarks/optuna/run_optuna.py alike,
 // so one implementation of the metrics serves both libraries.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { writeFileAtomicSync } from '../util/write-file-atomic.js';
 import { parseCsv } from '../data/csv.js';
 import type { TrialRecord } from './runner.js';
 
@@ -42,7 +43,7 @@ export function trialRecordsCsv(records: readonly TrialRecord[]): string {
 }
 
 export function writeTrialRecords(path: string, records: readonly TrialRecord[]): void {
-  writeFileSync(path, trialRecordsCsv(records));
+  writeFileAtomicSync(path, trialRecordsCsv(records));
 }
 
 /** Reads trials.csv; a malformed value is one error naming the file, line and column. */

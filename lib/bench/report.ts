@@ -1,5 +1,6 @@
 // Writes a benchmark's results: runs.csv, curves.csv, SVG plots and summary.md (frnas and Optuna side by side).
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
+import { writeFileAtomicSync } from '../util/write-file-atomic.js';
 import { join } from 'node:path';
 import { lineChartSvg, type LineSeries } from '../report/svg.js';
 import { medianEpochsToReach, runMetrics, summarizeMethod, type MethodSummary, type RunMetrics, type Spread } from './metrics.js';
@@ -166,7 +167,7 @@ export function writeBenchmarkReport(options: BenchmarkReportOptions): Benchmark
   const files: string[] = [];
   const write = (name: string, text: string): void => {
     const path = join(out, name);
-    writeFileSync(path, text);
+    writeFileAtomicSync(path, text);
     files.push(path);
   };
   writeTrialRecords(join(out, 'trials.csv'), records);

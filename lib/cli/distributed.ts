@@ -107,7 +107,6 @@ export function registerDistributedCommands(program: Command): void {
     .option('--no-threads', 'train in the workers\' main thread (blocks lock renewal: raise their --lock-duration above a trial\'s length)')
     .option('--evaluator <name>', 'evaluator installed on the workers instead of face training (e.g. zdt1 for a smoke test)')
     .option('--evaluator-options <json>', 'plain-data options of --evaluator', jsonObject)
-    .option('--seed <n>', 'seed of every random choice', (t) => Number(t), 0)
     .action(async (o: Record<string, unknown>) => {
       const evaluatorName = o.evaluator as string | undefined;
       const objectives = o.objectives as string[] | undefined;
@@ -137,6 +136,7 @@ export function registerDistributedCommands(program: Command): void {
           trials: o.trials as number | undefined,
           budget: o.budget as number | undefined,
           seconds: o.time as number | undefined,
+          maxConsecutiveFailures: o.maxConsecutiveFailures as number,
           inFlight: o.inFlight as number,
           tellOrder: o.tellOrder as 'arrival',
           checkpointRoot: o.checkpoints as string | undefined,

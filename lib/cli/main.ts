@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The `frnas` command: a thin layer over the library's workflow functions (search, report, ...).
 import { resolve } from 'node:path';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import {
   BACKEND_NAMES,
   DEFAULT_SEARCH_TRIALS,
@@ -91,7 +91,10 @@ export function buildProgram(): Command {
     .name('frnas')
     .description('Joint NAS+HPO that finds fairer face-recognition models.')
     .version(version)
-    .showHelpAfterError();
+    .showHelpAfterError()
+    // Usage errors (a bad number, an unknown option) become CommanderErrors for main() to exit with code 2;
+    // commands added below inherit this.
+    .exitOverride();
 
   const searchCommand = program
     .command('search')
@@ -103,7 +106,6 @@ export function buildProgram(): Command {
     .option('--model <name>', 'network family: dpn (the searched cell) or a registered backbone (default dpn)')
     .option('--image-size <px>', 'training image size', positiveInteger('--image-size'))
     .option('--batch-size <n>', 'training batch size', positiveInteger('--batch-size'))
-    .option('--seed <n>', 'seed of every random choice (default 0; a resumed study: its own)', (t) => Number(t))
     .option('--no-default', 'do not train the default configuration for comparison')
     .requiredOption('--out <dir>', 'study folder (journal, checkpoints, report); an existing one is resumed with its recorded data and training settings');
   addTrainingOptions(searchCommand)
@@ -138,6 +140,7 @@ export function buildProgram(): Command {
           maxEpochs: o.maxEpochs as number | undefined,
           eta: o.eta as number | undefined,
           ...stop,
+          maxConsecutiveFailures: o.maxConsecutiveFailures as number,
           workers: o.workers as number,
           backend: o.backend as BackendName | undefined,
           model: o.model as string | undefined,
@@ -158,7 +161,9 @@ export function buildProgram(): Command {
         for (const t of outcome.report.front) {
           console.log(`  trial ${t.id}: ${objectives.map((ob) => `${ob.name}=${t.values[ob.name].toFixed(4)}`).join(' ')}  ${JSON.stringify(t.config)}`);
         }
-        if (outcome.defaultTrial) {
+        if (outcome.defaultTrial?.status === 'failed') {
+          console.log(`  default: failed (${outcome.defaultTrial.error ?? 'no reason recorded'})`);
+        } else if (outcome.defaultTrial) {
           const d = outcome.defaultTrial;
           console.log(`  default: ${objectives.map((ob) => `${ob.name}=${d.values[ob.name].toFixed(4)}`).join(' ')}  ${JSON.stringify(d.config)}`);
         }
@@ -190,6 +195,11 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
   try {
     await buildProgram().parseAsync([...argv]);
   } catch (e) {
+    if (e instanceof CommanderError) {
+      // Commander has printed the message (or the help / version) already; 2 is the usual code of a usage error.
+      process.exitCode = e.exitCode === 0 ? 0 : 2;
+      return;
+    }
     console.error(`frnas: ${(e as Error).message}`);
     process.exitCode = 1;
   }

@@ -1,23 +1,36 @@
 // Option parsers shared by the `frnas` commands: each names the flag and the bad value in one line.
 import { Command, InvalidArgumentError, Option } from 'commander';
-import type { FaceObjectiveName } from '../index.js';
+import { DEFAULT_MAX_CONSECUTIVE_FAILURES, type FaceObjectiveName } from '../index.js';
 import { MODEL_TRAINING_DATA } from '../search/proposers/training-data.js';
 import { checkAugmentation, RECOMMENDED_FACE_TRAINING, type AugmentationSettings } from '../train/index.js';
 
 /** The objectives a face-recognition trial reports (all minimised). */
 export const FACE_OBJECTIVES: readonly FaceObjectiveName[] = ['error', 'disparity', 'rank_disparity', 'ratio', 'rank_ratio', 'error_ratio', 'mean_rank'];
 
+/** `text` as a number; NaN for blank text, which Number() would read as 0. */
+function toNumber(text: string): number {
+  return text.trim() === '' ? Number.NaN : Number(text);
+}
+
 export function positiveNumber(name: string) {
   return (text: string): number => {
-    const v = Number(text);
+    const v = toNumber(text);
     if (!Number.isFinite(v) || v <= 0) throw new InvalidArgumentError(`${name} must be a positive number, got "${text}"`);
+    return v;
+  };
+}
+
+export function nonNegativeNumber(name: string) {
+  return (text: string): number => {
+    const v = toNumber(text);
+    if (!Number.isFinite(v) || v < 0) throw new InvalidArgumentError(`${name} must be a number >= 0, got "${text}"`);
     return v;
   };
 }
 
 export function positiveInteger(name: string) {
   return (text: string): number => {
-    const v = Number(text);
+    const v = toNumber(text);
     if (!Number.isInteger(v) || v < 1) throw new InvalidArgumentError(`${name} must be a positive integer, got "${text}"`);
     return v;
   };
@@ -25,17 +38,29 @@ export function positiveInteger(name: string) {
 
 export function nonNegativeInteger(name: string) {
   return (text: string): number => {
-    const v = Number(text);
+    const v = toNumber(text);
     if (!Number.isInteger(v) || v < 0) throw new InvalidArgumentError(`${name} must be an integer >= 0, got "${text}"`);
     return v;
   };
 }
 
-export function finiteNumber(name: string) {
-  return (text: string): number => {
-    const v = Number(text);
-    if (!Number.isFinite(v)) throw new InvalidArgumentError(`${name} must be a number, got "${text}"`);
-    return v;
+/** A comma-separated list of integers >= `min` (e.g. seeds, trial ids). */
+export function integerList(name: string, min = 0) {
+  return (text: string): number[] => {
+    const values = text.split(',').map((s) => s.trim()).filter(Boolean).map(toNumber);
+    if (values.length === 0 || values.some((v) => !Number.isInteger(v) || v < min)) {
+      throw new InvalidArgumentError(`${name} must be a comma-separated list of integers >= ${min}, got "${text}"`);
+    }
+    return values;
+  };
+}
+
+/** A comma-separated list of numbers in [0, 1] (e.g. rates). */
+export function fractionList(name: string) {
+  return (text: string): number[] => {
+    const values = text.split(',').map(toNumber);
+    if (values.some((v) => !(v >= 0 && v <= 1))) throw new InvalidArgumentError(`${name} must be comma-separated numbers in [0, 1], got "${text}"`);
+    return values;
   };
 }
 
@@ -59,7 +84,9 @@ export function addStudyOptions(command: Command, defaults: { scheduler: 'hyperb
     .option('--eta <n>', `promotion factor between rungs (${note('default 2')})`, positiveNumber('--eta'), fixed(2))
     .option('--trials <n>', 'stop after this many trials', positiveInteger('--trials'))
     .option('--budget <n>', 'stop after this many epochs in total', positiveNumber('--budget'))
-    .option('--time <seconds>', 'stop starting trials after this many seconds', positiveNumber('--time'));
+    .option('--time <seconds>', 'stop starting trials after this many seconds', positiveNumber('--time'))
+    .option('--seed <n>', `seed of every random choice (${note('default 0')})`, nonNegativeInteger('--seed'), fixed(0))
+    .option('--max-consecutive-failures <n>', 'stop with an error after this many failed trials in a row (0: never); the study stays resumable', nonNegativeInteger('--max-consecutive-failures'), DEFAULT_MAX_CONSECUTIVE_FAILURES);
 }
 
 /** `--augment shift=0.06,scale=0.1,rotate=8,brightness=0.1,contrast=0.2`, `--augment none`, or `--augment recommended`. */

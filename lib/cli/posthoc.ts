@@ -15,25 +15,7 @@ import {
   type FrnasConfig,
   type MeanStd,
 } from '../posthoc/index.js';
-import { positiveInteger } from './options.js';
-
-function integerList(name: string, min = 0) {
-  return (text: string): number[] => {
-    const values = text.split(',').map((s) => s.trim()).filter(Boolean).map(Number);
-    if (values.length === 0 || values.some((v) => !Number.isInteger(v) || v < min)) {
-      throw new InvalidArgumentError(`${name} must be a comma-separated list of integers >= ${min}, got "${text}"`);
-    }
-    return values;
-  };
-}
-
-function numberList(name: string) {
-  return (text: string): number[] => {
-    const values = text.split(',').map((s) => Number(s.trim()));
-    if (values.length === 0 || values.some((v) => !(v >= 0 && v <= 1))) throw new InvalidArgumentError(`${name} must be comma-separated numbers in [0, 1], got "${text}"`);
-    return values;
-  };
-}
+import { fractionList, integerList, nonNegativeInteger, positiveInteger } from './options.js';
 
 function measureList(text: string): DisparityMeasure[] {
   const names = text.split(',').map((s) => s.trim()).filter(Boolean);
@@ -78,7 +60,7 @@ export function registerPosthocCommands(program: Command): void {
     .addOption(new Option('--backend <name>', 'TensorFlow.js backend').choices([...BACKEND_NAMES]))
     .option('--image-size <px>', 'training image size (default the search\'s)', positiveInteger('--image-size'))
     .option('--batch-size <n>', 'training batch size (default the search\'s)', positiveInteger('--batch-size'))
-    .option('--split-seed <n>', 'seed of the train/validation/test split (the search used 0)', (t) => Number(t))
+    .option('--split-seed <n>', 'seed of the train/validation/test split (the search used 0)', nonNegativeInteger('--split-seed'))
     .option('--evaluate-every <n>', 'evaluate on validation every n epochs (logged in metrics.csv); default the last epoch only', positiveInteger('--evaluate-every'))
     .option('--baseline-config <files...>', 'hand-picked baselines: phase-1 configuration files (frnas createTrainingConfigs)')
     .option('--no-baseline-default', 'do not retrain the space\'s default configuration as a baseline')
@@ -149,7 +131,7 @@ export function registerPosthocCommands(program: Command): void {
     .requiredOption('--model <runs...>', 'run folders written by frnas retrain (…/<model>/seed-<s>)')
     .requiredOption('--data <name|spec>', 'data set: a config name or a spec such as rfw:<dir>')
     .option('--config <file>', 'config file')
-    .option('--far <list>', 'false accept rates of the verification figures', numberList('--far'), [0.001, 0.01, 0.1])
+    .option('--far <list>', 'false accept rates of the verification figures', fractionList('--far'), [0.001, 0.01, 0.1])
     .option('--name <name>', 'name of this evaluation (file transfer/<name>.json; analyze --split transfer:<name>)')
     .addOption(new Option('--backend <name>', 'TensorFlow.js backend').choices([...BACKEND_NAMES]))
     .action(async (o: { model: string[]; data: string; config?: string; far: number[]; name?: string; backend?: BackendName }) => {

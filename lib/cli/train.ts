@@ -1,5 +1,5 @@
 // `frnas create-configs` and `frnas train`: the FR-NAS phase-1 workflow (write config files, then train each).
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { Command, Option } from 'commander';
 import {
@@ -13,7 +13,8 @@ import {
   type OptimizerName,
   type ScheduleName,
 } from '../index.js';
-import { addTrainingOptions, finiteNumber, trainingOptionsFrom } from './options.js';
+import { writeFileAtomic } from '../util/write-file-atomic.js';
+import { addTrainingOptions, nonNegativeNumber, positiveInteger, positiveNumber, trainingOptionsFrom } from './options.js';
 
 const list = (text: string): string[] => text.split(',').map((s) => s.trim()).filter(Boolean);
 
@@ -24,12 +25,12 @@ export function registerTrainCommands(program: Command): void {
     .requiredOption('--backbone <names>', 'comma-separated backbone families, e.g. ghostnet_100,dpn107', list)
     .option('--head <names>', 'comma-separated heads (default CosFace,ArcFace,MagFace)', list)
     .option('--optimizer <names>', 'comma-separated optimizers (default Adam,AdamW,SGD)', list)
-    .option('--batch-size <n>', 'batch size', finiteNumber('--batch-size'))
-    .option('--lr <x>', 'learning rate (default SGD 0.1, Adam/AdamW 0.001)', finiteNumber('--lr'))
-    .option('--momentum <x>', 'SGD momentum', finiteNumber('--momentum'))
-    .option('--weight-decay <x>', 'weight decay', finiteNumber('--weight-decay'))
+    .option('--batch-size <n>', 'batch size', positiveInteger('--batch-size'))
+    .option('--lr <x>', 'learning rate (default SGD 0.1, Adam/AdamW 0.001)', positiveNumber('--lr'))
+    .option('--momentum <x>', 'SGD momentum', nonNegativeNumber('--momentum'))
+    .option('--weight-decay <x>', 'weight decay', nonNegativeNumber('--weight-decay'))
     .addOption(new Option('--sched <name>', 'learning-rate schedule').choices(['cosine', 'step', 'constant']))
-    .option('--lr-cycle-decay <x>', 'decay factor of the step schedule', finiteNumber('--lr-cycle-decay'))
+    .option('--lr-cycle-decay <x>', 'decay factor of the step schedule', positiveNumber('--lr-cycle-decay'))
     .option('--out <dir>', 'folder for the config files', 'configs')
     .action(async (o: Record<string, unknown>) => {
       const written = await createTrainingConfigs(
@@ -55,8 +56,8 @@ export function registerTrainCommands(program: Command): void {
     .description('train configuration files one after the other and evaluate accuracy and disparity per group')
     .requiredOption('--config <files...>', 'config files (from create-configs, or a search configuration as JSON)')
     .option('--data <spec>', 'synthetic | orl:<dir> | celeba:<dir> | vggface2:<dir> | rfw:<dir> | folder:<dir>', 'synthetic')
-    .option('--epochs <n>', 'epochs to train', finiteNumber('--epochs'), 4)
-    .option('--image-size <px>', 'training image size', finiteNumber('--image-size'))
+    .option('--epochs <n>', 'epochs to train', positiveInteger('--epochs'), 4)
+    .option('--image-size <px>', 'training image size', positiveInteger('--image-size'))
     .addOption(new Option('--backend <name>', 'TensorFlow.js backend (default: best available)').choices([...BACKEND_NAMES]))
     .option('--out <dir>', 'folder for checkpoints and results (one sub-folder per config)', 'runs/train');
   addTrainingOptions(trainCommand)
@@ -79,7 +80,7 @@ export function registerTrainCommands(program: Command): void {
           checkpointDir: join(runDir, 'checkpoints'),
           onEpoch: (e) => process.stderr.write(`${basename(file)}: epoch ${e.epoch} loss ${e.loss.toFixed(4)} (${e.seconds.toFixed(1)} s)\n`),
         });
-        await writeFile(join(runDir, 'result.json'), JSON.stringify({ config, backend, ...result }, null, 2) + '\n');
+        await writeFileAtomic(join(runDir, 'result.json'), JSON.stringify({ config, backend, ...result }, null, 2) + '\n');
         const m = result.metrics;
         console.log(
           `${basename(file)}: error ${m.error.toFixed(4)}, disparity ${m.disparity.toFixed(4)}, rank disparity ${m.rankDisparity.toFixed(4)} ` +

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Job, Queue, QueueEvents } from 'bullmq';
-import { checkStopRules, stopRulesAllowStart } from '../search/optimize.js';
+import { checkStopRules, ConsecutiveFailures, stopRulesAllowStart } from '../search/optimize.js';
 import { Study, StudyError, type SearchProgress, type StopRules, type StudyOptions, type Trial, type TrialResult } from '../search/index.js';
 import { isPlainJson, type EvaluatorSpec } from './evaluators.js';
 import { isObject, tellableResult, trialJobId, trialQueueName, checkStudyName, type TrialJobData, type TrialJobOutcome } from './jobs.js';
@@ -35,6 +35,8 @@ export interface CoordinatorOptions extends StudyOptions {
   pollInterval?: number;
   /** fsync every journal event (default true). */
   fsync?: boolean;
+  /** Stop with an error after this many failed trials in a row (default 5; 0 or Infinity: never); as `optimize`'s option. */
+  maxConsecutiveFailures?: number;
   /** Aborting stops asking new trials; queued and running ones are still collected. */
   signal?: AbortSignal;
   /** Called once connected, with the queue the workers must serve. */
@@ -104,6 +106,7 @@ export async function runCoordinator(options: CoordinatorOptions): Promise<Coord
   if (options.evaluator.options !== undefined && !(isPlainJson(options.evaluator.options) && typeof options.evaluator.options === 'object' && !Array.isArray(options.evaluator.options))) {
     throw new DistributedError('coordinator: evaluator options must be a plain JSON object (numbers, strings, booleans, lists, objects): jobs carry data, never code');
   }
+  const failures = new ConsecutiveFailures(options.maxConsecutiveFailures, 'coordinator', (message) => new DistributedError(message));
   const studyName = options.study ?? defaultStudyName(options.directory);
   checkStudyName(studyName);
   const queueName = trialQueueName(studyName);
@@ -127,6 +130,8 @@ export async function runCoordinator(options: CoordinatorOptions): Promise<Coord
   const timings: TrialTiming[] = [];
   let wakeUp: (() => void) | undefined;
   let stopRequested = false;
+  /** Set when too many trials failed in a row: no more are asked, the queued ones are collected, then it is thrown. */
+  let failure: Error | undefined;
 
   const notify = ({ jobId }: { jobId: string }): void => {
     const match = /^trial-(\d+)$/.exec(jobId);
@@ -224,6 +229,8 @@ export async function runCoordinator(options: CoordinatorOptions): Promise<Coord
     const timed = timing ? { ...timing, toldAt: Date.now() } : undefined;
     if (timed) timings.push(timed);
     options.onTrialEnd?.(told, timed);
+    failure ??= failures.tell(told);
+    if (failure) stopRequested = true;
     if (options.onProgress || stop.when) {
       const progress: SearchProgress = {
         finished: study.finishedCount,
@@ -298,6 +305,7 @@ export async function runCoordinator(options: CoordinatorOptions): Promise<Coord
       if (inFlight.size === 0) await enqueue(fill());
       if (inFlight.size > 0 && notified.size === 0) await waitForNews();
     }
+    if (failure) throw failure;
     return { trials: study.trials(), paretoFront: study.paretoFront(), timings, queueName };
   } finally {
     options.signal?.removeEventListener('abort', onAbort);

@@ -58,7 +58,7 @@ export async function coordinateSearch(options: DistributedSearchOptions): Promi
   const proposer = faceSearchProposer(options);
   const seed = options.seed ?? 0;
   const { redis, out: _out, study, space: _space, data, objectives: faceObjectives, scheduler, proposer: _proposer, trainingData: _trainingData, promotion, minEpochs: _min, maxEpochs: _max, eta: _eta,
-    trials, budget, seconds, seed: _seed, inFlight, tellOrder, checkpointRoot, threads, evaluator, evaluatorObjectives, trialTimeout, signal,
+    trials, budget, seconds, maxConsecutiveFailures, seed: _seed, inFlight, tellOrder, checkpointRoot, threads, evaluator, evaluatorObjectives, trialTimeout, signal,
     onReady, onProgress, onTrialEnd, ...training } = options;
   let spec: EvaluatorSpec;
   let objectiveNames: readonly string[];
@@ -91,6 +91,7 @@ export async function coordinateSearch(options: DistributedSearchOptions): Promi
     tellOrder,
     checkpointRoot,
     trialTimeout,
+    maxConsecutiveFailures,
     signal,
     onReady,
     onProgress,

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { compareWithIntervals, FAIRNESS_METRICS, type FairnessMetricName, type IntervalVerdict, type MetricInterval } from '../fairness/index.js';
 import { paretoFront } from '../pareto/index.js';
@@ -9,6 +9,7 @@ import { groupBarsSvg, modelScatterSvg } from './plots.js';
 import { findRunFolders, readRunConfig, readRunResult, RUN_FILES, snakeCase, type RunKind, type SplitEvaluation } from './runs.js';
 import { dominanceOverSeeds, seedInterval, SEPARATION_LEVEL, type SeedInterval } from './seeds.js';
 import { summarizeSplit, type MeanStd, type SplitSummary } from './summary.js';
+import { writeFileAtomic } from '../util/write-file-atomic.js';
 
 /** The disparity measures of FR-NAS (§5); each gets an error-vs-measure plot and its own Pareto front. */
 export const DISPARITY_MEASURES = ['disparity', 'rankDisparity', 'ratio', 'rankRatio', 'errorRatio'] as const;
@@ -213,14 +214,14 @@ export async function analyze(options: AnalyzeOptions): Promise<Analysis> {
     ...measures.map((measure) => String(m.onFront.includes(measure))),
   ]);
   const csv = join(out, 'analysis.csv');
-  await writeFile(csv, [header, ...rows].map((r) => r.map(csvCell).join(',')).join('\n') + '\n');
+  await writeFileAtomic(csv, [header, ...rows].map((r) => r.map(csvCell).join(',')).join('\n') + '\n');
   // runs.csv: one row per (model, seed), the run folders' own numbers.
   const runHeader = ['model', 'kind', 'config_id', 'seed', ...metricColumns.map((k) => snakeCase(k)), 'count', ...groups.map((g) => `acc_${g}`), 'run'];
   const runRows = [...runs]
     .sort((a, b) => a.model.localeCompare(b.model) || a.seed - b.seed)
     .map((r) => [r.model, r.kind, r.configId, String(r.seed), ...metricColumns.map((k) => String(r.evaluation.metrics[k])), String(r.evaluation.metrics.count), ...groups.map((g) => String(r.evaluation.perGroup[g]?.accuracy ?? '')), r.dir]);
   const runsCsv = join(out, 'runs.csv');
-  await writeFile(runsCsv, [runHeader, ...runRows].map((r) => r.map(csvCell).join(',')).join('\n') + '\n');
+  await writeFileAtomic(runsCsv, [runHeader, ...runRows].map((r) => r.map(csvCell).join(',')).join('\n') + '\n');
 
   // Plots.
   const svgs: string[] = [];
@@ -238,11 +239,11 @@ export async function analyze(options: AnalyzeOptions): Promise<Analysis> {
       })),
       { title: `Error vs ${snakeCase(measure).replace(/_/g, ' ')} (${split}, mean ± std over seeds)`, xLabel: 'error (1 − rank-1 accuracy)', yLabel: snakeCase(measure).replace(/_/g, ' ') },
     );
-    await writeFile(file, svg);
+    await writeFileAtomic(file, svg);
     svgs.push(file);
   }
   const bars = join(out, 'per-group.svg');
-  await writeFile(bars, groupBarsSvg(models.map((m) => ({ label: m.model, groups: m.summary.groupAccuracy })), { title: `Rank-1 accuracy per group (${split})`, yLabel: 'accuracy' }));
+  await writeFileAtomic(bars, groupBarsSvg(models.map((m) => ({ label: m.model, groups: m.summary.groupAccuracy })), { title: `Rank-1 accuracy per group (${split})`, yLabel: 'accuracy' }));
   svgs.push(bars);
 
   // analysis.md
@@ -295,7 +296,7 @@ export async function analyze(options: AnalyzeOptions): Promise<Analysis> {
     '',
   ].join('\n');
   const md = join(out, 'analysis.md');
-  await writeFile(md, markdown);
+  await writeFileAtomic(md, markdown);
 
   // analysis.html: the tables and the plots inline.
   const htmlTable = (head: string[], body: string[][]): string =>
@@ -321,7 +322,7 @@ export async function analyze(options: AnalyzeOptions): Promise<Analysis> {
     '</body></html>',
   ].join('\n');
   const htmlFile = join(out, 'analysis.html');
-  await writeFile(htmlFile, html);
+  await writeFileAtomic(htmlFile, html);
 
   return { split, measures, runs, models, dominates, withoutResult, files: { csv, runsCsv, markdown: md, html: htmlFile, svgs } };
 }

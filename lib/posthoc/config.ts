@@ -1,9 +1,10 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { BACKEND_NAMES, type BackendName } from '../backend/index.js';
 import { loadFaceDataset, type FaceDataset, type LoadOptions } from '../data/index.js';
+import { writeFileAtomic } from '../util/write-file-atomic.js';
 
 /** The file `frnas init` writes and every command reads from the working directory. */
 export const CONFIG_FILE_NAME = 'frnas.config.json';
@@ -391,6 +392,6 @@ export async function writeConfigTemplate(file = CONFIG_FILE_NAME, options: { fo
   const path = resolve(file);
   if (existsSync(path) && !options.force) throw new ConfigError(path, '(file)', 'exists already; pass --force to overwrite it');
   await mkdir(dirname(path), { recursive: true });
-  await writeFile(path, configTemplate());
+  await writeFileAtomic(path, configTemplate());
   return path;
 }

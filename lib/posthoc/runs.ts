@@ -1,9 +1,10 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { appendFile, mkdir, rename, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { GroupRankSummary } from '../fairness/index.js';
 import type { Configuration } from '../space/types.js';
 import type { EpochReport, FaceMetrics, FaceTrainingSpec } from '../train/index.js';
+import { writeFileAtomic } from '../util/write-file-atomic.js';
 
 /**
  * Run folder layout (docs/workflow.md): `<retrain-dir>/<model>/seed-<s>/` holding
@@ -120,8 +121,8 @@ export class MetricLog {
   async restart(epochs: number): Promise<void> {
     this.rows = this.rows.filter((r) => r.epoch <= epochs);
     await mkdir(this.dir, { recursive: true });
-    await writeAtomically(this.csvFile, [CSV_HEADER.join(','), ...this.rows.map(csvRow)].join('\n') + '\n');
-    await writeAtomically(this.jsonlFile, this.rows.map((r) => JSON.stringify(r) + '\n').join(''));
+    await writeFileAtomic(this.csvFile, [CSV_HEADER.join(','), ...this.rows.map(csvRow)].join('\n') + '\n');
+    await writeFileAtomic(this.jsonlFile, this.rows.map((r) => JSON.stringify(r) + '\n').join(''));
   }
 
   /** Appends one epoch (training figures, plus validation metrics when that epoch was evaluated). */
@@ -136,30 +137,35 @@ export class MetricLog {
   }
 }
 
-/** Rows of `metrics.jsonl` in `dir` (none when missing); a torn last line of a killed run is ignored. */
-export function readMetricLog(dir: string): EpochMetrics[] {
+/**
+ * Rows of `metrics.jsonl` in `dir` (none when missing). A malformed line (e.g. torn by a killed run, which the next
+ * run's rows then follow) is skipped with a warning naming the file and line; the rows after it are kept.
+ */
+export function readMetricLog(dir: string, onWarning: (message: string) => void = (message) => console.warn(message)): EpochMetrics[] {
   const file = join(dir, RUN_FILES.metricsJsonl);
   if (!existsSync(file)) return [];
   const rows: EpochMetrics[] = [];
-  for (const line of readFileSync(file, 'utf8').split('\n')) {
-    if (!line.trim()) continue;
+  readFileSync(file, 'utf8').split('\n').forEach((line, i) => {
+    if (!line.trim()) return;
+    let value: unknown;
     try {
-      rows.push(JSON.parse(line) as EpochMetrics);
-    } catch {
-      break;
+      value = JSON.parse(line);
+    } catch (error) {
+      onWarning(`${file} line ${i + 1}: skipped, not valid JSON (${(error as Error).message})`);
+      return;
     }
-  }
+    const epoch = (value as { epoch?: unknown } | null)?.epoch;
+    if (typeof value !== 'object' || value === null || Array.isArray(value) || typeof epoch !== 'number' || !Number.isFinite(epoch)) {
+      onWarning(`${file} line ${i + 1}: skipped, not a row of epoch metrics`);
+      return;
+    }
+    rows.push(value as EpochMetrics);
+  });
   return rows;
 }
 
-export async function writeAtomically(file: string, text: string): Promise<void> {
-  const temporary = `${file}.tmp-${process.pid}`;
-  await writeFile(temporary, text);
-  await rename(temporary, file);
-}
-
 export async function writeJson(file: string, value: unknown): Promise<void> {
-  await writeAtomically(file, JSON.stringify(value, null, 2) + '\n');
+  await writeFileAtomic(file, JSON.stringify(value, null, 2) + '\n');
 }
 
 function readJson<T>(file: string, what: string): T {

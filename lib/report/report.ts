@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeToString } from 'fast-csv';
 import { compareWithIntervals, type MetricInterval } from '../fairness/index.js';
@@ -6,6 +6,7 @@ import { hypervolume } from '../pareto/index.js';
 import { frontAtHighestBudget } from '../search/front.js';
 import type { ObjectiveSpec, Trial } from '../search/types.js';
 import { escapeXml, lineChartSvg, scatterSvg, type ScatterPoint } from './svg.js';
+import { writeFileAtomic } from '../util/write-file-atomic.js';
 
 export interface SearchReportOptions {
   trials: readonly Trial[];
@@ -15,7 +16,7 @@ export interface SearchReportOptions {
   title?: string;
   /** configId of the default configuration: marked in the plot, and every front member is compared with it. */
   defaultConfigId?: string;
-  /** The default configuration's result when it was evaluated outside the study (wins over `defaultConfigId`). */
+  /** The default configuration's result when it was evaluated outside the study (wins over `defaultConfigId`); a failed one is shown as failed. */
   defaultTrial?: Trial;
   /** Hypervolume reference point, one value per objective; default: the worst value seen, pushed out by 10 % of the range. */
   reference?: readonly number[];
@@ -137,7 +138,7 @@ export async function writeSearchReport(options: SearchReportOptions): Promise<S
     ...configKeys.map((k) => (k in t.config ? String(t.config[k]) : '')),
     ...attrKeys.map((k) => fmt(attrRows[i][k])),
   ]);
-  await writeFile(files.csv, await writeToString([header, ...rows]) + '\n');
+  await writeFileAtomic(files.csv, await writeToString([header, ...rows]) + '\n');
 
   // Scatter of the two plotted objectives over every ok trial at the report budget.
   const [px, py] = options.plot ?? [names[0], names[1] ?? names[0]];
@@ -149,10 +150,10 @@ export async function writeSearchReport(options: SearchReportOptions): Promise<S
     kind: frontIds.has(t.id) ? 'front' : 'dominated',
     label: `trial ${t.id}: ${px}=${fmt(t.values[px])}, ${py}=${fmt(t.values[py])}\n${JSON.stringify(t.config)}`,
   }));
-  if (defaultTrial) points.push({ x: defaultTrial.values[px], y: defaultTrial.values[py], kind: 'default', label: 'default configuration' });
+  if (defaultTrial?.status === 'ok') points.push({ x: defaultTrial.values[px], y: defaultTrial.values[py], kind: 'default', label: 'default configuration' });
   const title = options.title ?? 'frnas search';
   const scatter = scatterSvg(points, { title: `${title}: Pareto front at budget ${fmt(budget)}`, xLabel: px, yLabel: py, stepKind: 'front' });
-  await writeFile(files.scatterSvg, scatter);
+  await writeFileAtomic(files.scatterSvg, scatter);
 
   // Hypervolume of the report-budget front against the budget spent, in the order trials finished.
   let spent = 0;
@@ -168,9 +169,9 @@ export async function writeSearchReport(options: SearchReportOptions): Promise<S
     xLabel: 'budget spent (units, e.g. epochs)',
     yLabel: 'hypervolume',
   });
-  await writeFile(files.hypervolumeSvg, hvSvg);
+  await writeFileAtomic(files.hypervolumeSvg, hvSvg);
 
-  await writeFile(files.html, renderHtml({ title, trials, objectives, front, budget, reference, hv, defaultTrial, scatter, hvSvg, spent }));
+  await writeFileAtomic(files.html, renderHtml({ title, trials, objectives, front, budget, reference, hv, defaultTrial, scatter, hvSvg, spent }));
   return { budget, front, reference, hypervolume: hv, files };
 }
 
@@ -190,9 +191,10 @@ function renderHtml(r: {
   const count = (s: string) => r.trials.filter((t) => t.status === s).length;
   const names = r.objectives.map((o) => o.name);
   const better = (o: ObjectiveSpec, a: number, b: number) => (o.direction === 'minimize' ? a < b : a > b);
+  const d = r.defaultTrial;
   const versusDefault = (t: Trial): string => {
-    const d = r.defaultTrial;
-    if (!d) return '';
+    // A failed default has no values to compare with (the baseline line above says why).
+    if (!d || d.status !== 'ok') return '';
     if (t.configId === d.configId) return 'is the default';
     const wins = r.objectives.filter((o) => better(o, t.values[o.name], d.values[o.name])).length;
     const losses = r.objectives.filter((o) => better(o, d.values[o.name], t.values[o.name])).length;
@@ -230,6 +232,11 @@ function renderHtml(r: {
       })
       .join('<br>');
   };
+  const baseline = !d
+    ? ''
+    : d.status === 'ok'
+      ? `<p>Default configuration (the baseline, budget ${fmt(d.budget)}): ${escapeXml(names.map((n) => `${n} ${fmt(d.values[n])}`).join(', '))}.</p>`
+      : `<p>Default configuration (the baseline, budget ${fmt(d.budget)}): ${escapeXml(d.status)}: ${escapeXml(d.error ?? 'no reason recorded')}. The front is not compared with it.</p>`;
   const rows = r.front
     .map(
       (t) => `<tr><td>${t.id}</td>${names.map((n) => `<td>${escapeXml(cellOf(t, n))}</td>`).join('')}<td><code>${escapeXml(
@@ -246,6 +253,7 @@ function renderHtml(r: {
 <h1>${escapeXml(r.title)}</h1>
 <p>${r.trials.length} trials (${count('ok')} ok, ${count('failed')} failed, ${count('timeout')} timed out); budget spent ${fmt(r.spent)};
 Pareto front at budget ${fmt(r.budget)}: ${r.front.length} configurations; hypervolume ${fmt(r.hv)} (reference ${r.reference.map(fmt).join(', ')}).</p>
+${baseline}
 <div class="figs">${r.scatter}${r.hvSvg}</div>
 <h2>The fairer architectures: Pareto front</h2>
 ${intervalNote}

@@ -76,6 +76,11 @@ export interface OptimizeOptions extends StudyOptions {
   trialTimeout?: number;
   /** fsync every journal event (default true). */
   fsync?: boolean;
+  /**
+   * Stop with an error after this many `failed` trials in a row (default 5; 0 or Infinity: never), so a broken
+   * evaluation does not burn the whole budget. Running trials finish first; the study stays resumable.
+   */
+  maxConsecutiveFailures?: number;
   onTrialStart?: (trial: Trial) => void;
   onTrialEnd?: (trial: Trial) => void;
   onProgress?: (progress: SearchProgress) => void;
@@ -91,7 +96,8 @@ export interface OptimizeResult {
 /**
  * Runs a search: asks the study for trials, evaluates up to `concurrency` of them at a time, tells the results,
  * until a stop rule says so; then waits for the running evaluations. A thrown evaluation, a non-finite objective
- * or a timeout makes a failed/timeout trial, never a crash. With `storage` a directory, a killed search resumes
+ * or a timeout makes a failed/timeout trial, never a crash; but `maxConsecutiveFailures` failed trials in a row
+ * (default 5) reject the call once the running evaluations are told. With `storage` a directory, a killed search resumes
  * when `optimize` is called again with the same options.
  */
 export async function optimize(options: OptimizeOptions): Promise<OptimizeResult> {
@@ -103,6 +109,8 @@ export async function optimize(options: OptimizeOptions): Promise<OptimizeResult
   if (options.trialTimeout !== undefined && !(options.trialTimeout > 0)) {
     throw new StudyError(`optimize: "trialTimeout" must be a positive number of seconds, got ${options.trialTimeout}`);
   }
+
+  const failures = new ConsecutiveFailures(options.maxConsecutiveFailures, 'optimize', (message) => new StudyError(message));
 
   const study =
     typeof options.storage === 'string'
@@ -138,6 +146,7 @@ export async function optimize(options: OptimizeOptions): Promise<OptimizeResult
       told = study.tell(trial.id, { status: 'failed', error: error.message });
     }
     options.onTrialEnd?.(told);
+    failure ??= failures.tell(told);
     if (options.onProgress || stop.when) {
       const now = progress();
       options.onProgress?.(now);
@@ -184,6 +193,42 @@ function plannedBudget(study: Study): number {
   let planned = 0;
   for (const trial of study.runningTrials()) planned += study.plannedCost(trial);
   return planned;
+}
+
+/** Failed trials in a row after which a search stops, unless told otherwise. */
+export const DEFAULT_MAX_CONSECUTIVE_FAILURES = 5;
+
+/**
+ * The rule that stops a search whose evaluation is broken (optimize and the distributed coordinator share it): counts
+ * `failed` trials in a row in the order they are told; an `ok` trial starts the count again, a timeout leaves it as it is.
+ */
+export class ConsecutiveFailures {
+  private readonly limit: number;
+  private count = 0;
+
+  constructor(
+    limit: number | undefined,
+    private readonly caller: string,
+    private readonly error: (message: string) => Error,
+  ) {
+    const value = limit ?? DEFAULT_MAX_CONSECUTIVE_FAILURES;
+    if (value !== Infinity && !(Number.isInteger(value) && value >= 0)) {
+      throw error(`${caller}: "maxConsecutiveFailures" must be an integer >= 0 (0 or Infinity: never stop), got ${String(limit)}`);
+    }
+    this.limit = value === 0 ? Infinity : value;
+  }
+
+  /** Counts a told trial; returns the error to stop with once `limit` failed trials came in a row. */
+  tell(trial: Trial): Error | undefined {
+    if (trial.status === 'ok') this.count = 0;
+    else if (trial.status === 'failed') this.count++;
+    if (trial.status !== 'failed' || this.count < this.limit) return undefined;
+    return this.error(
+      `${this.caller}: stopped after ${this.count} failed trials in a row (the last, trial ${trial.id}: ${trial.error ?? 'no reason recorded'}); ` +
+        'the evaluation looks broken. Every told trial is in the journal: fix the cause and run the same search again to resume ' +
+        '(maxConsecutiveFailures, --max-consecutive-failures, sets the limit; 0 turns the rule off)',
+    );
+  }
 }
 
 /** Checks stop rules, throwing `error(message)` with messages prefixed by `caller` (e.g. 'optimize'). */

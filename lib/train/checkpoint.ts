@@ -1,7 +1,8 @@
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FaceArrays } from './face-arrays.js';
 import type { FaceTrainer, FaceTrainingSpec } from './trainer.js';
+import { writeFileAtomic } from '../util/write-file-atomic.js';
 
 /** One tensor's place in the weights file (float32, little-endian). */
 export interface CheckpointTensorEntry {
@@ -88,13 +89,9 @@ export async function saveCheckpoint(trainer: FaceTrainer, dir: string): Promise
     tensors,
     createdAt: new Date().toISOString(),
   };
-  // Write to temporary names and rename, so a crash never leaves a half-written checkpoint behind.
-  const bytes = new Uint8Array(all.buffer, all.byteOffset, all.byteLength);
-  const suffix = `.tmp-${process.pid}-${Date.now()}`;
-  await writeFile(join(dir, `${base}.bin${suffix}`), bytes);
-  await rename(join(dir, `${base}.bin${suffix}`), join(dir, `${base}.bin`));
-  await writeFile(join(dir, `${base}.json${suffix}`), JSON.stringify(manifest, null, 1));
-  await rename(join(dir, `${base}.json${suffix}`), join(dir, `${base}.json`));
+  // Each file is written whole or not at all, weights before manifest: a crash never leaves a half-written checkpoint.
+  await writeFileAtomic(join(dir, `${base}.bin`), new Uint8Array(all.buffer, all.byteOffset, all.byteLength));
+  await writeFileAtomic(join(dir, `${base}.json`), JSON.stringify(manifest, null, 1));
   return join(dir, `${base}.json`);
 }
 

@@ -1,9 +1,10 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Configuration } from '../space/types.js';
 import { headNames } from '../models/heads.js';
 import type { OptimizerName } from './optimizers.js';
 import type { ScheduleName } from './schedules.js';
+import { writeFileAtomic } from '../util/write-file-atomic.js';
 
 /** The grid of FR-NAS phase-1 training configurations: backbones × heads × optimizers, shared settings. */
 export interface TrainingConfigGrid {
@@ -61,7 +62,7 @@ export async function createTrainingConfigs(grid: TrainingConfigGrid, dir: strin
   const written: { path: string; config: Configuration }[] = [];
   for (const config of trainingConfigs(grid)) {
     const path = join(dir, `${String(config.backbone)}_${String(config.head)}_${String(config.optimizer)}.json`);
-    await writeFile(path, `${JSON.stringify(config, null, 2)}\n`);
+    await writeFileAtomic(path, `${JSON.stringify(config, null, 2)}\n`);
     written.push({ path, config });
   }
   return written;

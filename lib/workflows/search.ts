@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { initBackend, type BackendName } from '../backend/index.js';
@@ -13,6 +13,7 @@ import { TpeProposer } from '../search/proposers/tpe/index.js';
 import type { ModelTrainingData } from '../search/proposers/training-data.js';
 import { Space } from '../space/index.js';
 import { checkIdentityOverlap, FACE_TRAINING_DEFAULT_KEYS, faceRecognitionObjective, type FaceObjectiveName, type FaceTrainingDefaults } from '../train/index.js';
+import { writeFileAtomic } from '../util/write-file-atomic.js';
 
 /** The folder of the JSON spaces shipped with frnas (search-spaces/ at the package root). */
 export function bundledSpacesDir(): string {
@@ -52,6 +53,8 @@ export interface FaceStudySettings {
   trials?: number;
   budget?: number;
   seconds?: number;
+  /** Stop with an error after this many failed trials in a row (default 5; 0 or Infinity: never); see optimize(). */
+  maxConsecutiveFailures?: number;
   seed?: number;
 }
 
@@ -103,7 +106,7 @@ export interface SearchOptions extends Omit<FaceTrainingDefaults, 'maxEpochs' | 
 export interface SearchOutcome {
   trials: Trial[];
   paretoFront: Trial[];
-  /** The default configuration's result at the maximum budget, when evaluated. */
+  /** The default configuration's result at the maximum budget, when evaluated; status 'failed' (with `error`) when it could not be trained. */
   defaultTrial?: Trial;
   report: SearchReport;
   /** True when the search stopped because `signal` was aborted. */
@@ -143,7 +146,7 @@ export async function search(givenOptions: SearchOptions): Promise<SearchOutcome
   if (stop.trials === undefined && stop.budget === undefined && stop.seconds === undefined) stop.trials = DEFAULT_SEARCH_TRIALS;
 
   const { out: _out, space: _space, data: _data, evaluationData: _evaluationData, allowIdentityOverlap, minImagesPerIdentity, objectives: _objectives, scheduler, proposer: _proposer, trainingData: _trainingData, promotion, minEpochs: _min, maxEpochs: _max, eta: _eta,
-    trials: _trials, budget: _budget, seconds: _seconds, workers, backend, seed: _seed, evaluateDefault, signal, onProgress, onTrialEnd, ...training } = options;
+    trials: _trials, budget: _budget, seconds: _seconds, maxConsecutiveFailures, workers, backend, seed: _seed, evaluateDefault, signal, onProgress, onTrialEnd, ...training } = options;
   // Always choose a backend: left to itself tfjs runs its pure-JS cpu backend, far too slow to train (backend.md).
   await initBackend(backend);
   const evaluate = faceRecognitionObjective({
@@ -175,6 +178,7 @@ export async function search(givenOptions: SearchOptions): Promise<SearchOutcome
     evaluate,
     stop,
     concurrency: workers ?? 1,
+    maxConsecutiveFailures,
     onProgress,
     onTrialEnd,
   });
@@ -289,33 +293,50 @@ async function evaluateDefaultConfiguration(
   const file = join(out, DEFAULT_TRIAL_FILE);
   if (existsSync(file)) {
     const saved = JSON.parse(readFileSync(file, 'utf8')) as Trial;
-    if (saved.configId === configId && saved.budget === budget) return saved;
+    // A failure is tried again when the search is resumed: it may have been passing (out of memory, a full disk).
+    if (saved.configId === configId && saved.budget === budget && saved.status === 'ok') return saved;
   }
   const checkpointDir = join(out, 'default-checkpoints');
   await mkdir(checkpointDir, { recursive: true });
   const started = performance.now();
-  const result = await evaluate(config, budget, {
-    trialId: -1,
-    configId,
-    budget,
-    previousBudget: 0,
-    attempt: 1,
-    checkpointDir,
-    signal: new AbortController().signal,
-  });
-  const values: Record<string, number> = {};
-  for (const [k, v] of Object.entries(result)) if (typeof v === 'number') values[k] = v;
-  const trial: Trial = {
-    id: -1,
-    config,
-    configId,
-    budget,
-    status: 'ok',
-    values,
-    cost: { seconds: result.cost?.seconds ?? (performance.now() - started) / 1000, budget: result.cost?.budget ?? budget },
-    attributes: result.attributes ?? {},
-  };
-  await writeFile(file, JSON.stringify(trial, null, 2));
+  let trial: Trial;
+  try {
+    const result = await evaluate(config, budget, {
+      trialId: -1,
+      configId,
+      budget,
+      previousBudget: 0,
+      attempt: 1,
+      checkpointDir,
+      signal: new AbortController().signal,
+    });
+    const values: Record<string, number> = {};
+    for (const [k, v] of Object.entries(result)) if (typeof v === 'number') values[k] = v;
+    trial = {
+      id: -1,
+      config,
+      configId,
+      budget,
+      status: 'ok',
+      values,
+      cost: { seconds: result.cost?.seconds ?? (performance.now() - started) / 1000, budget: result.cost?.budget ?? budget },
+      attributes: result.attributes ?? {},
+    };
+  } catch (error) {
+    // The baseline is only a comparison: its failure is reported, never a reason to lose the search's report.
+    trial = {
+      id: -1,
+      config,
+      configId,
+      budget,
+      status: 'failed',
+      values: {},
+      error: error instanceof Error ? error.message : String(error),
+      cost: { seconds: (performance.now() - started) / 1000, budget: 0 },
+      attributes: {},
+    };
+  }
+  await writeFileAtomic(file, JSON.stringify(trial, null, 2));
   return trial;
 }
 

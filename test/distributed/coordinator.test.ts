@@ -173,6 +173,32 @@ describe('distributed: coordinator and in-process workers on a real redis-server
     expect(diverged.trials.map((t) => t.error)).to.deep.equal(['diverged: loss is NaN', 'diverged: loss is NaN', 'diverged: loss is NaN']);
   });
 
+  it('stops after maxConsecutiveFailures failed trials in a row, as optimize() does, leaving the study resumable', async () => {
+    const dir = tempDir();
+    let evaluations = 0;
+    const registry = new EvaluatorRegistry()
+      .register('diverges', () => () => {
+        evaluations++;
+        throw new Error('diverged: loss is NaN');
+      })
+      .register('zdt1', analyticEvaluator(0.5));
+    workers.push(await startTrialWorker({ redis: url(), study: 'streak', registry }));
+    const options = { ...studyOptions(4), redis: url(), directory: dir, study: 'streak', stop: { trials: 20 }, inFlight: 1, pollInterval: 0.2 };
+    let error: Error | undefined;
+    try {
+      await runCoordinator({ ...options, evaluator: { name: 'diverges' }, maxConsecutiveFailures: 3 });
+    } catch (caught) {
+      error = caught as Error;
+    }
+    expect(error?.message).to.match(/^coordinator: stopped after 3 failed trials in a row \(the last, trial 2: diverged: loss is NaN\)/);
+    expect(evaluations).to.equal(3);
+    expect([...resultsPerTrial(dir).values()]).to.deep.equal([1, 1, 1]);
+    // Fixed, the same study resumes to its stop rule.
+    const resumed = await runCoordinator({ ...options, evaluator: { name: 'zdt1' } });
+    expect(resumed.trials).to.have.length(20);
+    expect(resumed.trials.filter((t) => t.status === 'failed')).to.have.length(3);
+  });
+
   it('survives a Redis crash and restart (appendonly): every trial told once, same results as in process', async () => {
     const server = await RedisTestServer.start();
     const dir = tempDir();

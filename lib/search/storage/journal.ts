@@ -113,27 +113,36 @@ export class JournalStorage implements StudyStorage {
   close(): void {
     if (this.fd !== undefined) fs.closeSync(this.fd);
     this.fd = undefined;
-    if (this.locked) fs.rmSync(path.join(this.directory, LOCK_FILE), { force: true });
+    // Only our own lock: a process that took it over after we were thought dead keeps it.
+    const lockFile = path.join(this.directory, LOCK_FILE);
+    if (this.locked && readLock(lockFile) === process.pid) fs.rmSync(lockFile, { force: true });
     this.locked = false;
   }
 
   /**
-   * Takes `journal.lock`. A lock left by a process that no longer runs (a killed search) is taken over;
-   * one held by a live other process is an error. The same process may open a study more than once.
+   * Takes `journal.lock` atomically: it is created with O_EXCL, so of processes started at once exactly one gets it.
+   * A lock left by a process that no longer runs (a killed search) is taken over (see `removeStaleLock`); one held by
+   * a live other process is an error. The same process may open a study more than once.
    */
   private lock(): void {
     if (this.locked) return;
     const lockFile = path.join(this.directory, LOCK_FILE);
     fs.mkdirSync(this.directory, { recursive: true });
-    if (fs.existsSync(lockFile)) {
-      const holder = Number(fs.readFileSync(lockFile, 'utf8').trim());
-      if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && isAlive(holder)) {
+    // Long enough to outwait a takeover left by a killed process (cleared after STALE_TAKEOVER_MS).
+    const deadline = Date.now() + STALE_TAKEOVER_MS + EMPTY_LOCK_MS;
+    for (;;) {
+      if (createExclusive(lockFile)) break;
+      const holder = readLock(lockFile);
+      if (holder === 'missing') continue; // released meanwhile: race again
+      if (holder === process.pid) break;
+      if (typeof holder === 'number' && isAlive(holder)) {
         throw new JournalError(
           `${this.directory} is in use by process ${holder} (${LOCK_FILE}); open it with readOnly: true to inspect it, or stop that process`,
         );
       }
+      if (Date.now() > deadline) throw new JournalError(`${lockFile}: could not take the lock (it keeps changing); try again`);
+      if (holder === 'being-written' || !removeStaleLock(lockFile)) sleep(5);
     }
-    fs.writeFileSync(lockFile, `${process.pid}\n`);
     this.locked = true;
   }
 
@@ -159,4 +168,81 @@ function isAlive(pid: number): boolean {
     // EPERM: it exists but belongs to someone else.
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
+}
+
+/** Takes over a stale lock: while `<lock>.takeover` exists, only its creator may remove the lock. */
+const TAKEOVER_SUFFIX = '.takeover';
+/** A lock file still empty after this long was left by a process killed between creating and writing it. */
+const EMPTY_LOCK_MS = 2000;
+/** A takeover file older than this was left by a process killed inside its (sub-millisecond) takeover. */
+const STALE_TAKEOVER_MS = 10_000;
+
+/** Creates `file` holding this process's pid, failing (false) when it exists: the atomic step of taking a lock. */
+function createExclusive(file: string): boolean {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, 'wx');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  }
+  try {
+    fs.writeSync(fd, `${process.pid}\n`);
+  } finally {
+    fs.closeSync(fd);
+  }
+  return true;
+}
+
+/** The pid in a lock file; 'being-written' for a lock just created and not written yet, 'stale' for one never written. */
+function readLock(file: string): number | 'missing' | 'being-written' | 'stale' {
+  let text: string;
+  let modified: number;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+    modified = fs.statSync(file).mtimeMs;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 'missing';
+    throw error;
+  }
+  const pid = Number(text.trim());
+  if (text.trim() !== '' && Number.isInteger(pid) && pid > 0) return pid;
+  return text.trim() === '' && Date.now() - modified < EMPTY_LOCK_MS ? 'being-written' : 'stale';
+}
+
+function isStale(lock: ReturnType<typeof readLock>): boolean {
+  return lock === 'stale' || (typeof lock === 'number' && lock !== process.pid && !isAlive(lock));
+}
+
+/**
+ * Removes `lockFile` if it is stale, race-free: processes that all saw the same stale lock must not remove a lock that
+ * one of them has taken meanwhile. So a takeover first creates `<lock>.takeover` exclusively; inside it, the lock is read
+ * again and removed only if still stale (only a takeover removes another's lock, and there is one at a time); then
+ * everyone races for the free lock with O_EXCL. False when another process is taking over (wait and retry).
+ */
+function removeStaleLock(lockFile: string): boolean {
+  const takeover = lockFile + TAKEOVER_SUFFIX;
+  if (!createExclusive(takeover)) {
+    const holder = readLock(takeover);
+    // Its creator died inside the takeover: clear it (after long enough that no live takeover can be that old).
+    if (holder !== 'missing' && isStale(holder)) {
+      try {
+        if (Date.now() - fs.statSync(takeover).mtimeMs > STALE_TAKEOVER_MS) fs.rmSync(takeover, { force: true });
+      } catch {
+        // Gone meanwhile.
+      }
+    }
+    return false;
+  }
+  try {
+    if (isStale(readLock(lockFile))) fs.rmSync(lockFile, { force: true });
+  } finally {
+    fs.rmSync(takeover, { force: true });
+  }
+  return true;
+}
+
+/** Blocks this thread for `ms` (lock() is synchronous, as the journal is). */
+function sleep(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
