@@ -66,19 +66,24 @@ export function trialJobId(trialId: number): string {
 export function parseTrialJob(data: unknown): TrialJobData {
   const problem = (what: string): DistributedError => new DistributedError(`malformed trial job: ${what}`);
   if (!isObject(data)) throw problem('data is not an object');
+  const polluting = pollutingKey(data, '');
+  if (polluting !== undefined) throw problem(polluting);
   if (data.version !== 1) throw problem(`unsupported version ${JSON.stringify(data.version)} (this worker reads version 1; update frnas on the worker or the coordinator)`);
   if (typeof data.study !== 'string' || !STUDY_NAME.test(data.study)) throw problem('study must be a study name');
   for (const key of ['trialId', 'attempt', 'enqueuedAt'] as const) {
-    if (!Number.isInteger(data[key]) || (data[key] as number) < 0) throw problem(`${key} must be an integer >= 0`);
+    if (!Number.isSafeInteger(data[key]) || (data[key] as number) < 0) throw problem(`${key} must be an integer >= 0`);
   }
-  if (data.previousTrialId !== undefined && (!Number.isInteger(data.previousTrialId) || (data.previousTrialId as number) < 0)) {
+  if (data.previousTrialId !== undefined && (!Number.isSafeInteger(data.previousTrialId) || (data.previousTrialId as number) < 0)) {
     throw problem('previousTrialId must be an integer >= 0');
   }
   if (typeof data.configId !== 'string') throw problem('configId must be a string');
   for (const key of ['budget', 'previousBudget'] as const) {
     if (typeof data[key] !== 'number' || !Number.isFinite(data[key]) || (data[key] as number) < 0) throw problem(`${key} must be a finite number >= 0`);
   }
-  if (data.timeoutSeconds !== undefined && !(typeof data.timeoutSeconds === 'number' && data.timeoutSeconds > 0)) throw problem('timeoutSeconds must be a positive number');
+  // setTimeout fires at once when asked to wait longer than 2^31 - 1 ms.
+  if (data.timeoutSeconds !== undefined && !(typeof data.timeoutSeconds === 'number' && data.timeoutSeconds > 0 && data.timeoutSeconds <= MAX_TIMEOUT_SECONDS)) {
+    throw problem(`timeoutSeconds must be a positive number of at most ${MAX_TIMEOUT_SECONDS}`);
+  }
   if (!isObject(data.config)) throw problem('config must be an object');
   for (const [key, value] of Object.entries(data.config)) {
     if (!['number', 'string', 'boolean'].includes(typeof value)) throw problem(`config.${key} must be a number, string or boolean`);
@@ -96,6 +101,22 @@ export function parseTrialJob(data: unknown): TrialJobData {
   if (!isObject(evaluator) || typeof evaluator.name !== 'string') throw problem('evaluator must be { name, options? }');
   if (evaluator.options !== undefined && !isObject(evaluator.options)) throw problem('evaluator.options must be an object');
   return data as unknown as TrialJobData;
+}
+
+/** The longest timeout setTimeout can wait, in whole seconds (2^31 - 1 ms, about 24.8 days). */
+const MAX_TIMEOUT_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
+
+/** What is wrong with the first `__proto__`, `constructor` or `prototype` key in a job's data (an Object.assign or merge would follow it), or with nesting too deep to walk. */
+function pollutingKey(value: unknown, at: string, depth = 0): string | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  if (depth > 32) return `${at}: nested more than 32 levels deep`;
+  for (const [key, child] of Object.entries(value)) {
+    const where = Array.isArray(value) ? `${at}[${key}]` : at === '' ? key : `${at}.${key}`;
+    if (!Array.isArray(value) && (key === '__proto__' || key === 'constructor' || key === 'prototype')) return `${where}: a key that would reach an object's prototype`;
+    const found = pollutingKey(child, where, depth + 1);
+    if (found !== undefined) return found;
+  }
+  return undefined;
 }
 
 /** An evaluation's return value as a job result: objectives and other keys split as `optimize` does. */

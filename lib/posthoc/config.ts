@@ -2,6 +2,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { describeJsonError, jsonEncodingProblem } from '../util/json-text.js';
 import { BACKEND_NAMES, type BackendName } from '../backend/index.js';
 import { loadFaceDataset, type FaceDataset, type LoadOptions } from '../data/index.js';
 import { writeFileAtomic } from '../util/write-file-atomic.js';
@@ -139,11 +140,15 @@ const DATASET_KEYS = ['kind', 'root', 'attributesFile', 'groupBy', 'subset', 'sp
 export function readConfigFile(file: string): FrnasSettings & { datasets: Record<string, DatasetEntry> } {
   const path = resolve(file);
   if (!existsSync(path)) throw new ConfigError(path, '(file)', 'no such config file');
+  const bytes = readFileSync(path);
+  const encoding = jsonEncodingProblem(bytes);
+  if (encoding !== undefined) throw new ConfigError(path, '(file)', encoding);
+  const json = stripJsonComments(bytes.toString('utf8'));
   let raw: unknown;
   try {
-    raw = JSON.parse(stripJsonComments(readFileSync(path, 'utf8')));
+    raw = JSON.parse(json);
   } catch (error) {
-    throw new ConfigError(path, '(file)', `not valid JSON: ${(error as Error).message}`);
+    throw new ConfigError(path, '(file)', `not valid JSON: ${describeJsonError(error as Error, json)}`);
   }
   if (!isObject(raw)) throw new ConfigError(path, '(file)', 'must hold a JSON object');
   const base = dirname(path);
@@ -225,6 +230,8 @@ export function readConfigFile(file: string): FrnasSettings & { datasets: Record
     if (!isObject(raw.datasets)) return fail('datasets', 'must be an object of named data sets');
     for (const [name, entry] of Object.entries(raw.datasets)) {
       const key = `datasets.${name}`;
+      // datasets[name] = ... would set the object's prototype instead.
+      if (name === '__proto__') return fail(key, 'cannot name a data set');
       if (!isObject(entry)) return fail(key, 'must be an object { "kind": ..., "root": ... }');
       for (const k of Object.keys(entry)) {
         if (!(DATASET_KEYS as readonly string[]).includes(k)) fail(`${key}.${k}`, `unknown key; expected one of ${DATASET_KEYS.join(', ')}`);

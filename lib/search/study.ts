@@ -84,24 +84,33 @@ export class Study {
     this.storage = storage;
     const header = events[0]?.type === 'header' ? events[0] : undefined;
     if (events.length > 0 && !header) throw new StudyError(`${storage.locate(0)}: the first event must be the study header`);
-    const space = options.space ?? (header ? Space.fromJSON(header.space) : undefined);
+    // A value read from the header that does not load is an error naming the header's line.
+    const fromHeader = <T>(given: unknown, build: () => T): T => {
+      if (given !== undefined || !header) return build();
+      try {
+        return build();
+      } catch (error) {
+        throw new StudyError(`${storage.locate(0)}: the study header: ${(error as Error).message}`);
+      }
+    };
+    const space = options.space ?? (header ? fromHeader(undefined, () => Space.fromJSON(header.space)) : undefined);
     const objectives = options.objectives ?? header?.objectives;
     if (!space) throw new StudyError('study options: "space" is required for a new study');
     if (!objectives) throw new StudyError('study options: "objectives" is required for a new study');
-    validateObjectives(objectives);
+    fromHeader(options.objectives, () => validateObjectives(objectives));
     this.space = space;
     this.objectives = objectives.map((o) => ({ name: o.name, direction: o.direction }));
     this.fidelity = { ...(options.fidelity ?? header?.fidelity ?? { min: 1, max: 1, eta: 3 }) };
-    validateFidelity(this.fidelity);
+    fromHeader(options.fidelity, () => validateFidelity(this.fidelity));
     this.seed = options.seed ?? header?.seed ?? 0;
     this.settings = JSON.parse(JSON.stringify(options.settings ?? header?.settings ?? {})) as Record<string, unknown>;
     const schedulerChoice =
       options.scheduler ??
       (header?.scheduler.name as SchedulerName | undefined) ??
       (this.fidelity.min < this.fidelity.max ? 'hyperband' : 'random');
-    this.scheduler = resolveScheduler(schedulerChoice);
-    this.proposer = resolveProposer(options.proposer ?? (header?.proposer as ProposerName | undefined) ?? 'random');
-    this.promotion = resolvePromotion(options.promotion ?? (header?.promotion as PromotionName | undefined));
+    this.scheduler = fromHeader(options.scheduler, () => resolveScheduler(schedulerChoice));
+    this.proposer = fromHeader(options.proposer, () => resolveProposer(options.proposer ?? (header?.proposer as ProposerName | undefined) ?? 'random'));
+    this.promotion = fromHeader(options.promotion, () => resolvePromotion(options.promotion ?? (header?.promotion as PromotionName | undefined)));
     this.scheduler.init({ fidelity: this.fidelity, objectives: this.objectives, promotion: this.promotion, seed: String(this.seed) });
 
     const mine = this.header();

@@ -21,6 +21,8 @@ export abstract class Hyperparameter {
     if (typeof name !== 'string' || name.length === 0) {
       throw new SpaceError(`a hyperparameter name must be a non-empty string, got ${show(name)}`, undefined, 'name');
     }
+    // Configurations are plain objects: config.__proto__ = v would set the prototype, not a value.
+    if (name === '__proto__') throw new SpaceError(`'__proto__' cannot name a hyperparameter (configurations are plain objects)`, name, 'name');
   }
 
   /** Why `value` is not a legal value of this hyperparameter; undefined when it is legal. */

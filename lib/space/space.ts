@@ -10,6 +10,7 @@ import type { ForbiddenClause } from './forbiddens.js';
 import type { Hyperparameter } from './hyperparameters.js';
 import { readSpaceJSON, writeSpaceJSON, type SpaceJSON } from './json.js';
 import type { Configuration, HyperparameterValue, Rng } from './types.js';
+import { describeJsonError, jsonEncodingProblem, lineColumn, scanJson } from '../util/json-text.js';
 
 export { SpaceError } from './errors.js';
 
@@ -48,15 +49,6 @@ function streamFrom(seed: number | string | Rng, what: string): Rng {
   throw new SpaceError(`${what}: seed must be a number, a string or a random stream, got ${show(seed)}`);
 }
 
-/** Where a JSON.parse failure happened, as "line L column C" when the engine reports a position. */
-function describeJsonSyntaxError(error: SyntaxError, text: string): string {
-  const position = /position (\d+)/.exec(error.message);
-  if (position === null) return error.message;
-  const offset = Number(position[1]);
-  const before = text.slice(0, offset).split('\n');
-  return `${error.message} (line ${before.length} column ${before[before.length - 1].length + 1})`;
-}
-
 export class Space {
   private readonly entries = new Map<string, Entry>();
   private readonly ordered: Entry[] = [];
@@ -76,8 +68,14 @@ export class Space {
       try {
         obj = JSON.parse(objOrText) as unknown;
       } catch (error) {
-        if (error instanceof SyntaxError) throw new SpaceError(`not valid JSON: ${describeJsonSyntaxError(error, objOrText)}`);
+        if (error instanceof SyntaxError) throw new SpaceError(`not valid JSON: ${describeJsonError(error, objOrText)}`);
         throw error;
+      }
+      // JSON.parse keeps the last of two equal keys: a hyperparameter defined twice would vanish silently.
+      const duplicate = scanJson(objOrText).duplicate;
+      if (duplicate !== undefined) {
+        const { line, column } = lineColumn(objOrText, duplicate.offset);
+        throw new SpaceError(`line ${line} column ${column}: key ${show(duplicate.key)} appears twice in one object (JSON would keep only the last)`);
       }
     }
     if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) {
@@ -90,12 +88,15 @@ export class Space {
 
   /** Reads a space file (either format); every error names the file. */
   static fromFile(path: string): Space {
-    let text: string;
+    let bytes: Buffer;
     try {
-      text = readFileSync(path, 'utf8');
+      bytes = readFileSync(path);
     } catch (error) {
       throw new SpaceError(`${path}: cannot read the space file (${(error as Error).message})`);
     }
+    const encoding = jsonEncodingProblem(bytes);
+    if (encoding !== undefined) throw new SpaceError(`${path}: ${encoding}`);
+    const text = bytes.toString('utf8');
     try {
       return Space.fromJSON(text);
     } catch (error) {
