@@ -167,6 +167,7 @@ export function buildProgram(): Command {
           const d = outcome.defaultTrial;
           console.log(`  default: ${objectives.map((ob) => `${ob.name}=${d.values[ob.name].toFixed(4)}`).join(' ')}  ${JSON.stringify(d.config)}`);
         }
+        for (const b of outcome.baselines) console.log(`  ${b.name}: ${objectives.map((ob) => `${ob.name}=${(b.values[ob.name] ?? NaN).toFixed(4)}`).join(' ')}`);
         console.log(`Report: ${outcome.report.files.html}`);
       } finally {
         process.off('SIGINT', onSigint);

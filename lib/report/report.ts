@@ -18,10 +18,22 @@ export interface SearchReportOptions {
   defaultConfigId?: string;
   /** The default configuration's result when it was evaluated outside the study (wins over `defaultConfigId`); a failed one is shown as failed. */
   defaultTrial?: Trial;
+  /**
+   * Reference results that are not configurations of the space, evaluated on the same data (e.g. raw pixels as the
+   * embedding): shown beside the default configuration, in the table and the plot.
+   */
+  baselines?: readonly ReportBaseline[];
   /** Hypervolume reference point, one value per objective; default: the worst value seen, pushed out by 10 % of the range. */
   reference?: readonly number[];
   /** The two objectives of the scatter plot (default: the first two). */
   plot?: readonly [string, string];
+}
+
+/** A reference result outside the space (e.g. `raw pixels`): objective values and, optionally, all metrics as attributes. */
+export interface ReportBaseline {
+  name: string;
+  values: Record<string, number>;
+  attributes?: Record<string, unknown>;
 }
 
 export interface SearchReport {
@@ -64,8 +76,13 @@ function numericAttributes(attributes: Record<string, unknown>): Record<string, 
  * as face-recognition trials record them), looked up by the objective's name or its camelCase form
  * (`rank_disparity` -> `rankDisparity`); undefined when the trial has none.
  */
-export function objectiveInterval(trial: Trial, name: string): MetricInterval | undefined {
-  const metrics = (trial.attributes?.intervals as { metrics?: Record<string, unknown> } | undefined)?.metrics;
+export function objectiveInterval(trial: Pick<Trial, 'attributes'>, name: string): MetricInterval | undefined {
+  return intervalOf(trial.attributes ?? {}, name);
+}
+
+/** The interval of objective `name` in a result's attributes (`intervals.metrics`, snake or camel case). */
+function intervalOf(attributes: Record<string, unknown>, name: string): MetricInterval | undefined {
+  const metrics = (attributes.intervals as { metrics?: Record<string, unknown> } | undefined)?.metrics;
   if (!metrics || typeof metrics !== 'object') return undefined;
   const candidate = (metrics[name] ?? metrics[name.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase())]) as Partial<MetricInterval> | undefined;
   if (!candidate || !Number.isFinite(candidate.lower) || !Number.isFinite(candidate.upper)) return undefined;
@@ -151,6 +168,7 @@ export async function writeSearchReport(options: SearchReportOptions): Promise<S
     label: `trial ${t.id}: ${px}=${fmt(t.values[px])}, ${py}=${fmt(t.values[py])}\n${JSON.stringify(t.config)}`,
   }));
   if (defaultTrial?.status === 'ok') points.push({ x: defaultTrial.values[px], y: defaultTrial.values[py], kind: 'default', label: 'default configuration' });
+  for (const b of options.baselines ?? []) points.push({ x: b.values[px], y: b.values[py], kind: 'baseline', label: `${b.name}: ${px}=${fmt(b.values[px])}, ${py}=${fmt(b.values[py])}` });
   const title = options.title ?? 'frnas search';
   const scatter = scatterSvg(points, { title: `${title}: Pareto front at budget ${fmt(budget)}`, xLabel: px, yLabel: py, stepKind: 'front' });
   await writeFileAtomic(files.scatterSvg, scatter);
@@ -171,7 +189,7 @@ export async function writeSearchReport(options: SearchReportOptions): Promise<S
   });
   await writeFileAtomic(files.hypervolumeSvg, hvSvg);
 
-  await writeFileAtomic(files.html, renderHtml({ title, trials, objectives, front, budget, reference, hv, defaultTrial, scatter, hvSvg, spent }));
+  await writeFileAtomic(files.html, renderHtml({ title, trials, objectives, front, budget, reference, hv, defaultTrial, baselines: options.baselines ?? [], scatter, hvSvg, spent }));
   return { budget, front, reference, hypervolume: hv, files };
 }
 
@@ -184,6 +202,7 @@ function renderHtml(r: {
   reference: number[];
   hv: number;
   defaultTrial?: Trial;
+  baselines: readonly ReportBaseline[];
   scatter: string;
   hvSvg: string;
   spent: number;
@@ -237,6 +256,15 @@ function renderHtml(r: {
     : d.status === 'ok'
       ? `<p>Default configuration (the baseline, budget ${fmt(d.budget)}): ${escapeXml(names.map((n) => `${n} ${fmt(d.values[n])}`).join(', '))}.</p>`
       : `<p>Default configuration (the baseline, budget ${fmt(d.budget)}): ${escapeXml(d.status)}: ${escapeXml(d.error ?? 'no reason recorded')}. The front is not compared with it.</p>`;
+  const referenceRows = r.baselines
+    .map((b) => {
+      const cells = names.map((n) => {
+        const interval = intervalOf(b.attributes ?? {}, n);
+        return interval ? `${fmt(b.values[n])} [${fmt(interval.lower)}, ${fmt(interval.upper)}]` : fmt(b.values[n]);
+      });
+      return `<p>${escapeXml(b.name)} (a baseline outside the space, same evaluation data): ${escapeXml(names.map((n, i) => `${n} ${cells[i]}`).join(', '))}.</p>`;
+    })
+    .join('\n');
   const rows = r.front
     .map(
       (t) => `<tr><td>${t.id}</td>${names.map((n) => `<td>${escapeXml(cellOf(t, n))}</td>`).join('')}<td><code>${escapeXml(
@@ -254,6 +282,7 @@ function renderHtml(r: {
 <p>${r.trials.length} trials (${count('ok')} ok, ${count('failed')} failed, ${count('timeout')} timed out); budget spent ${fmt(r.spent)};
 Pareto front at budget ${fmt(r.budget)}: ${r.front.length} configurations; hypervolume ${fmt(r.hv)} (reference ${r.reference.map(fmt).join(', ')}).</p>
 ${baseline}
+${referenceRows}
 <div class="figs">${r.scatter}${r.hvSvg}</div>
 <h2>The fairer architectures: Pareto front</h2>
 ${intervalNote}

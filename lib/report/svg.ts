@@ -138,7 +138,7 @@ export function scatterSvg(points: readonly ScatterPoint[], options: ScatterOpti
   );
   const { sx, sy, parts } = frame;
   parts.push(
-    '<style>.dominated{fill:#9aa5b1;fill-opacity:.45}.front{fill:#d62728}.default{fill:none;stroke:#111;stroke-width:2}</style>',
+    '<style>.dominated{fill:#9aa5b1;fill-opacity:.45}.front{fill:#d62728}.default{fill:none;stroke:#111;stroke-width:2}.baseline{fill:none;stroke:#1f77b4;stroke-width:2;stroke-dasharray:3 2}</style>',
   );
   if (options.stepKind) {
     const front = points.filter((p) => p.kind === options.stepKind).sort((a, b) => a.x - b.x || a.y - b.y);
@@ -155,7 +155,7 @@ export function scatterSvg(points: readonly ScatterPoint[], options: ScatterOpti
   const order = [...points].sort((a, b) => Number(a.kind !== 'dominated') - Number(b.kind !== 'dominated'));
   for (const p of order) {
     if (!Number.isFinite(p.x) || !Number.isFinite(p.y)) continue;
-    const r = p.kind === 'default' ? 8 : p.kind === 'front' ? 5 : 4;
+    const r = p.kind === 'default' || p.kind === 'baseline' ? 8 : p.kind === 'front' ? 5 : 4;
     const title = p.label ? `<title>${escapeXml(p.label)}</title>` : '';
     parts.push(`<circle class="${escapeXml(p.kind)}" cx="${sx(p.x).toFixed(1)}" cy="${sy(p.y).toFixed(1)}" r="${r}">${title}</circle>`);
   }
@@ -163,6 +163,7 @@ export function scatterSvg(points: readonly ScatterPoint[], options: ScatterOpti
     ['front', 'Pareto front'],
     ['dominated', 'dominated'],
     ['default', 'default configuration'],
+    ['baseline', 'raw pixels'],
   ];
   const present = legend.filter(([k]) => points.some((p) => p.kind === k));
   present.forEach(([kind, text], i) => {

@@ -17,7 +17,7 @@ export type { AugmentationSettings } from './face-arrays.js';
 export type {
   FaceDataPreparation, FaceTrainingData, FaceTrainingDataSource, FaceTrainingDefaults, FaceTrainingResult, FaceTrainingRunOptions, TrainConfigurationOptions,
 } from './run.js';
-export { faceRecognitionObjective, trialResult } from './objective.js';
+export { faceRecognitionObjective, pixelBaseline, trialResult } from './objective.js';
 export type { FaceObjectiveName, FaceRecognitionObjectiveOptions } from './objective.js';
 export { createTrainingConfigs, readTrainingConfig, trainingConfigs } from './configs.js';
 export type { TrainingConfigGrid } from './configs.js';

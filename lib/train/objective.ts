@@ -1,11 +1,11 @@
 import { activeBackend, initBackend, type BackendName } from '../backend/index.js';
 import type { EvaluationContext, EvaluationResult } from '../search/index.js';
 import type { Configuration } from '../space/types.js';
-import type { FaceMetrics } from './evaluation.js';
+import { evaluateEmbeddings, pixelEmbeddings, type FaceMetrics } from './evaluation.js';
 import type { StreamingFaceData } from './streaming.js';
 import type { EpochReport, FaceTrainingSpec } from './trainer.js';
 import { runTrialInWorker, shareTrainingData } from './worker-trials.js';
-import { dataPreparationOf, prepareFaceData, resolveTrainingSpec, runFaceTraining, type FaceDataPreparation, type FaceTrainingData, type FaceTrainingDataSource, type FaceTrainingDefaults, type FaceTrainingResult } from './run.js';
+import { dataPreparationOf, loadEvaluationArrays, prepareFaceData, resolveTrainingSpec, runFaceTraining, type FaceDataPreparation, type FaceTrainingData, type FaceTrainingDataSource, type FaceTrainingDefaults, type FaceTrainingResult } from './run.js';
 
 /** Objective names a face-recognition trial can report (all minimised). */
 export type FaceObjectiveName = 'error' | 'disparity' | 'rank_disparity' | 'ratio' | 'rank_ratio' | 'error_ratio' | 'mean_rank';
@@ -40,6 +40,22 @@ export interface FaceRecognitionObjectiveOptions extends FaceTrainingDefaults, O
    * (wasm is single-threaded in Node). The data are loaded once and shared with the workers.
    */
   workers?: boolean;
+}
+
+/**
+ * Raw pixels as the embedding (each preprocessed image flattened and L2-normalised), evaluated like a trained model on
+ * the same evaluation images with the same preprocessing as `defaults` gives a trial: the floor a trained model must
+ * beat. Returns the objectives' values and every metric (with identity-bootstrap intervals) as attributes.
+ */
+export async function pixelBaseline(
+  options: FaceTrainingDefaults & Omit<FaceDataPreparation, 'imageSize' | 'channels'> & { dataset: FaceTrainingDataSource; objectives?: readonly FaceObjectiveName[]; referenceGroups?: readonly [string, string] },
+): Promise<{ values: Record<string, number>; attributes: Record<string, unknown> }> {
+  const spec = resolveTrainingSpec({}, options, 1);
+  const evaluation = await loadEvaluationArrays(options.dataset, dataPreparationOf(spec, options));
+  const result = evaluateEmbeddings(pixelEmbeddings(evaluation), evaluation.size * evaluation.size * evaluation.channels, evaluation, options.referenceGroups);
+  const values: Record<string, number> = {};
+  for (const name of options.objectives ?? ['error', 'rank_disparity']) values[name] = result.metrics[metricOf[name]];
+  return { values, attributes: { ...result.metrics, perGroup: result.perGroup, imageSize: spec.imageSize, channels: spec.channels, centerFraction: spec.centerFraction ?? 1 } };
 }
 
 /** Epochs for a budget: SMAC-style truncation (2.5 -> 2), at least 1. */

@@ -385,6 +385,13 @@ export async function prepareFaceData(source: FaceTrainingDataSource, options: F
   };
 }
 
+/** The evaluation images alone, as `prepareFaceData` would load them (the other data set, or the split's validation part). */
+export async function loadEvaluationArrays(source: FaceTrainingDataSource, options: FaceDataPreparation): Promise<FaceArrays> {
+  if ('train' in source && 'evaluation' in source) return source.evaluation;
+  const evaluation = options.evaluationData ?? source.split(options.splitSeed ?? 0, { mode: options.splitMode, validation: options.validation ?? 0.2 }).validation;
+  return loadFaceArrays(evaluation, options.imageSize, options.channels, options.centerFraction);
+}
+
 /** A data spec (`folder:<dir>`, `synthetic`, ...) loaded with lib/data, or a data set as it is. */
 export async function openFaceData<T>(data: T | string): Promise<T | FaceDataset> {
   return typeof data === 'string' ? loadFaceDataset(data) : data;

@@ -5,14 +5,14 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { initBackend, type BackendName } from '../backend/index.js';
 import { loadFaceDataset, type FaceDataset } from '../data/index.js';
-import { writeSearchReport, type SearchReport } from '../report/index.js';
+import { writeSearchReport, type ReportBaseline, type SearchReport } from '../report/index.js';
 import { JOURNAL_FILE, optimize, Study, type SchedulerName, type SearchProgress, type ProposerName, type PromotionName, type Fidelity } from '../search/index.js';
 import type { ObjectiveSpec, Proposer, Trial } from '../search/types.js';
 import { RandomForestProposer } from '../search/proposers/random-forest/index.js';
 import { TpeProposer } from '../search/proposers/tpe/index.js';
 import type { ModelTrainingData } from '../search/proposers/training-data.js';
 import { Space } from '../space/index.js';
-import { checkIdentityOverlap, FACE_TRAINING_DEFAULT_KEYS, faceRecognitionObjective, type FaceObjectiveName, type FaceTrainingDefaults } from '../train/index.js';
+import { checkIdentityOverlap, FACE_TRAINING_DEFAULT_KEYS, faceRecognitionObjective, pixelBaseline, type FaceObjectiveName, type FaceTrainingDefaults } from '../train/index.js';
 import { writeFileAtomic } from '../util/write-file-atomic.js';
 
 /** The folder of the JSON spaces shipped with frnas (search-spaces/ at the package root). */
@@ -109,11 +109,35 @@ export interface SearchOutcome {
   /** The default configuration's result at the maximum budget, when evaluated; status 'failed' (with `error`) when it could not be trained. */
   defaultTrial?: Trial;
   report: SearchReport;
+  /** Results outside the space on the same evaluation data: raw pixels as the embedding (`baselines.json`). */
+  baselines: ReportBaseline[];
   /** True when the search stopped because `signal` was aborted. */
   interrupted: boolean;
 }
 
 const DEFAULT_TRIAL_FILE = 'default.json';
+const BASELINES_FILE = 'baselines.json';
+
+/** The baselines a study folder keeps (`baselines.json`), [] when none. */
+function readBaselines(dir: string): ReportBaseline[] {
+  const file = join(dir, BASELINES_FILE);
+  if (!existsSync(file)) return [];
+  const parsed = JSON.parse(readFileSync(file, 'utf8')) as { baselines?: ReportBaseline[] };
+  return parsed.baselines ?? [];
+}
+
+/** The raw-pixel baseline, computed once per study (kept in `baselines.json` with the settings it was computed for). */
+async function pixelBaselines(dir: string, options: Parameters<typeof pixelBaseline>[0] & { settings: Record<string, unknown> }): Promise<ReportBaseline[]> {
+  const file = join(dir, BASELINES_FILE);
+  if (existsSync(file)) {
+    const saved = JSON.parse(readFileSync(file, 'utf8')) as { settings?: unknown; baselines?: ReportBaseline[] };
+    if (JSON.stringify(saved.settings) === JSON.stringify(options.settings) && saved.baselines) return saved.baselines;
+  }
+  const pixels = await pixelBaseline(options);
+  const baselines: ReportBaseline[] = [{ name: 'raw pixels', ...pixels }];
+  await writeFileAtomic(file, JSON.stringify({ settings: options.settings, baselines }, null, 2) + '\n');
+  return baselines;
+}
 
 /** Trials a search runs when no stop rule is given. */
 export const DEFAULT_SEARCH_TRIALS = 20;
@@ -188,6 +212,8 @@ export async function search(givenOptions: SearchOptions): Promise<SearchOutcome
   if ((evaluateDefault ?? true) && !interrupted) {
     defaultTrial = await evaluateDefaultConfiguration(space, fidelity.max, out, result.trials, evaluate);
   }
+  // Raw pixels on the same evaluation images with the same preprocessing: the floor a trained model must beat.
+  const baselines = interrupted ? readBaselines(out) : await pixelBaselines(out, { ...training, dataset, evaluationData, objectives: objectiveNames, settings });
   const report = await writeSearchReport({
     trials: result.trials,
     objectives,
@@ -195,8 +221,9 @@ export async function search(givenOptions: SearchOptions): Promise<SearchOutcome
     title: `frnas search (${space.name ?? 'space'})`,
     defaultTrial,
     defaultConfigId: space.configId(space.defaultConfiguration()),
+    baselines,
   });
-  return { trials: result.trials, paretoFront: result.paretoFront, defaultTrial, report, interrupted };
+  return { trials: result.trials, paretoFront: result.paretoFront, defaultTrial, baselines, report, interrupted };
 }
 
 /** The FaceTrainingDefaults keys a search records (its seed and maxEpochs are the study's own). */
@@ -355,6 +382,7 @@ export async function report(dir: string, options: { outDir?: string; title?: st
       title: options.title ?? `frnas search (${study.space.name ?? 'space'})`,
       defaultTrial,
       defaultConfigId: study.space.configId(study.space.defaultConfiguration()),
+      baselines: readBaselines(out),
     });
   } finally {
     study.close();

@@ -57,6 +57,13 @@ describe('frnas CLI: --data and --eval-data (train on some people, evaluate on o
     } finally {
       s.close();
     }
+    // The raw-pixel baseline on the same 12 evaluation images, in the report and the CLI output.
+    const baselines = JSON.parse(readFileSync(join(study, 'baselines.json'), 'utf8')) as { baselines: { name: string; values: Record<string, number>; attributes: { count: number; centerFraction: number } }[] };
+    expect(baselines.baselines[0]).to.deep.include({ name: 'raw pixels' });
+    expect(baselines.baselines[0].attributes).to.deep.include({ count: 12, centerFraction: 0.8 });
+    expect(baselines.baselines[0].values.error).to.be.within(0, 1);
+    expect(r.output).to.match(/raw pixels: error=\d\.\d{4} rank_disparity=/);
+    expect(readFileSync(join(study, 'report', 'report.html'), 'utf8')).to.match(/raw pixels \(a baseline outside the space, same evaluation data\): error \d\.\d+ \[/);
   });
 
   it('resumes with no data flags repeated, and refuses other settings, listing the differences', () => {
