@@ -1,0 +1,148 @@
+// The real-face study (FR-NAS's protocol at CPU scale): search the paper's space on training people, measure error and
+// disparity on other people, retrain the front, the default cell and hand-designed backbone families with several
+// seeds, and tabulate error, disparity and rank disparity with identity-bootstrap intervals next to raw pixels.
+import { join, resolve } from 'node:path';
+import { compareWithIntervals, type MetricInterval } from '../fairness/index.js';
+import { analyze, retrain, type Analysis, type RetrainOutcome } from '../posthoc/index.js';
+import type { Configuration } from '../space/types.js';
+import { RECOMMENDED_FACE_TRAINING } from '../train/index.js';
+import { writeFileAtomic } from '../util/write-file-atomic.js';
+import { search, type SearchOptions, type SearchOutcome } from './search.js';
+
+/** Hand-designed backbone families retrained beside the searched models (phase-1 style configurations). */
+export const STUDY_FAMILIES: readonly string[] = ['resnet18', 'mobilenetv3_large_100', 'ghostnet_100'];
+
+export interface RealFaceStudyOptions {
+  /** Study folder: `search/`, `retrain/`, `analysis/`, `summary.md`. Re-running resumes every step. */
+  out: string;
+  /** Training people, e.g. `folder:/data/lfw_train`. */
+  data: string;
+  /** Evaluation people (identity-disjoint), e.g. `folder:/data/lfw_balanced`. */
+  evaluationData: string;
+  imageSize?: number;
+  /** Search fidelity in epochs (default 2..8, eta 2). */
+  minEpochs?: number;
+  maxEpochs?: number;
+  eta?: number;
+  /** Search stop rule: total epochs trained (default 160). */
+  budget?: number;
+  /** Trials trained at once (default 2: one per core). */
+  workers?: number;
+  /** Seeds of the retraining runs (default 1, 2, 3). */
+  seeds?: readonly number[];
+  /** Epochs of every retraining run (default maxEpochs). */
+  retrainEpochs?: number;
+  /** The K best front models to retrain (default 3). */
+  top?: number;
+  families?: readonly string[];
+  seed?: number;
+  /** Extra search options (proposer, scheduler, ...). */
+  search?: Partial<SearchOptions>;
+  log?: (line: string) => void;
+}
+
+export interface RealFaceStudyRow {
+  model: string;
+  kind: 'searched' | 'baseline' | 'pixels';
+  seeds: number;
+  failed: number;
+  error: MetricInterval;
+  disparity: MetricInterval;
+  rankDisparity: MetricInterval;
+  /** Against the default cell on (error, rank disparity): 'dominates', 'dominated', 'trade-off' or 'within noise'. */
+  versusDefault?: string;
+  epochs?: number;
+  /** Mean wall seconds of one retraining run (training and evaluation). */
+  seconds?: number;
+}
+
+export interface RealFaceStudyOutcome {
+  search: SearchOutcome;
+  retrain: RetrainOutcome;
+  analysis: Analysis;
+  rows: RealFaceStudyRow[];
+  markdown: string;
+  seconds: { search: number; retrain: number; total: number };
+  file: string;
+}
+
+const fmt = (v: number): string => v.toFixed(3);
+const cell = (i: MetricInterval): string => `${fmt(i.estimate)} [${fmt(i.lower)}, ${fmt(i.upper)}]`;
+
+/** The whole study; each step resumes from its folder, so an interrupted study continues where it stopped. */
+export async function realFaceStudy(options: RealFaceStudyOptions): Promise<RealFaceStudyOutcome> {
+  const out = resolve(options.out);
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const started = performance.now();
+  const maxEpochs = options.maxEpochs ?? 8;
+  const searchOutcome = await search({
+    ...RECOMMENDED_FACE_TRAINING,
+    out: join(out, 'search'),
+    space: 'frnas-dpn',
+    data: options.data,
+    evaluationData: options.evaluationData,
+    imageSize: options.imageSize ?? 32,
+    minEpochs: options.minEpochs ?? 2,
+    maxEpochs,
+    eta: options.eta ?? 2,
+    budget: options.budget ?? 160,
+    workers: options.workers ?? 2,
+    seed: options.seed ?? 0,
+    onTrialEnd: (t) => log(`search: trial ${t.id} at ${t.budget} epochs: ${t.status} ${Object.entries(t.values).map(([k, v]) => `${k}=${v.toFixed(3)}`).join(' ')}`),
+    ...options.search,
+  });
+  const searchSeconds = (performance.now() - started) / 1000;
+  log(`search done in ${searchSeconds.toFixed(0)} s: ${searchOutcome.trials.length} trials, front of ${searchOutcome.paretoFront.length}`);
+
+  const families = options.families ?? STUDY_FAMILIES;
+  const baselines: { name: string; config: Configuration }[] = families.map((backbone) => ({
+    name: backbone,
+    config: { backbone, head: 'CosFace', optimizer: 'Adam', lr: 0.001 },
+  }));
+  const retrainStarted = performance.now();
+  const retrainOutcome = await retrain({
+    searchDir: join(out, 'search'),
+    out: join(out, 'retrain'),
+    top: options.top ?? 3,
+    seeds: options.seeds ?? [1, 2, 3],
+    epochs: options.retrainEpochs ?? maxEpochs,
+    workers: options.workers ?? 2,
+    baselines,
+    onRunEnd: (run, result, skipped) => log(`retrain: ${run.model} seed ${run.seed}: ${skipped ? 'done earlier' : 'finished'}, error ${result.test.metrics.error.toFixed(3)}, rank disparity ${result.test.metrics.rankDisparity.toFixed(3)}`),
+    onRunFailed: (run, error) => log(`retrain: ${run.model} seed ${run.seed} failed: ${error}`),
+  });
+  const retrainSeconds = (performance.now() - retrainStarted) / 1000;
+  const analysis = await analyze({ dirs: [join(out, 'retrain')], out: join(out, 'analysis'), split: 'test', title: 'Real-face study' });
+
+  const secondsOf = new Map<string, number[]>();
+  for (const r of retrainOutcome.runs) secondsOf.set(r.config.model, [...(secondsOf.get(r.config.model) ?? []), r.result.seconds]);
+  const defaultModel = analysis.models.find((m) => m.model === 'default');
+  const rows: RealFaceStudyRow[] = analysis.models.flatMap((m) => {
+    if (!m.intervals) return [];
+    const seconds = secondsOf.get(m.model) ?? [];
+    const versus = defaultModel?.intervals && m !== defaultModel ? compareWithIntervals(m.intervals, defaultModel.intervals, ['error', 'rankDisparity']) : undefined;
+    return [{
+      model: m.model, kind: m.kind, seeds: m.seeds.length, failed: m.failedSeeds.length,
+      error: m.intervals.error, disparity: m.intervals.disparity, rankDisparity: m.intervals.rankDisparity,
+      ...(versus ? { versusDefault: versus } : {}),
+      epochs: options.retrainEpochs ?? maxEpochs,
+      ...(seconds.length ? { seconds: seconds.reduce((a, b) => a + b, 0) / seconds.length } : {}),
+    }];
+  });
+  const pixels = searchOutcome.baselines.find((b) => b.name === 'raw pixels');
+  const pixelIntervals = (pixels?.attributes?.intervals as { metrics?: Record<string, MetricInterval> } | undefined)?.metrics;
+  if (pixelIntervals) {
+    rows.push({ model: 'raw pixels', kind: 'pixels', seeds: 0, failed: 0, error: pixelIntervals.error, disparity: pixelIntervals.disparity, rankDisparity: pixelIntervals.rankDisparity });
+  }
+  const total = (performance.now() - started) / 1000;
+  const markdown = [
+    '| model | kind | seeds (failed) | error | disparity | rank disparity | vs default (error, rank disparity) | epochs | s / run |',
+    '|---|---|---|---|---|---|---|---|---|',
+    ...rows.map((r) => `| ${r.model} | ${r.kind} | ${r.kind === 'pixels' ? '—' : `${r.seeds} (${r.failed})`} | ${cell(r.error)} | ${cell(r.disparity)} | ${cell(r.rankDisparity)} | ${r.versusDefault ?? (r.model === 'default' ? '(the default)' : '—')} | ${r.epochs ?? '—'} | ${r.seconds === undefined ? '—' : r.seconds.toFixed(0)} |`),
+    '',
+    `Means over seeds of each run's estimate and 95 % identity-bootstrap interval ends (evaluation people resampled within each group). Search ${searchSeconds.toFixed(0)} s (${searchOutcome.trials.length} trials), retraining ${retrainSeconds.toFixed(0)} s, total ${total.toFixed(0)} s.`,
+  ].join('\n');
+  const file = join(out, 'summary.md');
+  await writeFileAtomic(file, `# Real-face study\n\nTrained on ${options.data}, evaluated on ${options.evaluationData}.\n\n${markdown}\n`);
+  return { search: searchOutcome, retrain: retrainOutcome, analysis, rows, markdown, seconds: { search: searchSeconds, retrain: retrainSeconds, total }, file };
+}
