@@ -119,6 +119,7 @@ export function addTrainingOptions(command: Command): Command {
     .option('--min-images <n>', 'train only on identities with at least n images', positiveInteger('--min-images'))
     .option('--center-crop <fraction>', 'keep this central fraction of each image side before resizing (LFW-a: 0.4)', fraction('--center-crop'))
     .option('--head-scale <s>', 'scale s of the CosFace / ArcFace / MagFace head (default 64 / 64 / 32)', positiveNumber('--head-scale'))
+    .option('--head-margin <m>', 'margin m of the CosFace / ArcFace head (default 0.35 / 0.5)', nonNegativeNumber('--head-margin'))
     .option('--augment <settings>', "training augmentation: 'recommended', 'none', or shift=,scale=,rotate=,brightness=,contrast=", augmentationOption)
     .addOption(new Option('--loss <name>', 'training loss (default focal)').choices(['focal', 'crossEntropy']))
     .addOption(new Option('--recipe <name>', "training recipe: 'recommended' sets every unset training option above to the recommended real-face settings (docs/trainer.md)").choices(['recommended']));
@@ -126,7 +127,7 @@ export function addTrainingOptions(command: Command): Command {
 
 /** The training options of `addTrainingOptions` as library options (a recipe fills what the flags leave unset). */
 export function trainingOptionsFrom(o: Record<string, unknown>): {
-  evaluationData?: string; allowIdentityOverlap?: boolean; minImagesPerIdentity?: number; centerFraction?: number; headScale?: number;
+  evaluationData?: string; allowIdentityOverlap?: boolean; minImagesPerIdentity?: number; centerFraction?: number; headScale?: number; headMargin?: number;
   augmentation?: AugmentationSettings; loss?: 'focal' | 'crossEntropy';
 } {
   const recipe: Partial<typeof RECOMMENDED_FACE_TRAINING> = o.recipe === 'recommended' ? RECOMMENDED_FACE_TRAINING : {};
@@ -137,6 +138,7 @@ export function trainingOptionsFrom(o: Record<string, unknown>): {
     minImagesPerIdentity: pick(o.minImages, recipe.minImagesPerIdentity),
     centerFraction: pick(o.centerCrop, recipe.centerFraction),
     headScale: pick(o.headScale, recipe.headScale),
+    headMargin: pick(o.headMargin, recipe.headMargin),
     augmentation: pick(o.augment, recipe.augmentation),
     loss: pick(o.loss, recipe.loss),
   }).filter(([, v]) => v !== undefined));

@@ -49,10 +49,12 @@ export interface FaceTrainingDefaults {
   augmentation?: AugmentationSettings;
   /** Scale s of the CosFace / ArcFace / MagFace head (default 64, 64, 32); a configuration's `head_scale` wins. */
   headScale?: number;
+  /** Margin m of the CosFace and ArcFace heads (default 0.35, 0.5); a configuration's `cosface_margin` / `arcface_margin` wins. */
+  headMargin?: number;
 }
 
 /** CPU-sized defaults; FR-NAS's own values are given in docs/trainer.md. */
-export const faceTrainingDefaults: Required<Omit<FaceTrainingDefaults, 'width' | 'warmupEpochs' | 'decayEpochs' | 'lrCycleDecay' | 'maxEpochs' | 'centerFraction' | 'augmentation' | 'headScale'>> = {
+export const faceTrainingDefaults: Required<Omit<FaceTrainingDefaults, 'width' | 'warmupEpochs' | 'decayEpochs' | 'lrCycleDecay' | 'maxEpochs' | 'centerFraction' | 'augmentation' | 'headScale' | 'headMargin'>> = {
   model: 'dpn',
   scale: 'tiny',
   imageSize: 32,
@@ -84,7 +86,7 @@ export const RECOMMENDED_FACE_TRAINING: Readonly<FaceTrainingDefaults & { minIma
 export const FACE_TRAINING_DEFAULT_KEYS = [
   'model', 'scale', 'width', 'imageSize', 'channels', 'embeddingSize', 'batchSize', 'seed', 'flip', 'loss', 'momentum',
   'weightDecay', 'nesterov', 'schedule', 'warmupEpochs', 'decayEpochs', 'lrCycleDecay', 'maxEpochs', 'centerFraction',
-  'augmentation', 'headScale',
+  'augmentation', 'headScale', 'headMargin',
 ] as const satisfies readonly (keyof FaceTrainingDefaults)[];
 const defaultKeys = new Set<string>(FACE_TRAINING_DEFAULT_KEYS);
 
@@ -122,12 +124,12 @@ function stageCellsOf(config: Configuration, first: DpnCell): DpnStageCells | un
 }
 
 /** Margins of the configuration's head: cosface_margin / arcface_margin / magface_lower_margin, magface_upper_margin. */
-function headSettingsOf(config: Configuration, head: string, defaultScale?: number): HeadSettings | undefined {
+function headSettingsOf(config: Configuration, head: string, defaultScale?: number, defaultMargin?: number): HeadSettings | undefined {
   const name = head.toLowerCase();
   const margined = ['cosface', 'arcface', 'magface'].includes(name);
   const settings: HeadSettings = {
     scale: margined ? (numberOf(config, 'head_scale') ?? defaultScale) : undefined,
-    margin: name === 'cosface' ? numberOf(config, 'cosface_margin') : name === 'arcface' ? numberOf(config, 'arcface_margin') : undefined,
+    margin: name === 'cosface' ? (numberOf(config, 'cosface_margin') ?? defaultMargin) : name === 'arcface' ? (numberOf(config, 'arcface_margin') ?? defaultMargin) : undefined,
     magFaceLowerMargin: name === 'magface' ? numberOf(config, 'magface_lower_margin') : undefined,
     magFaceUpperMargin: name === 'magface' ? numberOf(config, 'magface_upper_margin') : undefined,
   };
@@ -169,7 +171,7 @@ export function resolveTrainingSpec(config: Configuration, defaults: FaceTrainin
     channels: d.channels,
     embeddingSize: numberOf(config, 'embedding_size') ?? d.embeddingSize,
     head,
-    headSettings: headSettingsOf(config, head, d.headScale),
+    headSettings: headSettingsOf(config, head, d.headScale, d.headMargin),
     loss: pick<LossName>(config.loss, ['focal', 'crossEntropy'], 'loss') ?? d.loss,
     optimizer,
     learningRate,

@@ -62,6 +62,7 @@ export const faceTrainingOptionChecks: Record<keyof FaceTrainingDefaults, Check>
   maxEpochs: numberIn(0, 10_000, { lowOpen: true }),
   centerFraction: numberIn(0, 1, { lowOpen: true }),
   headScale: numberIn(0, 1024, { lowOpen: true }),
+  headMargin: numberIn(0, 1.5),
   augmentation: (value) => {
     if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'must be an object of shift, scale, rotate, brightness, contrast';
     for (const [key, v] of Object.entries(value)) {

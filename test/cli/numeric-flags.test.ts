@@ -13,13 +13,15 @@ function frnas(args: string[]): { code: number | null; output: string } {
 }
 
 const STUDY = ['--min-epochs', '--max-epochs', '--eta', '--trials', '--budget', '--time', '--max-consecutive-failures', '--seed'];
+/** The training options of search and train (addTrainingOptions). */
+const TRAINING = ['--min-images', '--center-crop', '--head-scale', '--head-margin'];
 /** Every flag that takes a number (or a list of numbers), by command. */
 const NUMERIC: Record<string, string[]> = {
-  search: [...STUDY, '--workers', '--image-size', '--batch-size', '--center-crop'],
+  search: [...STUDY, ...TRAINING, '--workers', '--image-size', '--batch-size'],
   coordinate: [...STUDY, '--in-flight', '--trial-timeout', '--image-size', '--batch-size'],
   worker: ['--concurrency', '--lock-duration', '--stalled-interval', '--max-stalled'],
   'create-configs': ['--batch-size', '--lr', '--momentum', '--weight-decay', '--lr-cycle-decay'],
-  train: ['--epochs', '--image-size'],
+  train: [...TRAINING, '--epochs', '--image-size'],
   retrain: ['--seeds', '--top', '--trials', '--epochs', '--workers', '--image-size', '--batch-size', '--split-seed', '--evaluate-every'],
   evaluate: ['--far'],
   bench: ['--seeds', '--synthetic-budget', '--phase1-budget'],
@@ -29,6 +31,7 @@ const OTHER = new Set([
   '--out', '--space', '--data', '--scheduler', '--proposer', '--training-data', '--promotion', '--objectives', '--backend', '--model', '--redis', '--study',
   '--checkpoints', '--tell-order', '--evaluator', '--evaluator-options', '--backbone', '--head', '--optimizer', '--sched', '--config', '--baseline-config',
   '--name', '--split', '--measures', '--baseline', '--suite', '--phase1-csv', '--phase1-disparity', '--methods', '--other-trials',
+  '--eval-data', '--augment', '--loss', '--recipe', '--data-root',
 ]);
 
 const takesValue = (option: Option): boolean => option.required || option.optional;
