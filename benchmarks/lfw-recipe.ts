@@ -4,13 +4,15 @@
 //   [--optimizer Adam] [--lr 0.001] [--batch 64] [--min-images 2] [--loss focal] [--shift 0] [--zoom 0] [--rotate 0]
 //   [--brightness 0] [--contrast 0] [--cell 2,0,1] [--stem-pool true] [--warmup 3] [--eval-every 2] [--seed 222]
 //   [--embedding 64] [--width 1] [--minutes 0 (no limit)]
+//   --recipe recommended: the default configuration of frnas-dpn (cell 2,0,1, CosFace, Adam 0.001) with
+//   RECOMMENDED_FACE_TRAINING (what `frnas train --recipe recommended` uses); only --epochs, --size, --eval-every apply.
 import { parseArgs } from 'node:util';
 import { initBackend } from '../lib/backend/index.js';
 import { loadFaceDataset } from '../lib/data/index.js';
 import { dpnScales } from '../lib/models/dpn.js';
 import { embedFaces, evaluateEmbeddings, pixelEmbeddings } from '../lib/train/evaluation.js';
 import { classLabels, loadFaceArrays } from '../lib/train/face-arrays.js';
-import { resolveTrainingSpec } from '../lib/train/run.js';
+import { RECOMMENDED_FACE_TRAINING, resolveTrainingSpec } from '../lib/train/run.js';
 import { FaceTrainer } from '../lib/train/trainer.js';
 
 const { values: v } = parseArgs({
@@ -43,14 +45,16 @@ const { values: v } = parseArgs({
     wd: { type: 'string', default: '0.0001' },
     scale: { type: 'string', default: 'tiny' },
     minutes: { type: 'string', default: '0' },
+    recipe: { type: 'string' },
   },
 });
+const recommended = v.recipe === 'recommended';
 const num = (key: keyof typeof v): number => Number(v[key]);
 await initBackend({ prefer: 'wasm', log: () => undefined });
 const size = num('size');
-const center = num('center');
+const center = recommended ? (RECOMMENDED_FACE_TRAINING.centerFraction ?? 1) : num('center');
 const t0 = performance.now();
-const trainSet = (await loadFaceDataset(v.train)).filter({ minImagesPerIdentity: num('min-images') });
+const trainSet = (await loadFaceDataset(v.train)).filter({ minImagesPerIdentity: recommended ? RECOMMENDED_FACE_TRAINING.minImagesPerIdentity : num('min-images') });
 const evalSet = await loadFaceDataset(v.eval);
 const train = await loadFaceArrays(trainSet, size, 1, center);
 const evaluation = await loadFaceArrays(evalSet, size, 1, center);
@@ -61,7 +65,9 @@ console.log(`raw pixels: error ${pixels.metrics.error.toFixed(3)} rank disparity
 
 const [e1, e2, e3] = v.cell.split(',').map(Number);
 const epochs = num('epochs');
-const spec = resolveTrainingSpec(
+const spec = recommended
+  ? resolveTrainingSpec({ edge1: 2, edge2: 0, edge3: 1, head: 'CosFace', optimizer: 'Adam', lr_adam: 0.001 }, { ...RECOMMENDED_FACE_TRAINING, imageSize: size, channels: 1 }, epochs)
+  : resolveTrainingSpec(
   { edge1: e1, edge2: e2, edge3: e3, head: v.head, optimizer: v.optimizer, lr: num('lr'), loss: v.loss },
   {
     scale: { ...dpnScales[v.scale as keyof typeof dpnScales], stemPool: v['stem-pool'] !== 'false' },
@@ -70,8 +76,8 @@ const spec = resolveTrainingSpec(
   },
   epochs,
 );
-spec.headSettings = { ...spec.headSettings, ...(v.s ? { scale: Number(v.s) } : {}), ...(v.m ? { margin: Number(v.m) } : {}) };
-spec.augmentation = { shift: num('shift'), scale: num('zoom'), rotate: num('rotate'), brightness: num('brightness'), contrast: num('contrast') };
+if (!recommended) spec.headSettings = { ...spec.headSettings, ...(v.s ? { scale: Number(v.s) } : {}), ...(v.m ? { margin: Number(v.m) } : {}) };
+if (!recommended) spec.augmentation = { shift: num('shift'), scale: num('zoom'), rotate: num('rotate'), brightness: num('brightness'), contrast: num('contrast') };
 const trainer = new FaceTrainer(spec, classes);
 console.log(`spec ${JSON.stringify(spec)}; ${trainer.backbone.parameters.countTrainable()} trainable parameters`);
 const { labels } = classLabels(train);

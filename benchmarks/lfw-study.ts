@@ -2,7 +2,7 @@
 // lfw_balanced, then the best front models, the default cell and three backbone families retrained with 3 seeds
 // and evaluated there, with identity-bootstrap intervals, next to raw pixels (docs/benchmarks.md, "Real faces").
 // Usage: npx tsx benchmarks/lfw-study.ts [--out benchmarks/results/lfw-study] [--train ../shared/data/lfw_train]
-//   [--eval ../shared/data/lfw_balanced] [--size 32] [--min-epochs 2] [--max-epochs 8] [--budget 160] [--top 3]
+//   [--eval ../shared/data/lfw_balanced] [--size 32] [--min-images 5] [--min-epochs 1] [--max-epochs 4] [--budget 24] [--top 2]
 //   [--seeds 1,2,3] [--workers 2] [--families resnet18,mobilenetv3_large_100,ghostnet_100]
 // Same as `frnas bench --suite lfw`.
 import { existsSync } from 'node:fs';
@@ -15,10 +15,11 @@ const { values: v } = parseArgs({
     train: { type: 'string', default: '../shared/data/lfw_train' },
     eval: { type: 'string', default: '../shared/data/lfw_balanced' },
     size: { type: 'string', default: '32' },
-    'min-epochs': { type: 'string', default: '2' },
-    'max-epochs': { type: 'string', default: '8' },
-    budget: { type: 'string', default: '160' },
-    top: { type: 'string', default: '3' },
+    'min-images': { type: 'string', default: '5' },
+    'min-epochs': { type: 'string', default: '1' },
+    'max-epochs': { type: 'string', default: '4' },
+    budget: { type: 'string', default: '24' },
+    top: { type: 'string', default: '2' },
     seeds: { type: 'string', default: '1,2,3' },
     workers: { type: 'string', default: '2' },
     families: { type: 'string', default: 'resnet18,mobilenetv3_large_100,ghostnet_100' },
@@ -35,6 +36,7 @@ const outcome = await realFaceStudy({
   data: `folder:${v.train}`,
   evaluationData: `folder:${v.eval}`,
   imageSize: Number(v.size),
+  minImagesPerIdentity: Number(v['min-images']),
   minEpochs: Number(v['min-epochs']),
   maxEpochs: Number(v['max-epochs']),
   budget: Number(v.budget),

@@ -145,7 +145,6 @@ export function buildProgram(): Command {
           backend: o.backend as BackendName | undefined,
           model: o.model as string | undefined,
           imageSize: o.imageSize as number | undefined,
-          batchSize: o.batchSize as number | undefined,
           seed: o.seed as number | undefined,
           evaluateDefault: o.default as boolean,
           signal: controller.signal,

@@ -128,7 +128,7 @@ export function addTrainingOptions(command: Command): Command {
 /** The training options of `addTrainingOptions` as library options (a recipe fills what the flags leave unset). */
 export function trainingOptionsFrom(o: Record<string, unknown>): {
   evaluationData?: string; allowIdentityOverlap?: boolean; minImagesPerIdentity?: number; centerFraction?: number; headScale?: number; headMargin?: number;
-  augmentation?: AugmentationSettings; loss?: 'focal' | 'crossEntropy';
+  augmentation?: AugmentationSettings; loss?: 'focal' | 'crossEntropy'; batchSize?: number; warmupEpochs?: number;
 } {
   const recipe: Partial<typeof RECOMMENDED_FACE_TRAINING> = o.recipe === 'recommended' ? RECOMMENDED_FACE_TRAINING : {};
   const pick = <T>(flag: unknown, fallback: T | undefined): T | undefined => (flag === undefined ? fallback : (flag as T));
@@ -141,6 +141,9 @@ export function trainingOptionsFrom(o: Record<string, unknown>): {
     headMargin: pick(o.headMargin, recipe.headMargin),
     augmentation: pick(o.augment, recipe.augmentation),
     loss: pick(o.loss, recipe.loss),
+    // --batch-size is the command's own flag (search); the recipe fills it when unset.
+    batchSize: pick(o.batchSize, recipe.batchSize),
+    warmupEpochs: recipe.warmupEpochs,
   }).filter(([, v]) => v !== undefined));
 }
 

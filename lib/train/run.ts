@@ -75,10 +75,13 @@ export const faceTrainingDefaults: Required<Omit<FaceTrainingDefaults, 'width' |
  * lfw_train -> lfw_balanced (docs/trainer.md, "Real faces"): each setting is kept because it measurably helped.
  */
 export const RECOMMENDED_FACE_TRAINING: Readonly<FaceTrainingDefaults & { minImagesPerIdentity: number; augmentation: Required<AugmentationSettings> }> = Object.freeze({
-  centerFraction: 0.4,
+  centerFraction: 0.3,
   minImagesPerIdentity: 2,
-  headScale: 32,
+  batchSize: 16,
+  headScale: 16,
+  headMargin: 0.1,
   loss: 'crossEntropy',
+  warmupEpochs: 1,
   augmentation: Object.freeze({ shift: 0.06, scale: 0.1, rotate: 8, brightness: 0.1, contrast: 0.2 }),
 });
 

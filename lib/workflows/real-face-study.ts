@@ -20,11 +20,16 @@ export interface RealFaceStudyOptions {
   /** Evaluation people (identity-disjoint), e.g. `folder:/data/lfw_balanced`. */
   evaluationData: string;
   imageSize?: number;
-  /** Search fidelity in epochs (default 2..8, eta 2). */
+  /**
+   * Training identities with at least this many images (default 5: 265 people, 4,129 LFW-a photos, so that the whole
+   * study fits about an hour and a half on two cores; the recommended recipe's 2 keeps 1,522 people).
+   */
+  minImagesPerIdentity?: number;
+  /** Search fidelity in epochs (default 1..4, eta 2). */
   minEpochs?: number;
   maxEpochs?: number;
   eta?: number;
-  /** Search stop rule: total epochs trained (default 160). */
+  /** Search stop rule: total epochs trained (default 24). */
   budget?: number;
   /** Trials trained at once (default 2: one per core). */
   workers?: number;
@@ -32,7 +37,7 @@ export interface RealFaceStudyOptions {
   seeds?: readonly number[];
   /** Epochs of every retraining run (default maxEpochs). */
   retrainEpochs?: number;
-  /** The K best front models to retrain (default 3). */
+  /** The K best front models to retrain (default 2). */
   top?: number;
   families?: readonly string[];
   seed?: number;
@@ -74,7 +79,7 @@ export async function realFaceStudy(options: RealFaceStudyOptions): Promise<Real
   const out = resolve(options.out);
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const started = performance.now();
-  const maxEpochs = options.maxEpochs ?? 8;
+  const maxEpochs = options.maxEpochs ?? 4;
   const searchOutcome = await search({
     ...RECOMMENDED_FACE_TRAINING,
     out: join(out, 'search'),
@@ -82,10 +87,11 @@ export async function realFaceStudy(options: RealFaceStudyOptions): Promise<Real
     data: options.data,
     evaluationData: options.evaluationData,
     imageSize: options.imageSize ?? 32,
-    minEpochs: options.minEpochs ?? 2,
+    minImagesPerIdentity: options.minImagesPerIdentity ?? 5,
+    minEpochs: options.minEpochs ?? 1,
     maxEpochs,
     eta: options.eta ?? 2,
-    budget: options.budget ?? 160,
+    budget: options.budget ?? 24,
     workers: options.workers ?? 2,
     seed: options.seed ?? 0,
     onTrialEnd: (t) => log(`search: trial ${t.id} at ${t.budget} epochs: ${t.status} ${Object.entries(t.values).map(([k, v]) => `${k}=${v.toFixed(3)}`).join(' ')}`),
@@ -103,7 +109,7 @@ export async function realFaceStudy(options: RealFaceStudyOptions): Promise<Real
   const retrainOutcome = await retrain({
     searchDir: join(out, 'search'),
     out: join(out, 'retrain'),
-    top: options.top ?? 3,
+    top: options.top ?? 2,
     seeds: options.seeds ?? [1, 2, 3],
     epochs: options.retrainEpochs ?? maxEpochs,
     workers: options.workers ?? 2,
