@@ -18,7 +18,7 @@ describe('workflows: realFaceStudy (search, retrain, analyse on other people)', 
     const lines: string[] = [];
     const outcome = await realFaceStudy({
       out: join(dir, 'study'), data: `folder:${join(dir, 'train')}`, evaluationData: `folder:${join(dir, 'eval')}`,
-      imageSize: 8, minEpochs: 1, maxEpochs: 1, budget: 2, top: 1, seeds: [1], workers: 1, families: ['resnet18'],
+      imageSize: 8, minImagesPerIdentity: 2, minEpochs: 1, maxEpochs: 1, budget: 2, top: 1, seeds: [1], workers: 1, families: ['resnet18'],
       search: { scheduler: 'random', proposer: 'random', batchSize: 8, evaluateDefault: false }, log: (l) => lines.push(l),
     });
     const kinds = outcome.rows.map((r) => `${r.kind}:${r.model}`);
