@@ -2,7 +2,7 @@
 // lfw_balanced, then the best front models, the default cell and three backbone families retrained with 3 seeds
 // and evaluated there, with identity-bootstrap intervals, next to raw pixels (docs/benchmarks.md, "Real faces").
 // Usage: npx tsx benchmarks/lfw-study.ts [--out benchmarks/results/lfw-study] [--train ../shared/data/lfw_train]
-//   [--eval ../shared/data/lfw_balanced] [--size 32] [--min-images 5] [--min-epochs 1] [--max-epochs 4] [--budget 24] [--top 2]
+//   [--eval ../shared/data/lfw_balanced] [--size 32] [--min-images 5] [--min-epochs 1] [--max-epochs 4] [--budget 16] [--top 2]
 //   [--seeds 1,2,3] [--workers 2] [--families resnet18,mobilenetv3_large_100,ghostnet_100]
 // Same as `frnas bench --suite lfw`.
 import { existsSync } from 'node:fs';
@@ -18,7 +18,7 @@ const { values: v } = parseArgs({
     'min-images': { type: 'string', default: '5' },
     'min-epochs': { type: 'string', default: '1' },
     'max-epochs': { type: 'string', default: '4' },
-    budget: { type: 'string', default: '24' },
+    budget: { type: 'string', default: '16' },
     top: { type: 'string', default: '2' },
     seeds: { type: 'string', default: '1,2,3' },
     workers: { type: 'string', default: '2' },

@@ -29,7 +29,7 @@ export interface RealFaceStudyOptions {
   minEpochs?: number;
   maxEpochs?: number;
   eta?: number;
-  /** Search stop rule: total epochs trained (default 24). */
+  /** Search stop rule: total epochs trained (default 16). */
   budget?: number;
   /** Trials trained at once (default 2: one per core). */
   workers?: number;
@@ -91,7 +91,7 @@ export async function realFaceStudy(options: RealFaceStudyOptions): Promise<Real
     minEpochs: options.minEpochs ?? 1,
     maxEpochs,
     eta: options.eta ?? 2,
-    budget: options.budget ?? 24,
+    budget: options.budget ?? 16,
     workers: options.workers ?? 2,
     seed: options.seed ?? 0,
     onTrialEnd: (t) => log(`search: trial ${t.id} at ${t.budget} epochs: ${t.status} ${Object.entries(t.values).map(([k, v]) => `${k}=${v.toFixed(3)}`).join(' ')}`),

@@ -210,7 +210,7 @@ export async function search(givenOptions: SearchOptions): Promise<SearchOutcome
 
   let defaultTrial: Trial | undefined;
   if ((evaluateDefault ?? true) && !interrupted) {
-    defaultTrial = await evaluateDefaultConfiguration(space, fidelity.max, out, result.trials, evaluate);
+    defaultTrial = await evaluateDefaultConfiguration(space, fidelity.max, out, result.trials, evaluate, settings);
   }
   // Raw pixels on the same evaluation images with the same preprocessing: the floor a trained model must beat.
   const baselines = interrupted ? readBaselines(out) : await pixelBaselines(out, { ...training, dataset, evaluationData, objectives: objectiveNames, settings });
@@ -312,6 +312,7 @@ async function evaluateDefaultConfiguration(
   out: string,
   trials: readonly Trial[],
   evaluate: ReturnType<typeof faceRecognitionObjective>,
+  settings: Record<string, unknown>,
 ): Promise<Trial> {
   const config = space.defaultConfiguration();
   const configId = space.configId(config);
@@ -321,7 +322,10 @@ async function evaluateDefaultConfiguration(
   if (existsSync(file)) {
     const saved = JSON.parse(readFileSync(file, 'utf8')) as Trial;
     // A failure is tried again when the search is resumed: it may have been passing (out of memory, a full disk).
-    if (saved.configId === configId && saved.budget === budget && saved.status === 'ok') return saved;
+    // Reused only when it was trained with the same data and training settings as this study (a folder's old
+    // default.json next to a new journal is trained again).
+    const sameSettings = JSON.stringify(saved.attributes?.settings ?? null) === JSON.stringify(settings);
+    if (saved.configId === configId && saved.budget === budget && saved.status === 'ok' && sameSettings) return saved;
   }
   const checkpointDir = join(out, 'default-checkpoints');
   await mkdir(checkpointDir, { recursive: true });
@@ -347,7 +351,7 @@ async function evaluateDefaultConfiguration(
       status: 'ok',
       values,
       cost: { seconds: result.cost?.seconds ?? (performance.now() - started) / 1000, budget: result.cost?.budget ?? budget },
-      attributes: result.attributes ?? {},
+      attributes: { ...result.attributes, settings },
     };
   } catch (error) {
     // The baseline is only a comparison: its failure is reported, never a reason to lose the search's report.
@@ -360,7 +364,7 @@ async function evaluateDefaultConfiguration(
       values: {},
       error: error instanceof Error ? error.message : String(error),
       cost: { seconds: (performance.now() - started) / 1000, budget: 0 },
-      attributes: {},
+      attributes: { settings },
     };
   }
   await writeFileAtomic(file, JSON.stringify(trial, null, 2));

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { report, search, Space, writeSearchReport, type Trial } from '../../lib/index.js';
@@ -68,5 +68,45 @@ describe('writeSearchReport with a failed default configuration', () => {
     expect(html).to.not.include('NaN)');
     expect(readFileSync(written.files.scatterSvg, 'utf8')).to.not.include('default configuration');
     expect(existsSync(written.files.csv)).to.equal(true);
+  });
+});
+
+describe('search(): the kept default.json and the recorded settings', function () {
+  this.timeout(120_000);
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'frnas-default-settings-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('reuses default.json only when it was trained with the study\'s settings, and refuses other settings on resume', async () => {
+    const space = Space.fromJSON({
+      name: 'one-choice',
+      hyperparameters: { edge1: { type: 'categorical', choices: [1, 2], default: 1 } },
+    });
+    const options = {
+      out: dir, space, data: 'synthetic:identities=6,images=4', scheduler: 'random' as const, proposer: 'random' as const,
+      minEpochs: 1, maxEpochs: 1, trials: 1, imageSize: 8, batchSize: 16, scale: microDpn, seed: 1,
+    };
+    const first = await search(options);
+    expect(first.defaultTrial?.status).to.equal('ok');
+    const file = join(dir, 'default.json');
+    const saved = JSON.parse(readFileSync(file, 'utf8')) as Trial;
+    expect(saved.attributes.settings).to.deep.include({ data: 'synthetic:identities=6,images=4' });
+    // Same settings: kept as it is.
+    await search(options);
+    expect(readFileSync(file, 'utf8')).to.equal(JSON.stringify(saved, null, 2));
+    // A default.json of other settings (e.g. left by an older study in the folder) is trained again.
+    writeFileSync(file, JSON.stringify({ ...saved, values: { error: 0, rank_disparity: 0 }, attributes: { settings: { data: 'other' } } }, null, 2));
+    const again = await search(options);
+    expect(again.defaultTrial?.values.error).to.equal(saved.values.error);
+    // Resuming with another training setting is refused, listing the difference.
+    let message = '';
+    try {
+      await search({ ...options, imageSize: 12 });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).to.match(/training\.imageSize: recorded 8, now 12/);
   });
 });
