@@ -1,22 +1,15 @@
 // The real-face protocol through the CLI: search, train and retrain with --data (training people) and --eval-data
 // (other people); the study records its data and training settings, so resuming and retraining need no flags repeated.
 import { expect } from 'chai';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Study } from '../../lib/index.js';
+import { runFrnas } from '../support/cli.js';
 import { repoRoot } from '../support/shared-data.js';
 import { writeFolderDataset } from '../data/fixtures.js';
 
-function frnas(args: string[]): { code: number | null; output: string } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(repoRoot, 'lib', 'cli', 'main.ts'), ...args], {
-    cwd: repoRoot,
-    encoding: 'utf8',
-    env: { ...process.env, FRNAS_BACKEND: 'wasm' },
-  });
-  return { code: r.status, output: `${r.stdout}${r.stderr}` };
-}
+const frnas = runFrnas;
 
 describe('frnas CLI: --data and --eval-data (train on some people, evaluate on others)', function () {
   this.timeout(300_000);

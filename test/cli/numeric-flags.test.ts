@@ -1,16 +1,12 @@
 import { expect } from 'chai';
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Command, Option } from 'commander';
 import { buildProgram } from '../../lib/cli/main.js';
-import { repoRoot } from '../support/shared-data.js';
+import { runFrnas } from '../support/cli.js';
 
-function frnas(args: string[]): { code: number | null; output: string } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(repoRoot, 'lib', 'cli', 'main.ts'), ...args], { cwd: repoRoot, encoding: 'utf8' });
-  return { code: r.status, output: `${r.stdout}${r.stderr}` };
-}
+const frnas = runFrnas;
 
 const STUDY = ['--min-epochs', '--max-epochs', '--eta', '--trials', '--budget', '--time', '--max-consecutive-failures', '--seed'];
 /** The training options of search and train (addTrainingOptions). */

@@ -1,18 +1,10 @@
 import { expect } from 'chai';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { repoRoot } from '../support/shared-data.js';
+import { runFrnas } from '../support/cli.js';
 
-function frnas(args: string[]) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(repoRoot, 'lib', 'cli', 'main.ts'), ...args], {
-    cwd: repoRoot,
-    encoding: 'utf8',
-    env: { ...process.env, FRNAS_BACKEND: 'wasm' },
-  });
-  return { code: r.status, output: `${r.stdout}${r.stderr}` };
-}
+const frnas = runFrnas;
 
 describe('frnas CLI: create-configs and train (FR-NAS phase 1 workflow)', function () {
   this.timeout(180_000);
