@@ -253,6 +253,8 @@ export function faceSearchSettings(options: SearchOptions, dataset: FaceDataset,
     settings.evaluationDataFingerprint = datasetFingerprint(evaluationData);
   }
   if (options.allowIdentityOverlap) settings.allowIdentityOverlap = true;
+  // The proposer's own option (its name is in the engine's header).
+  if (options.trainingData !== undefined) settings.proposerTrainingData = options.trainingData;
   if (options.minImagesPerIdentity !== undefined && options.minImagesPerIdentity > 1) settings.minImagesPerIdentity = options.minImagesPerIdentity;
   return JSON.parse(JSON.stringify(settings)) as Record<string, unknown>;
 }
@@ -299,6 +301,7 @@ export function withRecordedSettings(options: SearchOptions, dir: string): Searc
   if (typeof recorded.data === 'string') fill('data', recorded.data);
   if (typeof recorded.evaluationData === 'string') fill('evaluationData', recorded.evaluationData);
   fill('allowIdentityOverlap', recorded.allowIdentityOverlap);
+  fill('trainingData', recorded.proposerTrainingData);
   fill('minImagesPerIdentity', recorded.minImagesPerIdentity);
   const training = (recorded.training ?? {}) as Record<string, unknown>;
   for (const key of RECORDED_TRAINING_KEYS) fill(key, training[key]);
