@@ -2,7 +2,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { BACKEND_NAMES, type FaceObjectiveName, type PromotionName, type ProposerName, type ModelTrainingData } from '../index.js';
 import { coordinateSearch, maskRedisUrl, startTrialWorker, type JsonObject } from '../distributed/index.js';
-import { addStudyOptions, FACE_OBJECTIVES, nonNegativeInteger, positiveInteger, positiveNumber } from './options.js';
+import { addStudyOptions, addTrainingOptions, FACE_OBJECTIVES, nonNegativeInteger, positiveInteger, positiveNumber, trainingOptionsFrom } from './options.js';
 
 function nameList(text: string): string[] {
   const names = text.split(',').map((s) => s.trim()).filter(Boolean);
@@ -106,7 +106,8 @@ export function registerDistributedCommands(program: Command): void {
     .option('--batch-size <n>', 'training batch size', positiveInteger('--batch-size'))
     .option('--no-threads', 'train in the workers\' main thread (blocks lock renewal: raise their --lock-duration above a trial\'s length)')
     .option('--evaluator <name>', 'evaluator installed on the workers instead of face training (e.g. zdt1 for a smoke test)')
-    .option('--evaluator-options <json>', 'plain-data options of --evaluator', jsonObject)
+    .option('--evaluator-options <json>', 'plain-data options of --evaluator', jsonObject);
+  addTrainingOptions(coordinate)
     .action(async (o: Record<string, unknown>) => {
       const evaluatorName = o.evaluator as string | undefined;
       const objectives = o.objectives as string[] | undefined;
@@ -123,6 +124,7 @@ export function registerDistributedCommands(program: Command): void {
           study: o.study as string | undefined,
           space: o.space as string,
           data: o.data as string,
+          ...trainingOptionsFrom(o),
           objectives: evaluatorName ? undefined : (objectives as FaceObjectiveName[] | undefined),
           evaluator: evaluatorName ? { name: evaluatorName, options: (o.evaluatorOptions as JsonObject | undefined) ?? {} } : undefined,
           evaluatorObjectives: evaluatorName ? objectives : undefined,
@@ -143,7 +145,6 @@ export function registerDistributedCommands(program: Command): void {
           trialTimeout: o.trialTimeout as number | undefined,
           model: o.model as string,
           imageSize: o.imageSize as number | undefined,
-          batchSize: o.batchSize as number | undefined,
           threads: o.threads !== false,
           seed: o.seed as number,
           signal: controller.signal,

@@ -98,13 +98,17 @@ export function analyticEvaluator(power: number): EvaluatorFactory {
 }
 
 /** The face evaluator's own options; every other key must be a trainer setting (FaceTrainingDefaults). */
-const FACE_EVALUATOR_KEYS = ['data', 'maxEpochs', 'objectives', 'threads', 'backend'] as const;
+const FACE_EVALUATOR_KEYS = ['data', 'maxEpochs', 'objectives', 'threads', 'backend', 'evaluationData', 'allowIdentityOverlap', 'minImagesPerIdentity'] as const;
 const FACE_BACKENDS: Record<BackendName, true> = { tensorflow: true, wasm: true, cpu: true };
 
 /** The checked options of a `face` job. */
 export interface FaceEvaluatorOptions {
   /** The data spec with its folder resolved under the worker's data roots. */
   data: string;
+  /** The evaluation data spec (other people), resolved under the data roots like `data`. */
+  evaluationData?: string;
+  allowIdentityOverlap?: boolean;
+  minImagesPerIdentity?: number;
   maxEpochs: number;
   objectives?: string[];
   threads: boolean;
@@ -118,9 +122,14 @@ export interface FaceEvaluatorOptions {
  * problem is a RejectedJobError naming every bad key, so the trial fails at once with the reason.
  */
 export function checkFaceEvaluatorOptions(options: JsonObject, environment: WorkerEnvironment): FaceEvaluatorOptions {
-  const { data, maxEpochs, objectives, threads, backend, ...training } = options;
+  const { data, maxEpochs, objectives, threads, backend, evaluationData, allowIdentityOverlap, minImagesPerIdentity, ...training } = options;
   const problems = faceTrainingOptionProblems(options, FACE_EVALUATOR_KEYS);
   if (typeof data !== 'string' || data === '') problems.push('options.data must be a data spec string (e.g. "synthetic", "folder:/mnt/faces")');
+  if (evaluationData !== undefined && (typeof evaluationData !== 'string' || evaluationData === '')) problems.push('options.evaluationData must be a data spec string');
+  if (allowIdentityOverlap !== undefined && typeof allowIdentityOverlap !== 'boolean') problems.push('options.allowIdentityOverlap must be true or false');
+  if (minImagesPerIdentity !== undefined && !(Number.isInteger(minImagesPerIdentity) && (minImagesPerIdentity as number) >= 1 && (minImagesPerIdentity as number) <= 10_000)) {
+    problems.push(`options.minImagesPerIdentity must be an integer in [1, 10000], got ${JSON.stringify(minImagesPerIdentity)}`);
+  }
   const maxProblem = faceTrainingOptionChecks.maxEpochs(maxEpochs);
   if (maxProblem) problems.push(`options.maxEpochs ${maxProblem}, got ${JSON.stringify(maxEpochs)}`);
   if (objectives !== undefined && (!Array.isArray(objectives) || !objectives.every((o) => typeof o === 'string'))) problems.push('options.objectives must be a list of objective names');
@@ -136,6 +145,9 @@ export function checkFaceEvaluatorOptions(options: JsonObject, environment: Work
     training: training as FaceTrainingDefaults,
   };
   if (objectives !== undefined) checked.objectives = objectives as string[];
+  if (evaluationData !== undefined) checked.evaluationData = dataSpecUnder(evaluationData as string, environment.dataRoots ?? []);
+  if (allowIdentityOverlap !== undefined) checked.allowIdentityOverlap = allowIdentityOverlap as boolean;
+  if (minImagesPerIdentity !== undefined) checked.minImagesPerIdentity = minImagesPerIdentity as number;
   if (backend !== undefined) checked.backend = backend as BackendName;
   return checked;
 }
@@ -148,7 +160,7 @@ export function checkFaceEvaluatorOptions(options: JsonObject, environment: Work
  * Loaded lazily, so workers that only run analytic evaluators never load TensorFlow.js.
  */
 export const faceEvaluator: EvaluatorFactory = async (options, environment) => {
-  const { data, maxEpochs, objectives, threads, backend, training } = checkFaceEvaluatorOptions(options, environment);
+  const { data, evaluationData, allowIdentityOverlap, minImagesPerIdentity, maxEpochs, objectives, threads, backend, training } = checkFaceEvaluatorOptions(options, environment);
   const [{ loadFaceDataset }, { faceRecognitionObjective }, { initBackend }] = await Promise.all([
     import('../data/index.js'),
     import('../train/index.js'),
@@ -159,9 +171,13 @@ export const faceEvaluator: EvaluatorFactory = async (options, environment) => {
   const chosenBackend = (environment.backend ?? backend) as FaceOptions['backend'];
   await initBackend(chosenBackend);
   const dataset = await loadFaceDataset(data);
+  const evaluation = evaluationData === undefined ? undefined : await loadFaceDataset(evaluationData);
   return faceRecognitionObjective({
     ...training,
     dataset,
+    evaluationData: evaluation,
+    allowIdentityOverlap,
+    minImagesPerIdentity,
     maxEpochs,
     objectives: objectives as FaceOptions['objectives'],
     backend: chosenBackend,

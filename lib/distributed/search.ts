@@ -19,6 +19,10 @@ export interface DistributedSearchOptions extends Omit<FaceTrainingDefaults, 'ma
   space?: string | Space;
   /** A data spec every worker can read at the same path (e.g. `folder:/mnt/faces`); default `synthetic`. */
   data?: string;
+  /** Evaluate on this other data set (a spec every worker can read), training on all of `data`: see search(). */
+  evaluationData?: string;
+  allowIdentityOverlap?: boolean;
+  minImagesPerIdentity?: number;
   objectives?: readonly FaceObjectiveName[];
   /** Default 'asha': it never waits for a rung to fill, so no worker waits on a straggler. */
   scheduler?: SchedulerName;

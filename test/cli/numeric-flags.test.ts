@@ -14,7 +14,7 @@ const TRAINING = ['--min-images', '--center-crop', '--head-scale', '--head-margi
 /** Every flag that takes a number (or a list of numbers), by command. */
 const NUMERIC: Record<string, string[]> = {
   search: [...STUDY, ...TRAINING, '--workers', '--image-size', '--batch-size'],
-  coordinate: [...STUDY, '--in-flight', '--trial-timeout', '--image-size', '--batch-size'],
+  coordinate: [...STUDY, ...TRAINING, '--in-flight', '--trial-timeout', '--image-size', '--batch-size'],
   worker: ['--concurrency', '--lock-duration', '--stalled-interval', '--max-stalled'],
   'create-configs': ['--batch-size', '--lr', '--momentum', '--weight-decay', '--lr-cycle-decay'],
   train: [...TRAINING, '--epochs', '--image-size'],

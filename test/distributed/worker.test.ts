@@ -122,7 +122,13 @@ describe('distributed worker: paths and options from the queue', () => {
       [{ threads: 'no' }, /threads must be true or false/],
       [{ data: 'folder:/etc' }, /outside this worker's data roots/],
       [{ data: 42 }, /options\.data must be a data spec/],
+      [{ evaluationData: 'folder:/etc' }, /outside this worker's data roots/],
+      [{ evaluationData: 7 }, /options\.evaluationData must be a data spec string/],
+      [{ minImagesPerIdentity: 0 }, /minImagesPerIdentity must be an integer in \[1, 10000\]/],
+      [{ allowIdentityOverlap: 'yes' }, /allowIdentityOverlap must be true or false/],
     ];
+    // Evaluation people under the data roots: accepted like the training data.
+    expect(checkFaceEvaluatorOptions({ ...good, evaluationData: `folder:${faces}`, minImagesPerIdentity: 2 }, env)).to.deep.include({ evaluationData: `folder:${faces}`, minImagesPerIdentity: 2 });
     for (const [change, reason] of reasons) {
       expect(() => checkFaceEvaluatorOptions({ ...good, ...change }, env), JSON.stringify(change)).to.throw(reason);
     }
