@@ -24,6 +24,17 @@ interface BenchCommandOptions {
   otherTrials: string[];
 }
 
+/** `frnas bench --suite lfw`: the real-face study (lib/workflows/real-face-study.ts). */
+async function runRealFaceSuite(o: BenchCommandOptions): Promise<void> {
+  const outcome = await realFaceStudy({
+    out: o.out === DEFAULT_BENCH_OUT ? 'benchmarks/results/lfw-study' : o.out,
+    data: o.data ?? 'folder:../shared/data/lfw_train',
+    evaluationData: o.evalData ?? 'folder:../shared/data/lfw_balanced',
+  });
+  process.stdout.write(outcome.markdown + '\n');
+  process.stderr.write(`wrote ${outcome.file}\n`);
+}
+
 /** Adds `frnas bench --suite synthetic|frnas-phase1|all --seeds 10 --out <dir>`. */
 export function registerBenchCommand(program: Command): void {
   program
@@ -40,17 +51,9 @@ export function registerBenchCommand(program: Command): void {
     .option('--phase1-budget <epochs>', 'total epochs per run on FR-NAS phase 1 (default 500)', positiveInteger('--phase1-budget'))
     .option('--methods <list>', 'comma-separated frnas methods (default: all)')
     .option('--other-trials <csv>', 'trials.csv of another library (benchmarks/optuna/run_optuna.py), repeatable', collect, [])
-    .action(async (o: BenchCommandOptions) => {
-      if (o.suite === 'lfw') {
-        const outcome = await realFaceStudy({
-          out: o.out === DEFAULT_BENCH_OUT ? 'benchmarks/results/lfw-study' : o.out,
-          data: o.data ?? 'folder:../shared/data/lfw_train',
-          evaluationData: o.evalData ?? 'folder:../shared/data/lfw_balanced',
-        });
-        process.stdout.write(outcome.markdown + '\n');
-        process.stderr.write(`wrote ${outcome.file}\n`);
-        return;
-      }
+    // Synchronous except for the real-face study, so a bad --methods throws from parse() itself.
+    .action((o: BenchCommandOptions) => {
+      if (o.suite === 'lfw') return runRealFaceSuite(o);
       const report = runBench({
         suite: o.suite,
         seeds: o.seeds,
