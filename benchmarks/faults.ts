@@ -2,7 +2,7 @@
 // journal that every trial is told exactly once and that the front equals the uninterrupted run's where the
 // scheduler is deterministic.
 //
-// Run: npx tsx benchmarks/faults.ts [--seed 1] [--trials 60] [--kills 20,15,15] [--dist-trials 60] [--dist-events 12]
+// Run: npx tsx benchmarks/faults.ts [--seed 1] [--trials 60] [--kills 20,15,15] [--dist-trials 60] [--dist-events 12] [--dist-sleep-ms 200]
 //                                   [--only in-process|distributed] [--pause-ms 500]
 //
 // In-process: each scenario runs optimize() (lib/search) with a journal folder in a child process
@@ -133,7 +133,7 @@ class LineCounter {
   private count = 0;
   constructor(private readonly file: string) {}
   lines(): number {
-    let size = 0;
+    let size: number;
     try {
       size = fs.statSync(this.file).size;
     } catch {
@@ -288,7 +288,7 @@ async function distributed(events: number, trials: number, seed: number): Promis
   const distSeed = 11;
   const coordinatorArgs = [
     'coordinate', '--redis', url, '--out', out, '--study', 'faults', '--space', spaceFile,
-    '--evaluator', 'zdt1', '--evaluator-options', JSON.stringify({ maxBudget: 4, sleepMs: 200 }), '--objectives', 'f1,f2',
+    '--evaluator', 'zdt1', '--evaluator-options', JSON.stringify({ maxBudget: 4, sleepMs: Number(argument('dist-sleep-ms', '200')) }), '--objectives', 'f1,f2',
     '--scheduler', 'asha', '--proposer', 'random', '--min-epochs', '1', '--max-epochs', '4', '--eta', '2',
     '--trials', String(trials), '--in-flight', String(window), '--tell-order', 'trial-id', '--seed', String(distSeed),
   ];
