@@ -425,7 +425,7 @@ export async function retrain(options: RetrainOptions): Promise<RetrainOutcome> 
   // Data, evaluation data, identity rules and the rest of the training recipe: the options, else what the search recorded.
   const recorded = recordedSearchSettings(searchDir);
   const dataSpec = options.dataSpec ?? (typeof recorded.data === 'string' ? recorded.data : undefined);
-  if (!options.data && !dataSpec) throw new Error(`${searchDir}: the study recorded no data set; give the data the search ran on`);
+  if (!options.data && !dataSpec) throw new Error(`${searchDir}: the study recorded no data set; give the data the search ran on (--data)`);
   const data = options.data ?? (await loadFaceDataset(dataSpec as string));
   const evaluationDataSpec = options.evaluationDataSpec ?? (options.evaluationData ? options.evaluationData.name : typeof recorded.evaluationData === 'string' ? recorded.evaluationData : undefined);
   const evaluationData = options.evaluationData ?? (evaluationDataSpec ? await loadFaceDataset(evaluationDataSpec) : undefined);

@@ -62,12 +62,13 @@ describe('posthoc CLI: frnas retrain and frnas evaluate with a config file', fun
     expect(existsSync(join(run, RUN_FILES.transfer, 'other.json'))).to.equal(true);
   });
 
-  it('says retrain needs --data, and names the config key of a missing data root', async () => {
+  it('says retrain needs data when the study recorded none, and names the config key of a missing data root', async () => {
+    // The study was made with Study.open, not search(): its header records no data set.
     try {
       await frnas(['retrain', searchDir, '--config', configFile]);
       expect.fail('ran without data');
     } catch (error) {
-      expect((error as Error).message).to.match(/retrain needs --data/);
+      expect((error as Error).message).to.match(/the study recorded no data set; give the data the search ran on/);
     }
     const bad = join(root, 'bad.json');
     writeFileSync(bad, JSON.stringify({ datasets: { rfw: { kind: 'rfw', root: join(root, 'nope') } } }));
