@@ -141,12 +141,16 @@ export async function realFaceStudy(options: RealFaceStudyOptions): Promise<Real
     rows.push({ model: 'raw pixels', kind: 'pixels', seeds: 0, failed: 0, error: pixelIntervals.error, disparity: pixelIntervals.disparity, rankDisparity: pixelIntervals.rankDisparity });
   }
   const total = (performance.now() - started) / 1000;
+  const trialSeconds = searchOutcome.trials.reduce((sum, t) => sum + (t.cost?.seconds ?? 0), 0);
+  const runSeconds = retrainOutcome.runs.reduce((sum, r) => sum + r.result.seconds, 0);
   const markdown = [
     '| model | kind | seeds (failed) | error | disparity | rank disparity | vs default (error, rank disparity) | epochs | s / run |',
     '|---|---|---|---|---|---|---|---|---|',
     ...rows.map((r) => `| ${r.model} | ${r.kind} | ${r.kind === 'pixels' ? '—' : `${r.seeds} (${r.failed})`} | ${cell(r.error)} | ${cell(r.disparity)} | ${cell(r.rankDisparity)} | ${r.versusDefault ?? (r.model === 'default' ? '(the default)' : '—')} | ${r.epochs ?? '—'} | ${r.seconds === undefined ? '—' : r.seconds.toFixed(0)} |`),
     '',
-    `Means over seeds of each run's estimate and 95 % identity-bootstrap interval ends (evaluation people resampled within each group). Search ${searchSeconds.toFixed(0)} s (${searchOutcome.trials.length} trials), retraining ${retrainSeconds.toFixed(0)} s, total ${total.toFixed(0)} s.`,
+    `Means over seeds of each run's estimate and 95 % identity-bootstrap interval ends (evaluation people resampled within each group). ` +
+      `Compute: ${searchOutcome.trials.length} search trials ${trialSeconds.toFixed(0)} s, ${retrainOutcome.runs.length} retraining runs ${runSeconds.toFixed(0)} s (summed over runs, whether trained in this call or an earlier one). ` +
+      `Wall time of this call: search ${searchSeconds.toFixed(0)} s, retraining ${retrainSeconds.toFixed(0)} s, total ${total.toFixed(0)} s.`,
   ].join('\n');
   const file = join(out, 'summary.md');
   await writeFileAtomic(file, `# Real-face study\n\nTrained on ${options.data}, evaluated on ${options.evaluationData}.\n\n${markdown}\n`);
