@@ -11,6 +11,7 @@ import type { Configuration } from '../space/types.js';
 import {
   checkIdentityOverlap,
   classLabels,
+  trainingSource,
   listCheckpoints,
   loadFaceArrays,
   resolveTrainingSpec,
@@ -129,14 +130,13 @@ export async function prepareRetrainData(
   },
 ): Promise<RetrainData> {
   const load = (d: FaceDataset): Promise<FaceArrays> => loadFaceArrays(d, options.imageSize, options.channels, options.centerFraction);
-  const minImages = (d: FaceDataset): FaceDataset => ((options.minImagesPerIdentity ?? 1) > 1 ? d.filter({ minImagesPerIdentity: options.minImagesPerIdentity }) : d);
   if (options.evaluationData) {
     checkIdentityOverlap(data, options.evaluationData, options.allowIdentityOverlap);
     const evaluation = await load(options.evaluationData);
-    return { train: await load(minImages(data)), validation: evaluation, test: evaluation };
+    return { train: await load(trainingSource(data, options.minImagesPerIdentity)), validation: evaluation, test: evaluation };
   }
   const splits = data.split(options.splitSeed ?? 0, { mode: options.splitMode, validation: options.validation ?? 0.2, test: options.test ?? 0.2 });
-  return { train: await load(minImages(splits.train)), validation: await load(splits.validation), test: await load(splits.test) };
+  return { train: await load(trainingSource(splits.train, options.minImagesPerIdentity)), validation: await load(splits.validation), test: await load(splits.test) };
 }
 
 /** Trains (or continues) one run to `epochs` on train and evaluates it on validation and test. */

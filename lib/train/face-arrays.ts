@@ -141,11 +141,11 @@ export interface AugmentationSettings {
 
 /** Checks every field is a finite number in its range; returns the settings with absent fields as 0. */
 export function checkAugmentation(settings: AugmentationSettings = {}): Required<AugmentationSettings> {
-  const known = ['shift', 'scale', 'rotate', 'brightness', 'contrast'];
+  const limits: Record<string, number> = augmentationLimits;
+  const known = Object.keys(limits);
   for (const key of Object.keys(settings)) {
     if (!known.includes(key)) throw new Error(`augmentation has no setting "${key}" (expected ${known.join(', ')})`);
   }
-  const limits: Record<string, number> = augmentationLimits;
   const out: Record<string, number> = {};
   for (const key of known) {
     const value = (settings as Record<string, unknown>)[key] ?? 0;

@@ -11,7 +11,7 @@ export { faceArraysSignature, findCheckpoint, listCheckpoints, loadCheckpoint, r
 export type { CheckpointManifest, CheckpointTensorEntry } from './checkpoint.js';
 export { embedFaces, evaluateEmbeddings, evaluateFaceModel, pixelEmbeddings } from './evaluation.js';
 export type { FaceEvaluation, FaceEvaluationOptions, FaceMetrics } from './evaluation.js';
-export { checkIdentityOverlap, dataPreparationOf, FACE_TRAINING_DEFAULT_KEYS, openFaceData, RECOMMENDED_FACE_TRAINING, faceTrainingDefaults, prepareFaceData, resolveTrainingSpec, runFaceTraining, trainConfiguration } from './run.js';
+export { checkIdentityOverlap, trainingSource, dataPreparationOf, FACE_TRAINING_DEFAULT_KEYS, openFaceData, RECOMMENDED_FACE_TRAINING, faceTrainingDefaults, prepareFaceData, resolveTrainingSpec, runFaceTraining, trainConfiguration } from './run.js';
 export { checkAugmentation } from './face-arrays.js';
 export type { AugmentationSettings } from './face-arrays.js';
 export type {

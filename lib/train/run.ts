@@ -72,7 +72,7 @@ export const faceTrainingDefaults: Required<Omit<FaceTrainingDefaults, 'width' |
 
 /**
  * The recommended recipe for real faces at CPU scale (aligned LFW-a-like photos, small DPN), measured on
- * lfw_train -> lfw_balanced (docs/trainer.md, "Real faces"): each setting is kept because it measurably helped.
+ * lfw_train -> lfw_balanced (docs/trainer.md, "Real faces", which also says which settings were not ablated).
  */
 export const RECOMMENDED_FACE_TRAINING: Readonly<FaceTrainingDefaults & { minImagesPerIdentity: number; augmentation: Required<AugmentationSettings> }> = Object.freeze({
   centerFraction: 0.3,
@@ -347,14 +347,27 @@ export function checkIdentityOverlap(train: FaceDatasetSource, evaluation: FaceD
   );
 }
 
-/** The training data after the minimum-images filter. */
-function trainingSource<T extends FaceDatasetSource>(source: T, minImages: number | undefined): T {
+/** The training data after the minimum-images filter (also used by retrain's split). */
+export function trainingSource<T extends FaceDatasetSource>(source: T, minImages: number | undefined): T {
   if (minImages === undefined || minImages <= 1) return source;
   if (!Number.isInteger(minImages)) throw new Error(`minImagesPerIdentity must be a positive integer, got ${minImages}`);
   if (!isNamed(source)) throw new Error('minImagesPerIdentity needs a lib/data FaceDataset (with filter())');
   const filtered = source.filter({ minImagesPerIdentity: minImages });
   if (filtered.size === 0) throw new Error(`${source.name}: no identity has ${minImages} or more images`);
   return filtered as unknown as T;
+}
+
+/**
+ * The training and evaluation parts of `source`: all of it and `options.evaluationData` (identity overlap refused), or
+ * the seeded split's train and validation parts; training identities below `minImagesPerIdentity` left out.
+ */
+function trainingAndEvaluationSources(source: SplitFaceDatasetSource, options: FaceDataPreparation): { train: FaceDatasetSource; evaluation: FaceDatasetSource } {
+  if (options.evaluationData) {
+    checkIdentityOverlap(source, options.evaluationData, options.allowIdentityOverlap);
+    return { train: trainingSource(source, options.minImagesPerIdentity), evaluation: options.evaluationData };
+  }
+  const splits = source.split(options.splitSeed ?? 0, { mode: options.splitMode, validation: options.validation ?? 0.2 });
+  return { train: trainingSource(splits.train, options.minImagesPerIdentity), evaluation: splits.validation };
 }
 
 /**
@@ -366,17 +379,7 @@ export async function prepareFaceData(source: FaceTrainingDataSource, options: F
 export async function prepareFaceData(source: FaceTrainingDataSource, options: FaceDataPreparation): Promise<FaceTrainingData | StreamingFaceData>;
 export async function prepareFaceData(source: FaceTrainingDataSource, options: FaceDataPreparation): Promise<FaceTrainingData | StreamingFaceData> {
   if ('train' in source && 'evaluation' in source) return source;
-  let train: FaceDatasetSource;
-  let evaluation: FaceDatasetSource;
-  if (options.evaluationData) {
-    checkIdentityOverlap(source, options.evaluationData, options.allowIdentityOverlap);
-    train = trainingSource(source, options.minImagesPerIdentity);
-    evaluation = options.evaluationData;
-  } else {
-    const splits = source.split(options.splitSeed ?? 0, { mode: options.splitMode, validation: options.validation ?? 0.2 });
-    train = trainingSource(splits.train, options.minImagesPerIdentity);
-    evaluation = splits.validation;
-  }
+  const { train, evaluation } = trainingAndEvaluationSources(source, options);
   if (options.streaming) {
     const streamable = (d: unknown): StreamingFaceSource => {
       if (!isStreamingFaceData({ train: d })) throw new Error('streaming needs a data set with batches() (a lib/data FaceDataset)');
@@ -393,7 +396,7 @@ export async function prepareFaceData(source: FaceTrainingDataSource, options: F
 /** The evaluation images alone, as `prepareFaceData` would load them (the other data set, or the split's validation part). */
 export async function loadEvaluationArrays(source: FaceTrainingDataSource, options: FaceDataPreparation): Promise<FaceArrays> {
   if ('train' in source && 'evaluation' in source) return source.evaluation;
-  const evaluation = options.evaluationData ?? source.split(options.splitSeed ?? 0, { mode: options.splitMode, validation: options.validation ?? 0.2 }).validation;
+  const { evaluation } = trainingAndEvaluationSources(source, options);
   return loadFaceArrays(evaluation, options.imageSize, options.channels, options.centerFraction);
 }
 

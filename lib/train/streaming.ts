@@ -3,7 +3,7 @@
 // streams keyed by (seed, epoch), so continuing a checkpoint still equals training straight through.
 import { tf } from '../backend/index.js';
 import type { Backbone } from '../models/backbone.js';
-import { batchesPerEpoch, type LoadedFaceBatch } from './face-arrays.js';
+import { augments, batchesPerEpoch, type LoadedFaceBatch } from './face-arrays.js';
 import { learningRateAt } from './schedules.js';
 import type { EpochReport, FaceTrainer } from './trainer.js';
 
@@ -44,6 +44,8 @@ export async function trainEpochStreaming(trainer: FaceTrainer, data: StreamingF
   const start = performance.now();
   const epoch = trainer.epochsDone;
   const { batchSize, seed, flip } = trainer.spec;
+  // Streamed batches come from the data set's reader, which has no augmentation: refuse rather than train without it.
+  if (augments(trainer.spec.augmentation)) throw new Error('augmentation needs in-memory training data (streaming: false)');
   const steps = batchesPerEpoch(data.train.size, batchSize);
   if (steps === 0) throw new Error(`training set of ${data.train.size} images gives no batch of at least 2 images`);
   let lossSum = 0;

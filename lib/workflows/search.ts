@@ -4,7 +4,7 @@ import { mkdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { initBackend, type BackendName } from '../backend/index.js';
-import { loadFaceDataset, type FaceDataset } from '../data/index.js';
+import type { FaceDataset } from '../data/index.js';
 import { writeSearchReport, type ReportBaseline, type SearchReport } from '../report/index.js';
 import { JOURNAL_FILE, optimize, Study, type SchedulerName, type SearchProgress, type ProposerName, type PromotionName, type Fidelity } from '../search/index.js';
 import type { ObjectiveSpec, Proposer, Trial } from '../search/types.js';
@@ -12,7 +12,7 @@ import { RandomForestProposer } from '../search/proposers/random-forest/index.js
 import { TpeProposer } from '../search/proposers/tpe/index.js';
 import type { ModelTrainingData } from '../search/proposers/training-data.js';
 import { Space } from '../space/index.js';
-import { checkIdentityOverlap, FACE_TRAINING_DEFAULT_KEYS, faceRecognitionObjective, pixelBaseline, type FaceObjectiveName, type FaceTrainingDefaults } from '../train/index.js';
+import { checkIdentityOverlap, FACE_TRAINING_DEFAULT_KEYS, faceRecognitionObjective, openFaceData, pixelBaseline, type FaceObjectiveName, type FaceTrainingDefaults } from '../train/index.js';
 import { writeFileAtomic } from '../util/write-file-atomic.js';
 
 /** The folder of the JSON spaces shipped with frnas (search-spaces/ at the package root). */
@@ -152,8 +152,8 @@ export async function search(givenOptions: SearchOptions): Promise<SearchOutcome
   // A resumed study supplies its recorded data and training settings: nothing needs repeating.
   const options = withRecordedSettings(givenOptions, out);
   const space = typeof options.space === 'object' ? options.space : loadSpace(options.space ?? 'frnas-dpn');
-  const dataset = typeof options.data === 'object' ? options.data : await loadFaceDataset(options.data ?? 'synthetic');
-  const evaluationData = options.evaluationData === undefined ? undefined : typeof options.evaluationData === 'object' ? options.evaluationData : await loadFaceDataset(options.evaluationData);
+  const dataset = await openFaceData(options.data ?? 'synthetic');
+  const evaluationData = options.evaluationData === undefined ? undefined : await openFaceData(options.evaluationData);
   // Refused before any trial runs, not trial by trial.
   if (evaluationData) checkIdentityOverlap(dataset, evaluationData, options.allowIdentityOverlap);
   const objectiveNames = options.objectives ?? ['error', 'rank_disparity'];

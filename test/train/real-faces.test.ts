@@ -109,6 +109,16 @@ describe('train: real-face protocol (evaluation data, augmentation, preprocessin
     expect(tf.memory().numTensors).to.equal(before);
   });
 
+  it('augmentation with streamed batches is refused rather than silently left out', async () => {
+    let message = '';
+    try {
+      await trainConfiguration(config, { ...small, dataset: `folder:${trainDir}`, evaluationData: `folder:${evalDir}`, epochs: 1, streaming: true, augmentation: { shift: 0.1 } });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).to.equal('augmentation needs in-memory training data (streaming: false)');
+  });
+
   it('augmentation: the identity transform returns the image; bad settings are refused by name', () => {
     const data = randomFaces(1, 1, 8, 4);
     const identity = { flip: false, a: 1, b: 0, c: 0, d: 1, tx: 0, ty: 0, brightness: 0, contrast: 1 };
