@@ -3,7 +3,7 @@
 // and evaluated there, with identity-bootstrap intervals, next to raw pixels (docs/benchmarks.md, "Real faces").
 // Usage: npx tsx benchmarks/lfw-study.ts [--out benchmarks/results/lfw-study] [--train ../shared/data/lfw_train]
 //   [--eval ../shared/data/lfw_balanced] [--size 32] [--min-images 5] [--min-epochs 1] [--max-epochs 4] [--budget 16] [--top 2]
-//   [--seeds 1,2,3] [--workers 2] [--families resnet18,mobilenetv3_large_100,ghostnet_100]
+//   [--seeds 1,2,3] [--retrain-epochs <max-epochs>] [--workers 2] [--families resnet18,mobilenetv3_large_100,ghostnet_100]
 // Same as `frnas bench --suite lfw`.
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -21,6 +21,7 @@ const { values: v } = parseArgs({
     budget: { type: 'string', default: '16' },
     top: { type: 'string', default: '2' },
     seeds: { type: 'string', default: '1,2,3' },
+    'retrain-epochs': { type: 'string' },
     workers: { type: 'string', default: '2' },
     families: { type: 'string', default: 'resnet18,mobilenetv3_large_100,ghostnet_100' },
   },
@@ -42,6 +43,7 @@ const outcome = await realFaceStudy({
   budget: Number(v.budget),
   top: Number(v.top),
   seeds: v.seeds.split(',').map(Number),
+  ...(v['retrain-epochs'] ? { retrainEpochs: Number(v['retrain-epochs']) } : {}),
   workers: Number(v.workers),
   families: v.families.split(',').filter(Boolean),
 });

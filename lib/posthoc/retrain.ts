@@ -217,7 +217,7 @@ async function trainOneRun(
     seconds: log.entries().reduce((s, r) => s + r.seconds, 0),
     trainableParameters: last.trainableParameters,
     validation: { metrics: last.metrics, perGroup: last.perGroup },
-    test: { metrics: test.metrics, perGroup: test.perGroup },
+    test: { metrics: test.metrics, perGroup: test.perGroup, ranking: test.ranking },
     finishedAt: new Date().toISOString(),
   };
   await writeJson(join(dir, RUN_FILES.result), result);

@@ -3,7 +3,7 @@ import { appendFile, mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { GroupRankSummary } from '../fairness/index.js';
 import type { Configuration } from '../space/types.js';
-import type { EpochReport, FaceMetrics, FaceTrainingSpec } from '../train/index.js';
+import type { EpochReport, FaceMetrics, FaceTrainingSpec, RankedImages } from '../train/index.js';
 import { writeFileAtomic } from '../util/write-file-atomic.js';
 
 /**
@@ -50,6 +50,8 @@ export interface RunConfig {
 export interface SplitEvaluation {
   metrics: FaceMetrics;
   perGroup: Record<string, GroupRankSummary>;
+  /** Per-image ranks (test split of runs written since per-image ranks were kept): for paired comparisons. */
+  ranking?: RankedImages;
 }
 
 /** `result.json` of a finished run. */

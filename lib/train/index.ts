@@ -15,7 +15,7 @@ export { checkIdentityOverlap, trainingSource, dataPreparationOf, FACE_TRAINING_
 export { checkAugmentation } from './face-arrays.js';
 export type { AugmentationSettings } from './face-arrays.js';
 export type {
-  FaceDataPreparation, FaceTrainingData, FaceTrainingDataSource, FaceTrainingDefaults, FaceTrainingResult, FaceTrainingRunOptions, TrainConfigurationOptions,
+  FaceDataPreparation, FaceTrainingData, FaceTrainingDataSource, FaceTrainingDefaults, FaceTrainingResult, FaceTrainingRunOptions, RankedImages, TrainConfigurationOptions,
 } from './run.js';
 export { faceRecognitionObjective, pixelBaseline, trialResult } from './objective.js';
 export type { FaceObjectiveName, FaceRecognitionObjectiveOptions } from './objective.js';

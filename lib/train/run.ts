@@ -231,6 +231,18 @@ export interface FaceTrainingResult {
   seconds: number;
   history: EpochReport[];
   trainableParameters: number;
+  /**
+   * rank_by_id of every ranked evaluation image with its identity and group, in one order: what a paired
+   * comparison of two models on the same images needs (pairedBootstrapDifference).
+   */
+  ranking: RankedImages;
+}
+
+/** Per-image ranks of one evaluation, aligned arrays (images whose identity has a second image only). */
+export interface RankedImages {
+  ranks: number[];
+  identities: number[];
+  groups: string[];
 }
 
 /**
@@ -272,12 +284,20 @@ export async function runFaceTraining(spec: FaceTrainingSpec, data: FaceTraining
     if (options.checkpointDir && trainer.epochsDone > resumedFrom) await saveCheckpoint(trainer, options.checkpointDir);
     if (options.checkpointDir && intermediate !== undefined) await removeCheckpoint(options.checkpointDir, intermediate);
     let evaluation: FaceEvaluation;
+    let evaluated: Pick<FaceArrays, 'identities' | 'groups'>;
     if (inMemory) {
+      evaluated = inMemory.evaluation;
       evaluation = evaluateFaceModel(trainer.backbone, inMemory.evaluation, options.referenceGroups);
     } else {
       const embedded = await embedFacesStreaming(trainer.backbone, streaming!.evaluation, streaming!);
+      evaluated = embedded;
       evaluation = evaluateEmbeddings(embedded.embeddings, trainer.backbone.embeddingSize, embedded, options.referenceGroups);
     }
+    const ranking: RankedImages = {
+      ranks: evaluation.ranks,
+      identities: evaluation.ranked.map((i) => evaluated.identities[i]),
+      groups: evaluation.ranked.map((i) => evaluated.groups[i]),
+    };
     return {
       metrics: evaluation.metrics,
       perGroup: evaluation.perGroup,
@@ -287,6 +307,7 @@ export async function runFaceTraining(spec: FaceTrainingSpec, data: FaceTraining
       seconds: (performance.now() - start) / 1000,
       history,
       trainableParameters: trainer.backbone.parameters.countTrainable(),
+      ranking,
     };
   } finally {
     trainer.dispose();

@@ -2,8 +2,8 @@
 // disparity on other people, retrain the front, the default cell and hand-designed backbone families with several
 // seeds, and tabulate error, disparity and rank disparity with identity-bootstrap intervals next to raw pixels.
 import { join, resolve } from 'node:path';
-import { compareWithIntervals, type MetricInterval } from '../fairness/index.js';
-import { analyze, retrain, type Analysis, type RetrainOutcome } from '../posthoc/index.js';
+import { compareDifferences, compareWithIntervals, pairedBootstrapDifference, type IntervalVerdict, type MetricInterval } from '../fairness/index.js';
+import { analyze, retrain, type Analysis, type RetrainOutcome, type RunResult } from '../posthoc/index.js';
 import type { Configuration } from '../space/types.js';
 import { RECOMMENDED_FACE_TRAINING } from '../train/index.js';
 import { writeFileAtomic } from '../util/write-file-atomic.js';
@@ -54,11 +54,24 @@ export interface RealFaceStudyRow {
   error: MetricInterval;
   disparity: MetricInterval;
   rankDisparity: MetricInterval;
-  /** Against the default cell on (error, rank disparity): 'dominates', 'dominated', 'trade-off' or 'within noise'. */
+  /** Against the default cell on (error, rank disparity) from the two models' separate intervals (conservative). */
   versusDefault?: string;
+  /**
+   * Against the default cell from paired identity-bootstrap intervals of the differences (this model − default,
+   * same seed, same evaluation images; averaged over the seeds both have): the sharper test.
+   */
+  pairedVersusDefault?: PairedVersusDefault;
   epochs?: number;
   /** Mean wall seconds of one retraining run (training and evaluation). */
   seconds?: number;
+}
+
+export interface PairedVersusDefault {
+  error: MetricInterval;
+  rankDisparity: MetricInterval;
+  verdict: IntervalVerdict;
+  /** Seeds paired (both runs have per-image ranks). */
+  seeds: number;
 }
 
 export interface RealFaceStudyOutcome {
@@ -72,6 +85,35 @@ export interface RealFaceStudyOutcome {
 }
 
 const fmt = (v: number): string => v.toFixed(3);
+const signed = (v: number): string => (v > 0 ? '+' : v < 0 ? '−' : '') + Math.abs(v).toFixed(3);
+const difference = (i: MetricInterval): string => `${signed(i.estimate)} [${signed(i.lower)}, ${signed(i.upper)}]`;
+
+const meanInterval = (intervals: readonly MetricInterval[]): MetricInterval => {
+  const mean = (pick: (i: MetricInterval) => number): number => intervals.reduce((s, i) => s + pick(i), 0) / intervals.length;
+  return { ...intervals[0], estimate: mean((i) => i.estimate), lower: mean((i) => i.lower), upper: mean((i) => i.upper) };
+};
+
+/**
+ * Paired comparison of a model's runs with the default cell's runs of the same seeds (same evaluation images):
+ * undefined when no seed has per-image ranks on both sides.
+ */
+export function pairedAgainstDefault(model: readonly RunResult[], defaults: readonly RunResult[]): PairedVersusDefault | undefined {
+  const errors: MetricInterval[] = [];
+  const rankDisparities: MetricInterval[] = [];
+  for (const run of model) {
+    const base = defaults.find((d) => d.seed === run.seed);
+    const a = run.test.ranking;
+    const b = base?.test.ranking;
+    if (!a || !b || a.ranks.length !== b.ranks.length || a.identities.some((id, i) => id !== b.identities[i])) continue;
+    const paired = pairedBootstrapDifference({ a: a.ranks, b: b.ranks, groups: a.groups, identities: a.identities, seed: run.seed });
+    errors.push(paired.metrics.error);
+    rankDisparities.push(paired.metrics.rankDisparity);
+  }
+  if (errors.length === 0) return undefined;
+  const error = meanInterval(errors);
+  const rankDisparity = meanInterval(rankDisparities);
+  return { error, rankDisparity, verdict: compareDifferences({ error, rankDisparity }, ['error', 'rankDisparity']), seeds: errors.length };
+}
 const cell = (i: MetricInterval): string => `${fmt(i.estimate)} [${fmt(i.lower)}, ${fmt(i.upper)}]`;
 
 /** The whole study; each step resumes from its folder, so an interrupted study continues where it stopped. */
@@ -121,16 +163,22 @@ export async function realFaceStudy(options: RealFaceStudyOptions): Promise<Real
   const analysis = await analyze({ dirs: [join(out, 'retrain')], out: join(out, 'analysis'), split: 'test', title: 'Real-face study' });
 
   const secondsOf = new Map<string, number[]>();
-  for (const r of retrainOutcome.runs) secondsOf.set(r.config.model, [...(secondsOf.get(r.config.model) ?? []), r.result.seconds]);
+  const resultsOf = new Map<string, RunResult[]>();
+  for (const r of retrainOutcome.runs) {
+    secondsOf.set(r.config.model, [...(secondsOf.get(r.config.model) ?? []), r.result.seconds]);
+    resultsOf.set(r.config.model, [...(resultsOf.get(r.config.model) ?? []), r.result]);
+  }
   const defaultModel = analysis.models.find((m) => m.model === 'default');
   const rows: RealFaceStudyRow[] = analysis.models.flatMap((m) => {
     if (!m.intervals) return [];
     const seconds = secondsOf.get(m.model) ?? [];
     const versus = defaultModel?.intervals && m !== defaultModel ? compareWithIntervals(m.intervals, defaultModel.intervals, ['error', 'rankDisparity']) : undefined;
+    const paired = defaultModel && m !== defaultModel ? pairedAgainstDefault(resultsOf.get(m.model) ?? [], resultsOf.get(defaultModel.model) ?? []) : undefined;
     return [{
       model: m.model, kind: m.kind, seeds: m.seeds.length, failed: m.failedSeeds.length,
       error: m.intervals.error, disparity: m.intervals.disparity, rankDisparity: m.intervals.rankDisparity,
       ...(versus ? { versusDefault: versus } : {}),
+      ...(paired ? { pairedVersusDefault: paired } : {}),
       epochs: options.retrainEpochs ?? maxEpochs,
       ...(seconds.length ? { seconds: seconds.reduce((a, b) => a + b, 0) / seconds.length } : {}),
     }];
@@ -144,9 +192,15 @@ export async function realFaceStudy(options: RealFaceStudyOptions): Promise<Real
   const trialSeconds = searchOutcome.trials.reduce((sum, t) => sum + (t.cost?.seconds ?? 0), 0);
   const runSeconds = retrainOutcome.runs.reduce((sum, r) => sum + r.result.seconds, 0);
   const markdown = [
-    '| model | kind | seeds (failed) | error | disparity | rank disparity | vs default (error, rank disparity) | epochs | s / run |',
-    '|---|---|---|---|---|---|---|---|---|',
-    ...rows.map((r) => `| ${r.model} | ${r.kind} | ${r.kind === 'pixels' ? '—' : `${r.seeds} (${r.failed})`} | ${cell(r.error)} | ${cell(r.disparity)} | ${cell(r.rankDisparity)} | ${r.versusDefault ?? (r.model === 'default' ? '(the default)' : '—')} | ${r.epochs ?? '—'} | ${r.seconds === undefined ? '—' : r.seconds.toFixed(0)} |`),
+    '| model | kind | seeds (failed) | error | disparity | rank disparity | vs default (error, rank disparity) | paired Δ error vs default | paired Δ rank disparity | paired verdict | epochs | s / run |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|',
+    ...rows.map((r) => {
+      const p = r.pairedVersusDefault;
+      const pairedCells = p ? `${difference(p.error)} | ${difference(p.rankDisparity)} | ${p.verdict}` : '— | — | —';
+      return `| ${r.model} | ${r.kind} | ${r.kind === 'pixels' ? '—' : `${r.seeds} (${r.failed})`} | ${cell(r.error)} | ${cell(r.disparity)} | ${cell(r.rankDisparity)} | ${r.versusDefault ?? (r.model === 'default' ? '(the default)' : '—')} | ${pairedCells} | ${r.epochs ?? '—'} | ${r.seconds === undefined ? '—' : r.seconds.toFixed(0)} |`;
+    }),
+    '',
+    'Paired columns: this model − the default cell on the same evaluation images and seed (paired identity bootstrap, 95 %; averaged over seeds); a verdict of "dominates" means both differences lie below 0.',
     '',
     `Means over seeds of each run's estimate and 95 % identity-bootstrap interval ends (evaluation people resampled within each group). ` +
       `Compute: ${searchOutcome.trials.length} search trials ${trialSeconds.toFixed(0)} s, ${retrainOutcome.runs.length} retraining runs ${runSeconds.toFixed(0)} s (summed over runs, whether trained in this call or an earlier one). ` +

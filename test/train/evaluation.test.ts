@@ -73,7 +73,7 @@ describe('train/evaluation: FR-NAS rank_by_id metrics', () => {
     expect(evaluateEmbeddings(embeddings, 2, data, undefined, { intervals: false }).metrics).to.not.have.property('intervals');
 
     const trial = trialResult(
-      { metrics: result.metrics, perGroup: result.perGroup, epochs: 1, epochsTrained: 1, resumedFrom: 0, seconds: 1, history: [], trainableParameters: 10 },
+      { metrics: result.metrics, perGroup: result.perGroup, epochs: 1, epochsTrained: 1, resumedFrom: 0, seconds: 1, history: [], trainableParameters: 10, ranking: { ranks: result.ranks, identities: [], groups: [] } },
       ['error', 'rank_disparity'],
     );
     expect(trial.error).to.equal(result.metrics.error);

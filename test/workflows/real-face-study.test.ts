@@ -4,7 +4,7 @@ import { expect } from 'chai';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { realFaceStudy } from '../../lib/index.js';
+import { pairedAgainstDefault, pairedBootstrapDifference, realFaceStudy, type RunResult } from '../../lib/index.js';
 import { writeFolderDataset } from '../data/fixtures.js';
 
 describe('workflows: realFaceStudy (search, retrain, analyse on other people)', function () {
@@ -35,5 +35,41 @@ describe('workflows: realFaceStudy (search, retrain, analyse on other people)', 
     expect(summary).to.match(/\| default \| baseline \| 1 \(0\) \|/);
     expect(existsSync(join(dir, 'study', 'analysis'))).to.equal(true);
     expect(lines.some((l) => l.startsWith('retrain: resnet18 seed 1: finished'))).to.equal(true);
+
+    // Every run keeps its per-image ranks, so each model is also compared with the default pairwise.
+    for (const run of outcome.retrain.runs) expect(run.result.test.ranking?.ranks).to.have.length(run.result.test.metrics.count);
+    const defaultRow = outcome.rows.find((r) => r.model === 'default')!;
+    for (const r of outcome.rows.filter((row) => row.kind !== 'pixels' && row.model !== 'default')) {
+      expect(r.pairedVersusDefault?.seeds, r.model).to.equal(1);
+      expect(r.pairedVersusDefault!.error.estimate).to.be.closeTo(r.error.estimate - defaultRow.error.estimate, 1e-12);
+      expect(r.pairedVersusDefault!.error.lower).to.be.at.most(r.pairedVersusDefault!.error.upper);
+    }
+    expect(defaultRow.pairedVersusDefault).to.equal(undefined);
+    expect(summary).to.include('paired verdict');
+  });
+});
+
+describe('workflows: pairedAgainstDefault', () => {
+  const run = (seed: number, ranks: number[], identities = [1, 1, 2, 2, 3, 3, 4, 4]): RunResult => ({
+    format: 'frnas-run-result', version: 1, model: 'm', kind: 'searched', configId: 'c', seed, epochs: 1, seconds: 1, trainableParameters: 1,
+    validation: { metrics: {} as RunResult['test']['metrics'], perGroup: {} },
+    test: { metrics: {} as RunResult['test']['metrics'], perGroup: {}, ranking: { ranks, identities, groups: ['F', 'F', 'F', 'F', 'M', 'M', 'M', 'M'] } },
+    finishedAt: '',
+  });
+  const better = [0, 0, 0, 0, 0, 0, 0, 1];
+  const worse = [1, 2, 0, 3, 1, 4, 2, 5];
+
+  it('is the paired bootstrap of the same seed, and a model better on every image dominates', () => {
+    const paired = pairedAgainstDefault([run(1, better)], [run(2, better), run(1, worse)])!;
+    const direct = pairedBootstrapDifference({ a: better, b: worse, groups: run(1, better).test.ranking!.groups, identities: run(1, better).test.ranking!.identities, seed: 1 });
+    expect(paired.seeds).to.equal(1);
+    expect(paired.error).to.deep.equal(direct.metrics.error);
+    expect(paired.error.upper).to.be.below(0);
+    expect(pairedAgainstDefault([run(1, worse)], [run(1, better)])!.verdict).to.not.equal('dominates');
+  });
+
+  it('pairs nothing when the seeds or the evaluated images differ', () => {
+    expect(pairedAgainstDefault([run(1, better)], [run(2, worse)])).to.equal(undefined);
+    expect(pairedAgainstDefault([run(1, better)], [run(1, worse, [1, 1, 2, 2, 3, 3, 5, 5])])).to.equal(undefined);
   });
 });
