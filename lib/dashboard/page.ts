@@ -155,14 +155,15 @@ export const CLIENT_SCRIPT = String.raw`'use strict';
 
   // Trials table: sortable by any column, filtered by status, budget and one parameter's value.
   function columns(v) {
-    return ['trial', 'status', 'budget', 'parent'].concat(v.objectives.map((o) => o.name), ['seconds', 'cost'], v.parameters.map((p) => 'config.' + p), ['error']);
+    return ['trial', 'status', 'budget', 'parent'].concat(v.objectives.map((o) => o.name), ['seconds', 'cost'], v.parameters.map((p) => 'config.' + p), ['failure reason']);
   }
   function cell(t, c) {
     if (c === 'trial') return t.id;
     if (c === 'parent') return t.parentTrialId;
     if (c === 'seconds') return t.status === 'running' ? undefined : t.cost.seconds;
     if (c === 'cost') return t.status === 'running' ? undefined : t.cost.budget;
-    if (c === 'status' || c === 'budget' || c === 'error') return t[c];
+    if (c === 'failure reason') return t.error;
+    if (c === 'status' || c === 'budget') return t[c];
     if (c.startsWith('config.')) return t.config[c.slice(7)];
     return t.values[c];
   }

@@ -233,7 +233,7 @@ function page(entries: readonly StudyEntry[], pollMs: number): string {
   const options = entries.map((e, id) => `<option value="${id}">${escapeXml(nameOf(e))} (${escapeXml(e.directory)})</option>`).join('');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>frnas dashboard</title>
-<link rel="stylesheet" href="/style.css">
+<link rel="stylesheet" href="/style.css"><link rel="icon" href="data:,">
 <script src="/assets/vega.min.js"></script><script src="/assets/vega-lite.min.js"></script><script src="/assets/vega-embed.min.js"></script>
 </head><body data-poll-ms="${pollMs}">
 <header><h1>frnas dashboard</h1>

@@ -1,23 +1,12 @@
 import { expect } from 'chai';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 import { readStudySnapshot } from '../../lib/results/index.js';
 import { JOURNAL_FILE, LOCK_FILE } from '../../lib/search/storage/journal.js';
 import { runFrnas } from '../support/cli.js';
-import { writeSyntheticStudy } from './synthetic-study.js';
-
-const writerScript = fileURLToPath(new URL('./synthetic-study.ts', import.meta.url));
-
-/** A search that is still running: another process appending a trial every `delayMs`, holding the journal lock. */
-export function startWriter(dir: string, trials: number, delayMs: number): { child: ChildProcess; done: Promise<number | null> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', writerScript, dir, String(trials), String(delayMs)], { stdio: ['ignore', 'ignore', 'inherit'] });
-  const done = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, done };
-}
+import { startWriter, writeSyntheticStudy } from './synthetic-study.js';
 
 describe('results: reading a study while a search writes it', function () {
   this.timeout(120_000);

@@ -1,7 +1,9 @@
 // A synthetic study written through the real engine (Study + journal), for the export, reader and dashboard tests.
 // Run as a script it is a "search still running": `tsx synthetic-study.ts <dir> <trials> <delay ms>` tells one trial
 // every <delay> ms from a separate process that holds the journal lock.
+import { spawn, type ChildProcess } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
 import { Space } from '../../lib/space/index.js';
 import { Study } from '../../lib/search/study.js';
 import type { ObjectiveSpec, Trial } from '../../lib/search/types.js';
@@ -74,6 +76,15 @@ export async function writeSyntheticStudy(dir: string, options: SyntheticStudyOp
   } finally {
     study.close();
   }
+}
+
+const writerScript = fileURLToPath(new URL('./synthetic-study.ts', import.meta.url));
+
+/** A search that is still running: another process appending a trial every `delayMs`, holding the journal lock. */
+export function startWriter(dir: string, trials: number, delayMs: number): { child: ChildProcess; done: Promise<number | null> } {
+  const child = spawn(process.execPath, ['--import', 'tsx', writerScript, dir, String(trials), String(delayMs)], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const done = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, done };
 }
 
 const invoked = process.argv[1] ?? '';
