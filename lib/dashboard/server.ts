@@ -1,10 +1,10 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { escapeXml } from '../report/svg.js';
 import { chooseModel, retrainCommand } from '../results/analysis.js';
+import { CHART_ASSETS, chartAssetPath, type ChartAssetName } from '../results/assets.js';
 import { BASELINES_FILE, DEFAULT_TRIAL_FILE, readStudySnapshot, type StudySnapshot } from '../results/read.js';
 import { curvesChart, hypervolumeChart, importanceChart, parallelChart, paretoChart, studyView, type StudyView } from '../results/view.js';
 import { JOURNAL_FILE } from '../search/storage/journal.js';
@@ -25,26 +25,6 @@ export interface Dashboard {
   /** e.g. `http://127.0.0.1:8080/`. */
   url: string;
   close(): Promise<void>;
-}
-
-/** The vega bundles served to the page, from node_modules: the dashboard works offline, no CDN. */
-export const CHART_ASSETS: Record<string, { pkg: string; file: string }> = {
-  'vega.min.js': { pkg: 'vega', file: 'build/vega.min.js' },
-  'vega-lite.min.js': { pkg: 'vega-lite', file: 'build/vega-lite.min.js' },
-  'vega-embed.min.js': { pkg: 'vega-embed', file: 'build/vega-embed.min.js' },
-};
-
-/** The file of a chart asset in node_modules (found from the package's entry point: some packages export no subpaths). */
-export function chartAssetPath(name: keyof typeof CHART_ASSETS): string {
-  const asset = CHART_ASSETS[name];
-  const require = createRequire(import.meta.url);
-  let dir = dirname(require.resolve(asset.pkg));
-  while (!existsSync(join(dir, 'package.json')) || basename(dir) !== asset.pkg) {
-    const up = dirname(dir);
-    if (up === dir) throw new Error(`dashboard: cannot find the ${asset.pkg} package (npm install ${asset.pkg})`);
-    dir = up;
-  }
-  return join(dir, asset.file);
 }
 
 interface StudyEntry {
@@ -80,7 +60,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`startDashboard: port must be an integer in 0..65535, got ${port}`);
   const host = options.host ?? '127.0.0.1';
   const pollMs = options.pollMs ?? 2000;
-  const assets = new Map(Object.keys(CHART_ASSETS).map((name) => [name, readFileSync(chartAssetPath(name))]));
+  const assets = new Map((Object.keys(CHART_ASSETS) as ChartAssetName[]).map((name) => [name as string, readFileSync(chartAssetPath(name))]));
 
   const server = createServer((request, response) => {
     try {

@@ -37,7 +37,7 @@ export function frontsByBudget(trials: readonly Trial[], objectives: readonly Ob
 }
 
 /** One point of a hypervolume history: after the `finished`-th result, with what had been spent by then. */
-export interface HypervolumePoint {
+export interface HypervolumeHistoryPoint {
   budget: number;
   finished: number;
   /** Budget units spent so far (sum of cost.budget). */
@@ -52,11 +52,11 @@ export interface HypervolumePoint {
  * the budget and the trial seconds spent. The reference point of a budget is its final one (`frontsByBudget`), so the
  * curve never decreases.
  */
-export function hypervolumeHistory(snapshot: Pick<StudySnapshot, 'trials' | 'finishOrder' | 'objectives'>, fronts: readonly BudgetFront[]): HypervolumePoint[] {
+export function hypervolumeHistory(snapshot: Pick<StudySnapshot, 'trials' | 'finishOrder' | 'objectives'>, fronts: readonly BudgetFront[]): HypervolumeHistoryPoint[] {
   const { objectives } = snapshot;
   const directions = objectives.map((o) => o.direction);
   const seen = new Map<number, number[][]>(fronts.map((f) => [f.budget, []]));
-  const points: HypervolumePoint[] = [];
+  const points: HypervolumeHistoryPoint[] = [];
   let budgetSpent = 0;
   let trialSeconds = 0;
   snapshot.finishOrder.forEach((id, i) => {

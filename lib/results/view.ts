@@ -10,7 +10,7 @@ import {
   retrainCommand,
   type BudgetFront,
   type ConfigurationCurve,
-  type HypervolumePoint,
+  type HypervolumeHistoryPoint,
   type ModelChoice,
   type ParameterImportance,
 } from './analysis.js';
@@ -31,7 +31,7 @@ export interface StudyView {
   trialSeconds: number;
   trials: Trial[];
   fronts: BudgetFront[];
-  hypervolume: HypervolumePoint[];
+  hypervolume: HypervolumeHistoryPoint[];
   curves: ConfigurationCurve[];
   importance: ParameterImportance[];
   /** The knee of the front at the highest budget, and the command that retrains it. */

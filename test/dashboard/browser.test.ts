@@ -4,9 +4,11 @@ import { expect } from 'chai';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Browser, Page } from 'puppeteer-core';
 import { startDashboard, type Dashboard } from '../../lib/dashboard/index.js';
+import { report } from '../../lib/workflows/index.js';
 import { JOURNAL_FILE } from '../../lib/search/storage/journal.js';
 import { startWriter } from '../results/synthetic-study.js';
 
@@ -138,6 +140,22 @@ describe('dashboard: in headless Chromium', function () {
     console.log(`    screenshot: ${screenshot}`);
     expect(statSync(screenshot).size).to.be.greaterThan(10_000);
     expect(writer.child.exitCode, 'the search was still running').to.equal(null);
+    expect(problems).to.deep.equal([]);
+  });
+
+  it('the static report of the running study draws the same Vega-Lite charts offline, without console errors', async function () {
+    if (!browser) this.skip();
+    const written = await report(dir);
+    const page = await (browser as Browser).newPage();
+    const problems: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error') problems.push(`console: ${m.text()}`);
+    });
+    page.on('pageerror', (e) => problems.push(`page error: ${(e as Error).message}`));
+    await page.goto(pathToFileURL(written.files.html).href, { waitUntil: 'load' });
+    await waitFor(page, async () => (await page.$$('#vega-figures svg.marks')).length === 2, 'the two vega charts');
+    expect(await page.$eval('#svg-figures', (e) => getComputedStyle(e).display)).to.equal('none');
+    await page.screenshot({ path: join(ARTIFACTS, 'report.png'), fullPage: true });
     expect(problems).to.deep.equal([]);
   });
 });
