@@ -3,6 +3,7 @@
 // ever parsed as HTML; charts come from the server as Vega-Lite specs (lib/results/charts.ts) rendered by vega-embed.
 
 export const PAGE_STYLE = `
+[hidden]{display:none !important}
 body{font-family:system-ui,sans-serif;margin:0;background:#fafafa;color:#222}
 header{display:flex;gap:1.5em;align-items:center;padding:.6em 1.2em;background:#243447;color:#fff}
 header h1{font-size:1.2em;margin:0}
@@ -81,6 +82,18 @@ export const CLIENT_SCRIPT = String.raw`'use strict';
   const drawCurves = () => draw('curves', { objective: $('curve-objective').value }, 'chart-curves');
   const drawParallel = () => draw('parallel', { colour: $('parallel-colour').value, budget: $('front-budget').value }, 'chart-parallel');
   const drawImportance = () => draw('importance', {}, 'chart-importance');
+  // Every study's front together (only with several studies): drawn from /api/compare, not one study's URL.
+  async function drawCompare() {
+    if ($('compare-panel').hidden) return;
+    try {
+      const query = new URLSearchParams({ x: $('obj-x').value, y: $('obj-y').value }).toString();
+      const spec = await getJson('/api/compare/charts/pareto?' + query);
+      if (views['chart-compare']) views['chart-compare'].finalize();
+      views['chart-compare'] = (await vegaEmbed('#chart-compare', spec, { actions: false, renderer: 'svg' })).view;
+    } catch (error) {
+      clear($('chart-compare')).appendChild(el('p', error.message, { class: 'error' }));
+    }
+  }
 
   function select(trialId) {
     state.selected = trialId;
@@ -294,7 +307,7 @@ export const CLIENT_SCRIPT = String.raw`'use strict';
       renderTable();
       renderChoose();
       renderDetail();
-      await Promise.all([drawPareto(), drawHypervolume(), drawCurves(), drawParallel(), drawImportance()]);
+      await Promise.all([drawPareto(), drawHypervolume(), drawCurves(), drawParallel(), drawImportance(), drawCompare()]);
       $('status').textContent = 'updated ' + new Date().toLocaleTimeString();
       document.body.dataset.version = body.version;
     } catch (error) {
@@ -313,8 +326,8 @@ export const CLIENT_SCRIPT = String.raw`'use strict';
     clear($('choose'));
     refresh(true);
   });
-  $('obj-x').addEventListener('change', drawPareto);
-  $('obj-y').addEventListener('change', drawPareto);
+  $('obj-x').addEventListener('change', () => { drawPareto(); drawCompare(); });
+  $('obj-y').addEventListener('change', () => { drawPareto(); drawCompare(); });
   $('front-budget').addEventListener('change', () => { drawPareto(); drawParallel(); });
   $('hv-over').addEventListener('change', drawHypervolume);
   $('curve-objective').addEventListener('change', drawCurves);

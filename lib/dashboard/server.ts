@@ -6,7 +6,7 @@ import { escapeXml } from '../report/svg.js';
 import { chooseModel, retrainCommand } from '../results/analysis.js';
 import { CHART_ASSETS, chartAssetPath, type ChartAssetName } from '../results/assets.js';
 import { BASELINES_FILE, DEFAULT_TRIAL_FILE, readStudySnapshot, type StudySnapshot } from '../results/read.js';
-import { curvesChart, hypervolumeChart, importanceChart, parallelChart, paretoChart, studyView, type StudyView } from '../results/view.js';
+import { compareChart, curvesChart, hypervolumeChart, importanceChart, parallelChart, paretoChart, studyView, type StudyView } from '../results/view.js';
 import { JOURNAL_FILE } from '../search/storage/journal.js';
 import { CLIENT_SCRIPT, PAGE_STYLE } from './page.js';
 
@@ -92,6 +92,18 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
     if (asset && assets.has(asset[1])) return send(response, 200, 'text/javascript; charset=utf-8', assets.get(asset[1]) as Buffer, 'public, max-age=3600');
     if (path === '/api/studies') {
       return sendJson(response, 200, entries.map((e, id) => ({ id, directory: e.directory, name: nameOf(e) })));
+    }
+    if (path === '/api/compare/charts/pareto') {
+      // Studies that cannot be read yet are left out of the comparison.
+      const views = entries.flatMap((e) => {
+        try {
+          return [load(e)];
+        } catch {
+          return [];
+        }
+      });
+      if (views.length === 0) throw new HttpError(503, 'no study can be read yet');
+      return sendJson(response, 200, compareChart(views, { x: url.searchParams.get('x') ?? undefined, y: url.searchParams.get('y') ?? undefined }));
     }
     const match = /^\/api\/studies\/(0|[1-9][0-9]{0,5})\/([a-z]+)(?:\/([a-z]+))?$/.exec(path);
     const entry = match ? entries[Number(match[1])] : undefined;
@@ -236,6 +248,7 @@ function page(entries: readonly StudyEntry[], pollMs: number): string {
   <div class="panel"><h2>Each configuration over its rungs</h2><label>objective <select id="curve-objective"></select></label><div id="chart-curves" class="chart"></div></div>
   <div class="panel"><h2>Parameter importance</h2><div id="chart-importance" class="chart"></div><p class="hint">Random-forest permutation importance per objective (docs/dashboard.md).</p></div>
 </section>
+<section class="panel" id="compare-panel"${entries.length > 1 ? '' : ' hidden'}><h2>All studies side by side</h2><div id="chart-compare" class="chart"></div><p class="hint">Each study's front at its highest budget, on the Pareto plot's objectives.</p></section>
 <section class="panel"><h2>Parallel coordinates</h2><label>colour <select id="parallel-colour"></select></label><div id="chart-parallel" class="chart"></div></section>
 </main>
 <script src="/app.js"></script>

@@ -165,3 +165,22 @@ export function importanceSpec(importances: readonly { objective: string; import
     })),
   };
 }
+
+/** The fronts of several studies (each at its highest budget) on the same two objectives, one colour per study. */
+export function compareSpec(points: readonly { study: string; trial: number; budget: number; x: number; y: number }[], options: { x: string; y: string; title: string }): VegaLiteSpec {
+  return {
+    $schema: SCHEMA,
+    title: options.title,
+    width: WIDTH,
+    height: HEIGHT,
+    data: { values: points },
+    mark: { type: 'line', interpolate: 'step-after', point: { filled: true, size: 60 } },
+    encoding: {
+      x: { field: 'x', type: 'quantitative', title: options.x, scale: { zero: false } },
+      y: { field: 'y', type: 'quantitative', title: options.y, scale: { zero: false } },
+      color: { field: 'study', type: 'nominal', title: 'study' },
+      order: { field: 'x', type: 'quantitative' },
+      tooltip: [{ field: 'study', type: 'nominal' }, { field: 'trial', type: 'nominal' }, { field: 'budget', type: 'quantitative' }, { field: 'x', type: 'quantitative', title: options.x, format: '.4f' }, { field: 'y', type: 'quantitative', title: options.y, format: '.4f' }],
+    },
+  };
+}

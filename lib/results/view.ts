@@ -14,7 +14,7 @@ import {
   type ModelChoice,
   type ParameterImportance,
 } from './analysis.js';
-import { curvesSpec, hypervolumeSpec, importanceSpec, parallelSpec, paretoSpec, type ParetoPoint, type VegaLiteSpec } from './charts.js';
+import { compareSpec, curvesSpec, hypervolumeSpec, importanceSpec, parallelSpec, paretoSpec, type ParetoPoint, type VegaLiteSpec } from './charts.js';
 import type { StudySnapshot } from './read.js';
 
 /** Everything the dashboard shows of one study, as plain JSON. */
@@ -148,4 +148,20 @@ export function parallelChart(view: StudyView, options: { budget?: number; colou
 
 export function importanceChart(view: StudyView): VegaLiteSpec {
   return importanceSpec(view.importance, { title: 'Parameter importance per objective (random-forest permutation importance)' });
+}
+
+/**
+ * The fronts of several studies, each at its own highest budget, on two objectives (default: the first study's first
+ * two). A study without both objectives is left out (its objectives differ, so its front cannot be drawn there).
+ */
+export function compareChart(views: readonly StudyView[], options: { x?: string; y?: string } = {}): VegaLiteSpec {
+  const first = views[0];
+  const x = objectiveNamed(first, options.x, 0).name;
+  const y = objectiveNamed(first, options.y, 1).name;
+  const points = views.flatMap((view, i) => {
+    const front = view.fronts.at(-1);
+    if (!front || !view.objectives.some((o) => o.name === x) || !view.objectives.some((o) => o.name === y)) return [];
+    return front.front.map((id) => ({ study: `${i}: ${view.name}`, trial: id, budget: front.budget, x: view.trials[id].values[x], y: view.trials[id].values[y] }));
+  });
+  return compareSpec(points, { x, y, title: 'The fronts of the studies (each at its highest budget)' });
 }

@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 // The dashboard in a real browser: Debian's chromium, driven by puppeteer-core, on a search that is still running.
 import { expect } from 'chai';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -10,7 +10,7 @@ import type { Browser, Page } from 'puppeteer-core';
 import { startDashboard, type Dashboard } from '../../lib/dashboard/index.js';
 import { report } from '../../lib/workflows/index.js';
 import { JOURNAL_FILE } from '../../lib/search/storage/journal.js';
-import { startWriter } from '../results/synthetic-study.js';
+import { startWriter, writeSyntheticStudy } from '../results/synthetic-study.js';
 
 const CHROMIUM_PATHS = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter((p): p is string => Boolean(p));
 const chromium = CHROMIUM_PATHS.find((p) => existsSync(p));
@@ -30,6 +30,7 @@ describe('dashboard: in headless Chromium', function () {
   let browser: Browser | undefined;
   let dashboard: Dashboard | undefined;
   let dir = '';
+  let finished = '';
   let writer: ReturnType<typeof startWriter> | undefined;
 
   before(function () {
@@ -45,7 +46,7 @@ describe('dashboard: in headless Chromium', function () {
       writer.child.kill('SIGKILL');
       await writer.done;
     }
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    for (const d of [dir, finished]) if (d) rmSync(d, { recursive: true, force: true });
   });
 
   it('follows a running search, shows a front point\'s configuration, switches objectives, without console errors', async () => {
@@ -58,7 +59,12 @@ describe('dashboard: in headless Chromium', function () {
       if (Date.now() > deadline) throw new Error('the search did not start');
       await sleep(50);
     }
-    dashboard = await startDashboard({ studies: [dir], port: 0, pollMs: 500 });
+    // The raw-pixel baseline frnas search keeps beside the journal, for the selected trial's comparison.
+    writeFileSync(join(dir, 'baselines.json'), JSON.stringify({ settings: {}, baselines: [{ name: 'raw pixels', values: { error: 0.54, rank_disparity: 0.2 } }] }));
+    // A second, finished study: the page compares the fronts of both.
+    finished = mkdtempSync(join(tmpdir(), 'frnas-browser-finished-'));
+    await writeSyntheticStudy(finished, { trials: 30, seed: 5 });
+    dashboard = await startDashboard({ studies: [dir, finished], port: 0, pollMs: 500 });
     browser = await puppeteer.launch({ executablePath: chromium, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
     const page = await browser.newPage();
     await page.setViewport({ width: 1300, height: 1700 });
@@ -90,7 +96,9 @@ describe('dashboard: in headless Chromium', function () {
     await waitFor(page, async () => (await page.$('#detail-title')) !== null, 'the selected trial');
     const detail = await page.$eval('#detail', (e) => e.textContent ?? '');
     expect(detail).to.match(/trial \d+/);
-    expect(detail).to.include('config.x').and.include('config.label').and.include('group female');
+    expect(detail).to.include('config.x').and.include('config.label').and.include('group female').and.include('vs raw pixels');
+    // Both studies' fronts side by side.
+    await waitFor(page, async () => (await page.$$eval('#chart-compare .role-legend-label text', (ts) => ts.length)) === 2, 'the comparison of the two studies');
 
     // Switch the plotted objectives: the chart is redrawn with the new axis titles.
     await page.select('#obj-x', 'rank_disparity');

@@ -47,13 +47,17 @@ describe('dashboard: server', function () {
     hostile = mkdtempSync(join(tmpdir(), 'frnas-dashboard-hostile-'));
     const study = Study.open(hostile, {
       space: Space.fromJSON({ name: '<script>window.__pwned=1</script>', hyperparameters: { x: { type: 'float', lower: 0, upper: 1 } } }),
-      objectives: [{ name: 'error', direction: 'minimize' }],
+      objectives: [{ name: 'error', direction: 'minimize' }, { name: 'rank_disparity', direction: 'minimize' }],
       fsync: false,
     });
     const t = study.ask();
-    study.tell(t.id, { values: { error: 0.5 } });
+    study.tell(t.id, { values: { error: 0.5, rank_disparity: 0.4 } });
     study.close();
     writeFileSync(join(dir, 'secret.txt'), 'not for the dashboard');
+    // What frnas search keeps beside the journal: the default configuration's result and the raw-pixel baseline.
+    const defaultTrial = { id: 0, config: { x: 0.5, y: 0.5, label: 'plain' }, configId: 'default', budget: 9, status: 'ok', values: { error: 0.4, rank_disparity: 0.3 }, cost: { seconds: 1, budget: 9 }, attributes: {} };
+    writeFileSync(join(dir, 'default.json'), JSON.stringify(defaultTrial));
+    writeFileSync(join(dir, 'baselines.json'), JSON.stringify({ settings: {}, baselines: [{ name: 'raw pixels', values: { error: 0.54, rank_disparity: 0.2 } }] }));
     dashboard = await startDashboard({ studies: [dir, hostile], port: 0 });
   });
   after(async () => {
@@ -143,6 +147,25 @@ describe('dashboard: server', function () {
     expect(view.knee.command).to.equal(`frnas retrain ${dir} --trials ${view.knee.trial}`);
     const again = await fetch(`${dashboard.url}api/studies/0/summary`, { headers: { 'If-None-Match': String(response.headers.get('etag')) } });
     expect(again.status).to.equal(304);
+  });
+
+  it('the Pareto chart marks the default configuration and the raw-pixel baseline; the summary carries both', async () => {
+    const pareto = (await (await fetch(`${dashboard.url}api/studies/0/charts/pareto`)).json()) as { layer: { data: { values: { kind: string; x: number; y: number }[] } }[] };
+    const points = pareto.layer.at(-1)?.data.values ?? [];
+    expect(points.find((p) => p.kind === 'default')).to.include({ x: 0.4, y: 0.3 });
+    expect(points.find((p) => p.kind === 'raw pixels')).to.include({ x: 0.54, y: 0.2 });
+    expect(points.filter((p) => p.kind === 'front').length).to.be.greaterThan(0);
+    const view = (await (await fetch(`${dashboard.url}api/studies/0/summary`)).json()) as { default: { values: unknown }; baselines: { name: string }[] };
+    expect(view.default.values).to.deep.equal({ error: 0.4, rank_disparity: 0.3 });
+    expect(view.baselines.map((b) => b.name)).to.deep.equal(['raw pixels']);
+  });
+
+  it('compares the studies side by side: every study\'s front in one chart', async () => {
+    const spec = (await (await fetch(`${dashboard.url}api/compare/charts/pareto?x=error&y=rank_disparity`)).json()) as { data: { values: { study: string }[] } };
+    const studies = new Set(spec.data.values.map((p) => p.study));
+    expect([...studies]).to.deep.equal(['0: synthetic-dashboard', '1: <script>window.__pwned=1</script>']);
+    const bad = await fetch(`${dashboard.url}api/compare/charts/pareto?x=accuracy`);
+    expect(bad.status).to.equal(400);
   });
 
   it('charts are Vega-Lite specs; a bad objective or budget is a 400 naming it', async () => {
