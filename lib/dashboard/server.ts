@@ -158,7 +158,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
       } catch (error) {
         throw new HttpError(503, (error as Error).message);
       }
-      entry.view = studyView(entry.snapshot, Buffer.from(key).toString('base64url'));
+      entry.view = studyView(entry.snapshot, Buffer.from(key).toString('base64url'), entry.view);
       entry.key = key;
     }
     return entry.view;

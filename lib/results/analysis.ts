@@ -55,7 +55,10 @@ export interface HypervolumeHistoryPoint {
 export function hypervolumeHistory(snapshot: Pick<StudySnapshot, 'trials' | 'finishOrder' | 'objectives'>, fronts: readonly BudgetFront[]): HypervolumeHistoryPoint[] {
   const { objectives } = snapshot;
   const directions = objectives.map((o) => o.direction);
-  const seen = new Map<number, number[][]>(fronts.map((f) => [f.budget, []]));
+  const sign = directions.map((d) => (d === 'maximize' ? -1 : 1));
+  // Per budget: the non-dominated points seen so far and their hypervolume; a dominated newcomer changes neither.
+  const state = new Map<number, { front: number[][]; hypervolume: number; reference: number[] }>(fronts.map((f) => [f.budget, { front: [], hypervolume: 0, reference: f.reference }]));
+  const weaklyDominates = (a: readonly number[], b: readonly number[]) => a.every((v, i) => sign[i] * v <= sign[i] * b[i]);
   const points: HypervolumeHistoryPoint[] = [];
   let budgetSpent = 0;
   let trialSeconds = 0;
@@ -63,10 +66,16 @@ export function hypervolumeHistory(snapshot: Pick<StudySnapshot, 'trials' | 'fin
     const t = snapshot.trials[id];
     budgetSpent += t.cost.budget;
     trialSeconds += t.cost.seconds;
-    if (t.status === 'ok') seen.get(t.budget)?.push(objectives.map((o) => t.values[o.name]));
+    const s = t.status === 'ok' ? state.get(t.budget) : undefined;
+    if (s) {
+      const point = objectives.map((o) => t.values[o.name]);
+      if (!s.front.some((p) => weaklyDominates(p, point))) {
+        s.front = [...s.front.filter((p) => !weaklyDominates(point, p)), point];
+        s.hypervolume = hypervolume(s.front, s.reference, directions);
+      }
+    }
     for (const f of fronts) {
-      const vectors = seen.get(f.budget) ?? [];
-      points.push({ budget: f.budget, finished: i + 1, budgetSpent, trialSeconds, hypervolume: vectors.length ? hypervolume(vectors, f.reference, directions) : 0 });
+      points.push({ budget: f.budget, finished: i + 1, budgetSpent, trialSeconds, hypervolume: state.get(f.budget)?.hypervolume ?? 0 });
     }
   });
   return points;

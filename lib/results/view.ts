@@ -6,6 +6,7 @@ import {
   curvesOverRungs,
   frontsByBudget,
   hypervolumeHistory,
+  MIN_IMPORTANCE_TRIALS,
   parameterImportance,
   retrainCommand,
   type BudgetFront,
@@ -42,7 +43,15 @@ export interface StudyView {
   version: string;
 }
 
-export function studyView(snapshot: StudySnapshot, version: string): StudyView {
+/** From this many ok trials on, the importance is refitted only when they grew by IMPORTANCE_GROWTH (it costs seconds). */
+const IMPORTANCE_REUSE_FROM = 100;
+const IMPORTANCE_GROWTH = 1.05;
+
+/**
+ * Everything the dashboard shows of a study. With `previous` (the last view of the same study), a large study's parameter
+ * importance is reused until its ok trials grew by 5 % (each entry says on how many trials it was fitted).
+ */
+export function studyView(snapshot: StudySnapshot, version: string, previous?: Pick<StudyView, 'importance'>): StudyView {
   const { trials, objectives } = snapshot;
   const fronts = frontsByBudget(trials, objectives);
   const count = (s: Trial['status']) => trials.filter((t) => t.status === s).length;
@@ -64,12 +73,19 @@ export function studyView(snapshot: StudySnapshot, version: string): StudyView {
     fronts,
     hypervolume: hypervolumeHistory(snapshot, fronts),
     curves: curvesOverRungs(trials),
-    importance: parameterImportance(snapshot),
+    importance: reusableImportance(previous, trials) ?? parameterImportance(snapshot),
     knee: knee && knee.trial !== undefined ? { ...knee, command: retrainCommand(snapshot.directory, [knee.trial]) } : undefined,
     default: defaultOf(snapshot),
     baselines: snapshot.baselines,
     version,
   };
+}
+
+function reusableImportance(previous: Pick<StudyView, 'importance'> | undefined, trials: readonly Trial[]): StudyView['importance'] | undefined {
+  const fitted = previous?.importance[0]?.trials;
+  if (fitted === undefined || fitted < IMPORTANCE_REUSE_FROM) return undefined;
+  const ok = trials.filter((t) => t.status === 'ok').length;
+  return ok >= fitted && ok < fitted * IMPORTANCE_GROWTH ? previous?.importance : undefined;
 }
 
 /** The default configuration's result: `default.json`, else the study's own trial of it at the highest budget. */
@@ -147,7 +163,9 @@ export function parallelChart(view: StudyView, options: { budget?: number; colou
 }
 
 export function importanceChart(view: StudyView): VegaLiteSpec {
-  return importanceSpec(view.importance, { title: 'Parameter importance per objective (random-forest permutation importance)' });
+  const fitted = view.importance[0]?.trials;
+  const title = fitted === undefined ? `Parameter importance: needs ${MIN_IMPORTANCE_TRIALS} ok trials` : `Parameter importance per objective (random-forest permutation importance, ${fitted} ok trials)`;
+  return importanceSpec(view.importance, { title });
 }
 
 /**

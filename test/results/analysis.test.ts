@@ -11,6 +11,7 @@ import {
   parameterImportance,
   readStudySnapshot,
   retrainCommand,
+  studyView,
   type StudySnapshot,
 } from '../../lib/results/index.js';
 import type { ObjectiveSpec, Trial } from '../../lib/search/types.js';
@@ -49,6 +50,14 @@ describe('results: analysis', function () {
       for (let i = 1; i < series.length; i++) expect(series[i].hypervolume).to.be.at.least(series[i - 1].hypervolume);
       expect(series.at(-1)?.hypervolume).to.be.closeTo(f.hypervolume, 1e-12);
     }
+    // Each value is the hypervolume of every ok point seen so far at that budget (computed here from scratch).
+    finishOrder.forEach((_, i) => {
+      for (const f of fronts) {
+        const seen = finishOrder.slice(0, i + 1).map((id) => trials[id]).filter((t) => t.status === 'ok' && t.budget === f.budget);
+        const expected = seen.length ? hypervolume(seen.map((t) => [t.values.error, t.values.disparity]), f.reference) : 0;
+        expect(history.find((p) => p.finished === i + 1 && p.budget === f.budget)?.hypervolume).to.be.closeTo(expected, 1e-12);
+      }
+    });
     const last = history.at(-1);
     expect(last?.budgetSpent).to.equal(1 + 3 + 1 + 3 + 3 + 3 + 3);
     expect(last?.trialSeconds).to.equal(14);
@@ -96,6 +105,26 @@ describe('results: analysis', function () {
         expect(entry.importances.reduce((s, p) => s + p.importance, 0)).to.be.closeTo(1, 1e-9);
       }
       expect(parameterImportance(snapshot)).to.deep.equal(importance);
+    });
+
+    it('a large study\'s importance is reused by the next view until its ok trials grew by 5 %', async () => {
+      const big = mkdtempSync(join(tmpdir(), 'frnas-importance-reuse-'));
+      try {
+        await writeSyntheticStudy(big, { trials: 130 });
+        const first = studyView(readStudySnapshot(big), 'a');
+        const fitted = first.importance[0].trials;
+        expect(fitted).to.be.at.least(100);
+        await writeSyntheticStudy(big, { trials: 131 });
+        const second = studyView(readStudySnapshot(big), 'b', first);
+        expect(second.counts.ok).to.be.greaterThan(fitted);
+        expect(second.importance).to.equal(first.importance);
+        await writeSyntheticStudy(big, { trials: 150 });
+        const third = studyView(readStudySnapshot(big), 'c', second);
+        expect(third.importance[0].trials).to.equal(third.counts.ok);
+        expect(third.counts.ok).to.be.at.least(fitted * 1.05);
+      } finally {
+        rmSync(big, { recursive: true, force: true });
+      }
     });
 
     it('is empty below 8 ok trials', () => {
