@@ -14,4 +14,6 @@ export * from './workflows/index.js';
 export * from './bench/index.js';
 export * from './distributed/index.js';
 export * from './posthoc/index.js';
+export * from './results/index.js';
+export * from './dashboard/index.js';
 export { version } from './version.js';

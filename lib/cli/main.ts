@@ -24,6 +24,7 @@ import {
 import { registerBenchCommand } from './bench.js';
 import { registerDistributedCommands } from './distributed.js';
 import { registerPosthocCommands } from './posthoc.js';
+import { registerResultsCommands } from './results.js';
 import { registerTrainCommands } from './train.js';
 import { addStudyOptions, addTrainingOptions, FACE_OBJECTIVES, positiveInteger, trainingOptionsFrom } from './options.js';
 
@@ -188,6 +189,7 @@ export function buildProgram(): Command {
   registerPosthocCommands(program);
   registerBenchCommand(program);
   registerDistributedCommands(program);
+  registerResultsCommands(program);
   return program;
 }
 

@@ -1,10 +1,12 @@
-import { mkdir } from 'node:fs/promises';
+import { copyFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeToString } from 'fast-csv';
 import { compareWithIntervals, type MetricInterval } from '../fairness/index.js';
 import { hypervolume } from '../pareto/index.js';
 import { frontAtHighestBudget } from '../search/front.js';
 import type { ObjectiveSpec, Trial } from '../search/types.js';
+import { CHART_ASSETS, chartAssetPath, type ChartAssetName } from '../results/assets.js';
+import { hypervolumeSpec, paretoSpec, type ParetoPoint, type VegaLiteSpec } from '../results/charts.js';
 import { escapeXml, lineChartSvg, scatterSvg, type ScatterPoint } from './svg.js';
 import { writeFileAtomic } from '../util/write-file-atomic.js';
 
@@ -43,7 +45,7 @@ export interface SearchReport {
   front: Trial[];
   reference: number[];
   hypervolume: number;
-  files: { csv: string; scatterSvg: string; hypervolumeSvg: string; html: string };
+  files: { csv: string; scatterSvg: string; hypervolumeSvg: string; html: string; trials: string };
 }
 
 /** Worst value per objective over `points`, pushed 10 % of the range further (direction-aware). */
@@ -131,6 +133,7 @@ export async function writeSearchReport(options: SearchReportOptions): Promise<S
     scatterSvg: join(outDir, 'front.svg'),
     hypervolumeSvg: join(outDir, 'hypervolume.svg'),
     html: join(outDir, 'report.html'),
+    trials: join(outDir, 'trials'),
   };
 
   // CSV: one row per front member; config keys and numeric attributes as columns.
@@ -175,12 +178,17 @@ export async function writeSearchReport(options: SearchReportOptions): Promise<S
 
   // Hypervolume of the report-budget front against the budget spent, in the order trials finished.
   let spent = 0;
+  let seconds = 0;
   const seen: number[][] = [];
   const hvPoints: { x: number; y: number }[] = [{ x: 0, y: 0 }];
+  const hvHistory: { budget: number; budgetSpent: number; trialSeconds: number; hypervolume: number }[] = [{ budget, budgetSpent: 0, trialSeconds: 0, hypervolume: 0 }];
   for (const t of [...trials].filter((t) => t.status !== 'pending' && t.status !== 'running').sort((a, b) => a.id - b.id)) {
     spent += t.cost.budget;
+    seconds += t.cost.seconds;
     if (t.status === 'ok' && t.budget === budget) seen.push(vector(t));
-    hvPoints.push({ x: spent, y: seen.length ? hypervolume(seen, reference, directions) : 0 });
+    const hv = seen.length ? hypervolume(seen, reference, directions) : 0;
+    hvPoints.push({ x: spent, y: hv });
+    hvHistory.push({ budget, budgetSpent: spent, trialSeconds: seconds, hypervolume: hv });
   }
   const hvSvg = lineChartSvg([{ name: `hypervolume (budget ${fmt(budget)})`, points: hvPoints, step: true }], {
     title: `${title}: hypervolume against budget spent`,
@@ -189,7 +197,36 @@ export async function writeSearchReport(options: SearchReportOptions): Promise<S
   });
   await writeFileAtomic(files.hypervolumeSvg, hvSvg);
 
-  await writeFileAtomic(files.html, renderHtml({ title, trials, objectives, front, budget, reference, hv, defaultTrial, baselines: options.baselines ?? [], scatter, hvSvg, spent }));
+  // The same Vega-Lite specs as the dashboard (lib/results/charts.ts), interactive when assets/ sits beside the page.
+  const paretoPoint = (t: Trial, kind: string): ParetoPoint => {
+    const xi = objectiveInterval(t, px);
+    const yi = objectiveInterval(t, py);
+    return {
+      trial: kind === 'default' ? null : t.id,
+      x: t.values[px],
+      y: t.values[py],
+      kind,
+      budget: t.budget,
+      ...(xi && yi ? { xLower: xi.lower, xUpper: xi.upper, yLower: yi.lower, yUpper: yi.upper } : {}),
+      configuration: JSON.stringify(t.config),
+    };
+  };
+  const paretoPoints: ParetoPoint[] = [
+    ...candidates.map((t) => paretoPoint(t, frontIds.has(t.id) ? 'front' : 'dominated')),
+    ...(defaultTrial?.status === 'ok' ? [paretoPoint(defaultTrial, 'default')] : []),
+    ...(options.baselines ?? []).map((b) => ({ trial: null, x: b.values[px], y: b.values[py], kind: b.name, budget: NaN })),
+  ];
+  const charts = {
+    pareto: paretoSpec(paretoPoints, { x: px, y: py, title: `Pareto front at budget ${fmt(budget)}` }),
+    hypervolume: hypervolumeSpec(hvHistory, { over: 'budgetSpent', title: 'Hypervolume against budget spent' }),
+  };
+  await copyChartAssets(join(outDir, 'assets'));
+
+  // One JSON record per trial (configuration, values, cost, attributes, failure reason), linked from the page.
+  await mkdir(files.trials, { recursive: true });
+  for (const t of trials) await writeFileAtomic(join(files.trials, `trial-${t.id}.json`), JSON.stringify(t, null, 2) + '\n');
+
+  await writeFileAtomic(files.html, renderHtml({ title, trials, objectives, front, budget, reference, hv, defaultTrial, baselines: options.baselines ?? [], scatter, hvSvg, spent, charts }));
   return { budget, front, reference, hypervolume: hv, files };
 }
 
@@ -206,6 +243,7 @@ function renderHtml(r: {
   scatter: string;
   hvSvg: string;
   spent: number;
+  charts: Record<string, VegaLiteSpec>;
 }): string {
   const count = (s: string) => r.trials.filter((t) => t.status === s).length;
   const names = r.objectives.map((o) => o.name);
@@ -265,31 +303,69 @@ function renderHtml(r: {
       return `<p>${escapeXml(b.name)} (a baseline outside the space, same evaluation data): ${escapeXml(names.map((n, i) => `${n} ${cells[i]}`).join(', '))}.</p>`;
     })
     .join('\n');
+  // Every metric the trial's evaluation bootstrapped, with its interval (not only the objectives).
+  const metricCells = (t: Trial): string => {
+    const metrics = (t.attributes?.intervals as { metrics?: Record<string, Partial<MetricInterval>> } | undefined)?.metrics ?? {};
+    return Object.entries(metrics)
+      .filter(([, i]) => Number.isFinite(i.lower) && Number.isFinite(i.upper))
+      .map(([name, i]) => `${escapeXml(name)} ${fmt(i.estimate ?? (t.attributes[name] as number | undefined))} [${fmt(i.lower)}, ${fmt(i.upper)}]`)
+      .join('<br>');
+  };
+  const trialLink = (t: Trial) => `<a href="trials/trial-${t.id}.json">${t.id}</a>`;
   const rows = r.front
     .map(
-      (t) => `<tr><td>${t.id}</td>${names.map((n) => `<td>${escapeXml(cellOf(t, n))}</td>`).join('')}<td><code>${escapeXml(
+      (t) => `<tr><td>${trialLink(t)}</td>${names.map((n) => `<td>${escapeXml(cellOf(t, n))}</td>`).join('')}<td><code>${escapeXml(
         Object.entries(t.config)
           .map(([k, v]) => `${k}=${typeof v === 'number' ? Number(v.toPrecision(4)) : v}`)
           .join(' '),
-      )}</code></td><td>${groupCells(t)}</td><td>${escapeXml(versusDefault(t))}</td></tr>`,
+      )}</code></td><td>${groupCells(t)}</td><td>${metricCells(t)}</td><td>${escapeXml(versusDefault(t))}</td></tr>`,
     )
     .join('\n');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${escapeXml(r.title)}</title>
-<style>body{font-family:sans-serif;margin:2em;max-width:1100px}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;vertical-align:top}th{background:#f4f4f4}.figs{display:flex;flex-wrap:wrap;gap:1em}code{font-size:12px}</style>
+<style>[hidden]{display:none !important}body{font-family:sans-serif;margin:2em;max-width:1100px}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;vertical-align:top}th{background:#f4f4f4}.figs{display:flex;flex-wrap:wrap;gap:1em}code{font-size:12px}</style>
 </head><body>
 <h1>${escapeXml(r.title)}</h1>
 <p>${r.trials.length} trials (${count('ok')} ok, ${count('failed')} failed, ${count('timeout')} timed out); budget spent ${fmt(r.spent)};
 Pareto front at budget ${fmt(r.budget)}: ${r.front.length} configurations; hypervolume ${fmt(r.hv)} (reference ${r.reference.map(fmt).join(', ')}).</p>
 ${baseline}
 ${referenceRows}
-<div class="figs">${r.scatter}${r.hvSvg}</div>
+<div class="figs" id="svg-figures">${r.scatter}${r.hvSvg}</div>
+<div class="figs" id="vega-figures" hidden="hidden"></div>
 <h2>The fairer architectures: Pareto front</h2>
 ${intervalNote}
-<table><thead><tr><th>trial</th>${names.map((n) => `<th>${escapeXml(n)}</th>`).join('')}<th>configuration</th><th>per group</th><th>vs default</th></tr></thead>
+<table><thead><tr><th>trial</th>${names.map((n) => `<th>${escapeXml(n)}</th>`).join('')}<th>configuration</th><th>per group</th><th>metrics [interval]</th><th>vs default</th></tr></thead>
 <tbody>
 ${rows}
 </tbody></table>
+<h2>Trial records</h2>
+<p>Each trial's full record (configuration, budget, status, values, cost, attributes, failure reason) as JSON:</p>
+<ul class="trials">${[...r.trials]
+    .sort((a, b) => a.id - b.id)
+    .map((t) => `<li>${trialLink(t)}: ${escapeXml(t.status)}, budget ${fmt(t.budget)}${t.error ? `: ${escapeXml(t.error)}` : ''}</li>`)
+    .join('')}</ul>
+<script src="assets/vega.min.js"></script><script src="assets/vega-lite.min.js"></script><script src="assets/vega-embed.min.js"></script>
+<script>
+// With the vega bundles beside the page, the charts become the dashboard's interactive ones; without, the SVGs stay.
+if (typeof vegaEmbed === 'function') {
+  const specs = ${jsonForScript(r.charts)};
+  const box = document.getElementById('vega-figures');
+  Promise.all(Object.keys(specs).map((name) => { const d = document.createElement('div'); box.appendChild(d); return vegaEmbed(d, specs[name], { actions: false, renderer: 'svg' }); }))
+    .then(() => { document.getElementById('svg-figures').hidden = true; box.hidden = false; })
+    .catch((error) => { box.textContent = String(error); });
+}
+</script>
 </body></html>
 `;
+}
+
+/** JSON inside a <script>: `<` escaped so no string can close the script element. */
+function jsonForScript(value: unknown): string {
+  return JSON.stringify(value, (_, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v)).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+}
+
+/** Copies the vega bundles (from node_modules) next to the report, so it works offline. */
+async function copyChartAssets(dir: string): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  for (const name of Object.keys(CHART_ASSETS) as ChartAssetName[]) await copyFile(chartAssetPath(name), join(dir, name));
 }

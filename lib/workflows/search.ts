@@ -378,7 +378,8 @@ async function evaluateDefaultConfiguration(
 export async function report(dir: string, options: { outDir?: string; title?: string } = {}): Promise<SearchReport> {
   const out = resolve(dir);
   if (!existsSync(join(out, JOURNAL_FILE))) throw new Error(`frnas report: ${out} holds no study (no ${JOURNAL_FILE})`);
-  const study = Study.open(out);
+  // Read-only: no lock, so a study a search is still writing can be reported on (its finished trials).
+  const study = Study.open(out, { readOnly: true });
   try {
     const defaultFile = join(out, DEFAULT_TRIAL_FILE);
     const defaultTrial = existsSync(defaultFile) ? (JSON.parse(readFileSync(defaultFile, 'utf8')) as Trial) : undefined;

@@ -21,6 +21,7 @@ const NUMERIC: Record<string, string[]> = {
   retrain: ['--seeds', '--top', '--trials', '--epochs', '--workers', '--image-size', '--batch-size', '--split-seed', '--evaluate-every'],
   evaluate: ['--far'],
   bench: ['--seeds', '--synthetic-budget', '--phase1-budget'],
+  dashboard: ['--port'],
 };
 /** Flags that take a value that is not a number. */
 const OTHER = new Set([
@@ -28,6 +29,7 @@ const OTHER = new Set([
   '--checkpoints', '--tell-order', '--evaluator', '--evaluator-options', '--backbone', '--head', '--optimizer', '--sched', '--config', '--baseline-config',
   '--name', '--split', '--measures', '--baseline', '--suite', '--phase1-csv', '--phase1-disparity', '--methods', '--other-trials',
   '--eval-data', '--augment', '--loss', '--recipe', '--data-root',
+  '--format', '--host',
 ]);
 
 const takesValue = (option: Option): boolean => option.required || option.optional;

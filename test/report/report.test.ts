@@ -113,4 +113,35 @@ describe('report', () => {
     const row = csv.find((l) => l.startsWith('2,'))?.split(',') ?? [];
     expect(row.slice(5, 9).map(Number)).to.deep.equal([0.18, 0.22, 0.18, 0.22]);
   });
+
+  it('shows every bootstrapped metric with its interval, links a JSON record per trial, and embeds the dashboard\'s chart specs safely', async () => {
+    const iv = (estimate: number) => ({ estimate, lower: estimate - 0.01, upper: estimate + 0.02 });
+    const hostile = '</script><script>window.__x=1</script>';
+    const measured = trials.map((t) => ({
+      ...t,
+      config: { ...t.config, head: t.id === 2 ? hostile : t.config.head },
+      attributes: { ...t.attributes, accuracy: 0.77, intervals: { level: 0.95, resamples: 100, seed: 0, identities: 20, metrics: { accuracy: iv(0.77), disparity: iv(0.05), rankDisparity: iv(0.3) } } },
+    }));
+    const outDir = join(dir, 'records');
+    const report = await writeSearchReport({ trials: measured, objectives, outDir, reference: [1, 1] });
+    const html = await readFile(report.files.html, 'utf8');
+    // Metrics that are not objectives carry their intervals too.
+    expect(html).to.include('accuracy 0.77 [0.76, 0.79]').and.include('disparity 0.05 [0.04, 0.07]');
+    // One record per trial, linked, the failed one with its reason.
+    for (const t of trials) {
+      expect(html).to.include(`<a href="trials/trial-${t.id}.json">${t.id}</a>`);
+      const record = JSON.parse(await readFile(join(report.files.trials, `trial-${t.id}.json`), 'utf8')) as Trial;
+      expect(record.status).to.equal(t.status);
+    }
+    expect(html).to.include('failed, budget 4: diverged');
+    // The chart specs sit in a script: no journal string can close it.
+    expect(html).not.to.include(hostile);
+    expect(html.match(/<\/script>/g)).to.have.length(4);
+    const specs = JSON.parse(/const specs = (.*);\n/.exec(html)?.[1] ?? 'null') as Record<string, { $schema: string }>;
+    expect(Object.keys(specs)).to.deep.equal(['pareto', 'hypervolume']);
+    expect(JSON.stringify(specs)).to.include(hostile);
+    for (const asset of ['vega.min.js', 'vega-lite.min.js', 'vega-embed.min.js']) expect((await readFile(join(outDir, 'assets', asset))).length, asset).to.be.greaterThan(10_000);
+    const body = html.slice(html.indexOf('<body>'), html.indexOf('</body>') + '</body>'.length);
+    assertWellFormedXml(body, 'report.html body');
+  });
 });
