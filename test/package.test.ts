@@ -1,12 +1,10 @@
 import { expect } from 'chai';
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import * as frnas from '../lib/index.js';
-
-const repoRoot = fileURLToPath(new URL('..', import.meta.url));
+import { ensureBuiltDist, repoRoot } from './support/built-dist.js';
 
 interface LockEntry {
   version?: string;
@@ -49,23 +47,6 @@ function run(command: string, args: string[], cwd: string, timeout = 120_000): S
 
 function describeRun(r: SpawnSyncReturns<string>): string {
   return `exit ${String(r.status)} ${r.error ? String(r.error) : ''}\n${r.stdout}\n${r.stderr}`;
-}
-
-/** Every lib/**\/*.ts has a dist/lib/**\/*.js at least as new: otherwise the package would ship stale code. */
-function staleBuildFiles(): string[] {
-  const stale: string[] = [];
-  const walk = (dir: string): void => {
-    for (const name of readdirSync(dir)) {
-      const path = join(dir, name);
-      if (statSync(path).isDirectory()) walk(path);
-      else if (name.endsWith('.ts') && !name.endsWith('.d.ts')) {
-        const built = join(repoRoot, 'dist', relative(repoRoot, path).replace(/\.ts$/, '.js'));
-        if (!existsSync(built) || statSync(built).mtimeMs < statSync(path).mtimeMs) stale.push(relative(repoRoot, path));
-      }
-    }
-  };
-  walk(join(repoRoot, 'lib'));
-  return stale;
 }
 
 /**
@@ -169,13 +150,7 @@ describe('package: packed, installed offline into an empty project, used', funct
       console.log(`      skipped: ${skipReason}`);
       this.skip();
     }
-    // CI builds before the tests; a developer who changed lib/ since the last build gets a fresh build here (the same one
-    // `prepare` runs on `npm pack`), so the test never packs stale code.
-    const stale = staleBuildFiles();
-    if (stale.length > 0) {
-      const build = run('npm', ['run', 'build:lib'], repoRoot, 200_000);
-      expect(build.status, `build for ${stale.slice(0, 3).join(', ')}: ${describeRun(build)}`).to.equal(0);
-    }
+    ensureBuiltDist();
     const pack = run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', work], repoRoot);
     expect(pack.status, describeRun(pack)).to.equal(0);
     const [packed] = JSON.parse(pack.stdout.slice(pack.stdout.indexOf('['))) as { filename: string; integrity: string; files: { path: string }[] }[];

@@ -20,7 +20,7 @@ import {
   type ModelTrainingData,
   type SearchProgress,
   type Trial,
-} from '../index.js';
+} from './library.js';
 import { registerBenchCommand } from './bench.js';
 import { registerDistributedCommands } from './distributed.js';
 import { registerPosthocCommands } from './posthoc.js';
