@@ -29,7 +29,7 @@ export {
 } from './search/index.js';
 export type {
   Evaluate, EvaluationContext, EvaluationResult, OptimizeOptions, OptimizeResult, SearchProgress, StopRules, StudyOptions, OpenStudyOptions,
-  ObjectiveSpec, Fidelity, Trial, TrialStatus, TrialResult, Proposer, Scheduler, ProposerName, SchedulerName,
+  ObjectiveSpec, Fidelity, Trial, TrialStatus, TrialResult, KnownTrial, Proposer, Scheduler, ProposerName, SchedulerName,
 } from './search/index.js';
 
 // Pareto and fairness
