@@ -18,7 +18,7 @@
 export {
   Space, SpaceError, FloatHyperparameter, IntegerHyperparameter, CategoricalHyperparameter, OrdinalHyperparameter, ConstantHyperparameter,
   EqualsCondition, NotEqualsCondition, InCondition, GreaterThanCondition, LessThanCondition, AndConjunction, OrConjunction,
-  ForbiddenEqualsClause, ForbiddenInClause, ForbiddenAndConjunction, ForbiddenRelation, configurationId,
+  ForbiddenEqualsClause, ForbiddenInClause, ForbiddenAndConjunction, ForbiddenRelation, configurationId, typedConfig, TypedConfiguration,
 } from './space/index.js';
 export type { Configuration, HyperparameterValue, SpaceJSON, ConfigSpaceJSON } from './space/index.js';
 
