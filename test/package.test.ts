@@ -217,6 +217,31 @@ describe('package: packed, installed offline into an empty project, used', funct
     expect(printed).to.deep.equal({ trials: 6, front: 6, pareto: 6, study: 'function', fairness: 'function' });
   });
 
+  it('uses @tensorflow/tfjs-node when the user installed it beside frnas (the optional peer is found from the package)', () => {
+    // A stand-in for tfjs-node (the real one downloads libtensorflow at install): it registers a 'tensorflow' backend in
+    // the shared tfjs registry, as tfjs-node does, made of the cpu backend and its kernels.
+    const stub = join(project, 'node_modules', '@tensorflow', 'tfjs-node');
+    mkdirSync(stub, { recursive: true });
+    writeFileSync(join(stub, 'package.json'), JSON.stringify({ name: '@tensorflow/tfjs-node', version: '4.22.0', main: 'index.js' }));
+    writeFileSync(join(stub, 'index.js'), [
+      "const tf = require('@tensorflow/tfjs');",
+      "for (const kernel of tf.getKernelsForBackend('cpu')) tf.registerKernel({ ...kernel, backendName: 'tensorflow' });",
+      "tf.registerBackend('tensorflow', () => tf.findBackendFactory('cpu')(), 5);",
+    ].join('\n'));
+    try {
+      writeFileSync(join(project, 'backend.mjs'), [
+        "import { initBackend, tf } from 'frnas';",
+        'const name = await initBackend();',
+        'console.log(JSON.stringify({ name, active: tf.getBackend(), sum: tf.add(1, 2).dataSync()[0] }));',
+      ].join('\n'));
+      const used = run(process.execPath, ['backend.mjs'], project);
+      expect(used.status, describeRun(used)).to.equal(0);
+      expect(JSON.parse(used.stdout.trim().split('\n').pop() ?? '{}')).to.deep.equal({ name: 'tensorflow', active: 'tensorflow', sum: 3 });
+    } finally {
+      rmSync(stub, { recursive: true, force: true });
+    }
+  });
+
   it('type-checks a TypeScript file that imports types from the root and a subpath', () => {
     writeFileSync(join(project, 'use.ts'), [
       "import { Space, type OptimizeOptions, type OptimizeResult } from 'frnas';",
