@@ -21,29 +21,35 @@ const cases: { name: string; code: string }[] = [
   { name: 'tfjs + sharp + bullmq (the root before)', code: "await Promise.all([import('@tensorflow/tfjs'), import('sharp'), import('bullmq')])" },
 ];
 
-function wallMs(code: string): number {
+/** Wall time of a fresh process running `code`, and the CPU time it used (user + system, start-up included). */
+function measure(code: string): { wall: number; cpu: number } {
   const start = process.hrtime.bigint();
-  // --input-type=module: top-level await, as an ESM user's first import.
-  const r = spawnSync(process.execPath, ['--input-type=module', '-e', code], { cwd: repoRoot, encoding: 'utf8' });
-  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  // --input-type=module: top-level await, as an ESM user's first import. CPU time is less disturbed than wall time
+  // when the machine is shared.
+  const script = `${code};\nconst u = process.cpuUsage(); console.log((u.user + u.system) / 1000);`;
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: repoRoot, encoding: 'utf8' });
+  const wall = Number(process.hrtime.bigint() - start) / 1e6;
   if (r.status !== 0) throw new Error(`${code}: exit ${String(r.status)}\n${r.stderr}`);
-  return ms;
+  return { wall, cpu: Number(r.stdout.trim().split('\n').pop()) };
 }
 
 ensureBuiltDist();
-for (const c of cases) wallMs(c.code); // warm the file system cache
-const times = cases.map(() => [] as number[]);
+for (const c of cases) measure(c.code); // warm the file system cache
+const wall = cases.map(() => [] as number[]);
+const cpu = cases.map(() => [] as number[]);
 for (let r = 0; r < repeats; r++) {
   for (let k = 0; k < cases.length; k++) {
     const i = (k + r) % cases.length;
-    times[i].push(wallMs(cases[i].code));
+    const m = measure(cases[i].code);
+    wall[i].push(m.wall);
+    cpu[i].push(m.cpu);
   }
 }
-const bare = quantile(times[0], 0.5);
-console.log(`node ${process.version}, ${repeats} repeats per case, wall time of a fresh process (ms):`);
-console.log('| case | median | p25-p75 | over bare node (median) |');
-console.log('|---|---|---|---|');
+const cell = (xs: number[]): string => `${quantile(xs, 0.5).toFixed(0)} (${quantile(xs, 0.25).toFixed(0)}-${quantile(xs, 0.75).toFixed(0)})`;
+const over = (xs: number[], bare: number[]): string => { const d = quantile(xs, 0.5) - quantile(bare, 0.5); return `${d >= 0 ? '+' : ''}${d.toFixed(0)}`; };
+console.log(`node ${process.version}, ${repeats} repeats per case, fresh processes; ms, median (p25-p75):`);
+console.log('| case | wall | wall over bare node | CPU (user+system) | CPU over bare node |');
+console.log('|---|---|---|---|---|');
 cases.forEach((c, i) => {
-  const median = quantile(times[i], 0.5);
-  console.log(`| ${c.name} | ${median.toFixed(0)} | ${quantile(times[i], 0.25).toFixed(0)}-${quantile(times[i], 0.75).toFixed(0)} | ${i === 0 ? '' : `+${(median - bare).toFixed(0)}`} |`);
+  console.log(`| ${c.name} | ${cell(wall[i])} | ${i === 0 ? '' : over(wall[i], wall[0])} | ${cell(cpu[i])} | ${i === 0 ? '' : over(cpu[i], cpu[0])} |`);
 });
