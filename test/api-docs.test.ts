@@ -1,6 +1,8 @@
 import { expect } from 'chai';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { API_DOC_PATH, apiMarkdown, entryPoints } from '../tools/api-docs.js';
+import { repoRoot } from './support/built-dist.js';
 
 describe('docs/api.md', function () {
   this.timeout(180_000);
@@ -29,5 +31,21 @@ describe('docs/api.md', function () {
     for (const name of ['leanRelu', 'WASM_REPLACED_KERNELS', 'installGradientRelease', 'niceTicks']) {
       expect(root, name).not.to.include(`| \`${name}\` |`);
     }
+  });
+
+  it('has every name that the README and docs import from frnas or a subpath', () => {
+    const sections = new Map<string, string>();
+    for (const part of readFileSync(API_DOC_PATH, 'utf8').split('\n## ').slice(1)) sections.set(part.split('\n')[0].trim(), part);
+    const files = ['README.md', ...readdirSync(join(repoRoot, 'docs')).filter((f) => f.endsWith('.md') && f !== 'api.md').map((f) => join('docs', f))];
+    const missing: string[] = [];
+    for (const file of files) {
+      for (const m of readFileSync(join(repoRoot, file), 'utf8').matchAll(/import\s+(?:type\s+)?\{([^}]*)\}\s*from\s*'(frnas(?:\/[a-z]+)?)'/g)) {
+        for (const raw of m[1].split(',')) {
+          const name = raw.replace(/^\s*type\s+/, '').split(' as ')[0].trim();
+          if (name && !sections.get(m[2])?.includes(`| \`${name}\` |`)) missing.push(`${file}: ${name} from '${m[2]}'`);
+        }
+      }
+    }
+    expect(missing).to.deep.equal([]);
   });
 });
