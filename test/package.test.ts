@@ -35,14 +35,22 @@ interface PackageJson {
 
 const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as PackageJson;
 
+/**
+ * The environment of a user's shell: without what `npm test` / `npx` export about this repository (npm_package_*,
+ * npm_lifecycle_*, npm_config_local_prefix, ...), which must not point the consumer's npm at the repository; the cache and
+ * npmrc settings stay.
+ */
+function userEnvironment(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    const fromNpmRun = /^npm_(package_|lifecycle_|command$|execpath$|node_execpath$|config_local_prefix$|config_call$)/.test(key);
+    if (!fromNpmRun) env[key] = value;
+  }
+  return { ...env, npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' };
+}
+
 function run(command: string, args: string[], cwd: string, timeout = 120_000): SpawnSyncReturns<string> {
-  return spawnSync(command, args, {
-    cwd,
-    encoding: 'utf8',
-    timeout,
-    // A developer's npm settings (registry, offline off) must not change what the test does; the cache stays the user's.
-    env: { ...process.env, npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' },
-  });
+  return spawnSync(command, args, { cwd, encoding: 'utf8', timeout, env: userEnvironment() });
 }
 
 function describeRun(r: SpawnSyncReturns<string>): string {
