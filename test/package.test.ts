@@ -133,6 +133,13 @@ describe('package', () => {
     }
   });
 
+  it('builds the library when packed (prepack, also run by npm for git dependencies)', () => {
+    expect(pkg.scripts.prepack).to.equal('npm run build:lib');
+    expect(pkg.scripts['build:lib']).to.equal('tsc -p tsconfig.build.json');
+    const build = JSON.parse(readFileSync(join(repoRoot, 'tsconfig.build.json'), 'utf8')) as { include: string[] };
+    expect(build.include).to.deep.equal(['lib/**/*.ts']);
+  });
+
   it('maps every subpath to a built index with types', () => {
     for (const concept of ['space', 'search', 'pareto', 'fairness', 'data', 'train', 'report', 'distributed', 'bench']) {
       expect(pkg.exports[`./${concept}`], concept).to.deep.equal({

@@ -1,5 +1,5 @@
 // The tests of the built package (pack-and-install, lazy imports, import time) run dist/lib, which CI builds before the tests.
-// A developer who changed lib/ since the last build gets a fresh build here (the one `prepare` runs on `npm pack`), so these
+// A developer who changed lib/ since the last build gets a fresh build here (the one `prepack` runs on `npm pack`), so these
 // tests never judge stale code.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
