@@ -15,11 +15,6 @@ function tfModule(): typeof TfModule {
   return loaded;
 }
 
-/** Whether TensorFlow.js has been loaded in this process (by frnas's `tf` or by anyone else). */
-export function tfLoaded(): boolean {
-  return loaded !== undefined || requireModule.cache[requireModule.resolve('@tensorflow/tfjs')] !== undefined;
-}
-
 /** TensorFlow.js, loaded on the first property read. */
 export const tf: typeof TfModule = new Proxy({} as typeof TfModule, {
   get: (_target, key) => Reflect.get(tfModule(), key) as unknown,
