@@ -1,7 +1,9 @@
 // The search engine on a user's own function: no tfjs, no faces. A two-objective problem with a fidelity
 // (the budget shrinks a bias, as training epochs would), searched with Hyperband + the random-forest proposer.
 // Run: npx tsx examples/custom-objective.ts
-import { optimize, Space } from '../lib/index.js';
+// frnas/search and frnas/space load no TensorFlow.js: this script starts in well under a second.
+import { optimize } from '../lib/search/index.js';
+import { Space, typedConfig } from '../lib/space/index.js';
 
 const space = Space.fromJSON({
   name: 'toy',
@@ -23,8 +25,10 @@ const { trials, paretoFront } = await optimize({
   seed: 0,
   stop: { trials: 120 },
   evaluate: (config, budget) => {
-    const x = Number(config.x);
-    const y = Number(config.y);
+    // Typed reads: a misspelt name or a non-number is an error naming the hyperparameter, not a silent NaN.
+    const typed = typedConfig(space, config);
+    const x = typed.number('x');
+    const y = typed.number('y');
     const bias = 1 / budget; // low budgets see a biased version of the objectives
     return { f1: x + bias * y, f2: 1 - Math.sqrt(x) + y + bias };
   },

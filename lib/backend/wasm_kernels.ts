@@ -1,5 +1,6 @@
 // Gradient kernels the wasm backend of TensorFlow.js 4.22 lacks (and a faster Conv2DBackpropInput),
 // composed from kernels wasm already has. Each kernel frees every intermediate it makes.
+import type { backend_util } from '@tensorflow/tfjs';
 import { tf } from './tf.js';
 
 import {
@@ -60,11 +61,11 @@ function assertNoDilation(dilations: unknown): void {
 }
 
 type RoundingMode = 'floor' | 'round' | 'ceil' | undefined;
-type Pad = 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
+type Pad = 'valid' | 'same' | number | backend_util.ExplicitPadding;
 
 function convPads(
   xShape: number[], filterShape: number[], strides: unknown, pad: unknown, rounding: unknown, depthwise: boolean,
-): { info: tf.backend_util.Conv2DInfo; pads: Pads } {
+): { info: backend_util.Conv2DInfo; pads: Pads } {
   const info = tf.backend_util.computeConv2DInfo(
     xShape as [number, number, number, number], filterShape as [number, number, number, number],
     pair(strides), 1, pad as Pad, rounding as RoundingMode, depthwise, 'channelsLast');
@@ -106,7 +107,7 @@ export const inputGradTuning: { method: 'gemm' | 'phases'; chunkBytes: number } 
  * transposed filter is one tensor, so XNNPACK packs it once for all chunks.
  */
 function inputGradGemm(
-  backend: WasmBackend, dy: Info, filter: Info, info: tf.backend_util.Conv2DInfo, pads: Pads, inputShape: number[],
+  backend: WasmBackend, dy: Info, filter: Info, info: backend_util.Conv2DInfo, pads: Pads, inputShape: number[],
 ): Info {
   const { strideHeight: sH, strideWidth: sW, filterHeight: fh, filterWidth: fw, outHeight: oH, outWidth: oW } = info;
   const [n, , , cin] = inputShape;
@@ -215,7 +216,7 @@ function conv2DBackpropFilter(args: KernelArgs): Info {
  * at 64x64 and streams it from memory.
  * 1x1 filters gather only the pixels they read (a quarter of x at stride 2), then are a stride-1 problem.
  */
-function filterGradGemm(backend: WasmBackend, x: Info, dy: Info, info: tf.backend_util.Conv2DInfo, pads: Pads): Info {
+function filterGradGemm(backend: WasmBackend, x: Info, dy: Info, info: backend_util.Conv2DInfo, pads: Pads): Info {
   const { strideHeight: sH, strideWidth: sW, filterHeight: fh, filterWidth: fw, outHeight: oH, outWidth: oW } = info;
   const [n, , , cin] = x.shape;
   const cout = dy.shape[3];
@@ -262,7 +263,7 @@ function filterGradGemm(backend: WasmBackend, x: Info, dy: Info, info: tf.backen
  * dy^T [oH, oW, N, Cout] at dilation = stride (the conv pads x) gives [Cin, fh', fw', Cout]; keep the first
  * fh x fw taps, transpose to [fh, fw, Cin, Cout].
  */
-function filterGradConv(backend: WasmBackend, x: Info, dy: Info, info: tf.backend_util.Conv2DInfo, pads: Pads): Info {
+function filterGradConv(backend: WasmBackend, x: Info, dy: Info, info: backend_util.Conv2DInfo, pads: Pads): Info {
   const { strideHeight: sH, strideWidth: sW, filterHeight: fh, filterWidth: fw, outHeight: oH, outWidth: oW } = info;
   const [n, inH, inW, cin] = x.shape;
   const cout = dy.shape[3];

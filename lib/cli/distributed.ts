@@ -1,6 +1,6 @@
 // `frnas worker` and `frnas coordinate`: the distributed backend (Redis + BullMQ) as commands.
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { BACKEND_NAMES, type FaceObjectiveName, type PromotionName, type ProposerName, type ModelTrainingData } from '../index.js';
+import { BACKEND_NAMES, type FaceObjectiveName, type PromotionName, type ProposerName, type ModelTrainingData } from './library.js';
 import { coordinateSearch, maskRedisUrl, startTrialWorker, type JsonObject } from '../distributed/index.js';
 import { addStudyOptions, addTrainingOptions, FACE_OBJECTIVES, nonNegativeInteger, positiveInteger, positiveNumber, trainingOptionsFrom } from './options.js';
 

@@ -20,7 +20,7 @@ import {
   type ModelTrainingData,
   type SearchProgress,
   type Trial,
-} from '../index.js';
+} from './library.js';
 import { registerBenchCommand } from './bench.js';
 import { registerDistributedCommands } from './distributed.js';
 import { registerPosthocCommands } from './posthoc.js';
@@ -108,6 +108,7 @@ export function buildProgram(): Command {
     .option('--image-size <px>', 'training image size', positiveInteger('--image-size'))
     .option('--batch-size <n>', 'training batch size', positiveInteger('--batch-size'))
     .option('--no-default', 'do not train the default configuration for comparison')
+    .option('--warm-start <study-or-csv>', 'give the proposer the results of an earlier study folder or a CSV file (same space; docs/search.md, "Warm starts") when the study is new')
     .requiredOption('--out <dir>', 'study folder (journal, checkpoints, report); an existing one is resumed with its recorded data and training settings');
   addTrainingOptions(searchCommand)
     .action(async (o: Record<string, unknown>) => {
@@ -148,11 +149,18 @@ export function buildProgram(): Command {
           imageSize: o.imageSize as number | undefined,
           seed: o.seed as number | undefined,
           evaluateDefault: o.default as boolean,
+          warmStart: o.warmStart as string | undefined,
           signal: controller.signal,
           onTrialEnd: (t) => progress.trialEnded(t),
           onProgress: (p) => progress.update(p),
         });
         progress.end();
+        if (outcome.warmStart) {
+          const w = outcome.warmStart;
+          console.log(w.resumed
+            ? 'Warm start: the study already had trials; earlier results were not added again.'
+            : `Warm start: ${w.added} earlier results added${w.outsideFidelity > 0 ? ` (${w.outsideFidelity} left out: budget outside the fidelity range)` : ''}.`);
+        }
         const failed = outcome.trials.filter((t) => t.status !== 'ok').length;
         console.log(
           `${outcome.interrupted ? 'Stopped' : 'Done'}: ${outcome.trials.length} trials (${failed} failed); ` +

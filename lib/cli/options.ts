@@ -1,6 +1,6 @@
 // Option parsers shared by the `frnas` commands: each names the flag and the bad value in one line.
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { DEFAULT_MAX_CONSECUTIVE_FAILURES, type FaceObjectiveName } from '../index.js';
+import { DEFAULT_MAX_CONSECUTIVE_FAILURES, type FaceObjectiveName } from './library.js';
 import { MODEL_TRAINING_DATA } from '../search/proposers/training-data.js';
 import { checkAugmentation, RECOMMENDED_FACE_TRAINING, type AugmentationSettings } from '../train/index.js';
 

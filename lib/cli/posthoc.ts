@@ -1,7 +1,7 @@
 // `frnas init | retrain | evaluate | analyze`: the steps after a search (docs/workflow.md), as thin wrappers of lib/posthoc.
 import { basename, join, resolve } from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { BACKEND_NAMES, readTrainingConfig, type BackendName } from '../index.js';
+import { BACKEND_NAMES, readTrainingConfig, type BackendName } from './library.js';
 import {
   analyze,
   DISPARITY_MEASURES,

@@ -12,7 +12,7 @@ import {
   type BackendName,
   type OptimizerName,
   type ScheduleName,
-} from '../index.js';
+} from './library.js';
 import { writeFileAtomic } from '../util/write-file-atomic.js';
 import { addTrainingOptions, nonNegativeNumber, positiveInteger, positiveNumber, trainingOptionsFrom } from './options.js';
 

@@ -1,5 +1,16 @@
 import { readFile } from 'node:fs/promises';
-import sharp, { type Sharp } from 'sharp';
+import type { Sharp } from 'sharp';
+
+// sharp (a native binary) is loaded by the first decode, not at import: code that never decodes an image never needs it.
+let sharpLoaded: typeof import('sharp').default | undefined;
+async function loadSharp(): Promise<typeof import('sharp').default> {
+  try {
+    sharpLoaded ??= (await import('sharp')).default;
+  } catch (error) {
+    throw new DataError(`cannot load sharp, which decodes and resizes images: ${(error as Error).message}`);
+  }
+  return sharpLoaded;
+}
 import { DataError } from './errors.js';
 
 /** How an image of another aspect ratio becomes a square: `center` scales the short side and crops the middle, `stretch` scales each side. */
@@ -106,6 +117,7 @@ export async function decodePixels(input: string | Uint8Array, options: PixelOpt
   } catch (error) {
     throw new DataError(`cannot read image ${name}: ${(error as Error).message}`);
   }
+  const sharp = await loadSharp();
   try {
     let image: Sharp;
     let width: number;

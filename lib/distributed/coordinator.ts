@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { Job, Queue, QueueEvents } from 'bullmq';
+import type { Job } from 'bullmq';
 import { checkStopRules, ConsecutiveFailures, stopRulesAllowStart } from '../search/optimize.js';
 import { Study, StudyError, type SearchProgress, type StopRules, type StudyOptions, type Trial, type TrialResult } from '../search/index.js';
 import { isPlainJson, type EvaluatorSpec } from './evaluators.js';
@@ -98,6 +98,7 @@ export async function runCoordinator(options: CoordinatorOptions): Promise<Coord
   const attempts = options.attempts ?? DEFAULT_ATTEMPTS;
   if (!Number.isInteger(attempts) || attempts < 1) throw new DistributedError(`coordinator: attempts must be an integer >= 1, got ${attempts}`);
   const pollMs = (options.pollInterval ?? DEFAULT_POLL_SECONDS) * 1000;
+  const bullmq = await import('bullmq'); // loaded on use: importing frnas must not load BullMQ
   if (!(pollMs > 0)) throw new DistributedError(`coordinator: pollInterval must be a positive number of seconds, got ${options.pollInterval}`);
   if (options.trialTimeout !== undefined && !(options.trialTimeout > 0)) throw new DistributedError(`coordinator: trialTimeout must be a positive number of seconds, got ${options.trialTimeout}`);
   const tellOrder = options.tellOrder ?? 'arrival';
@@ -118,8 +119,8 @@ export async function runCoordinator(options: CoordinatorOptions): Promise<Coord
   const study = Study.open(options.directory, options);
   const checkpointRoot = path.resolve(options.checkpointRoot ?? path.join(study.directory ?? options.directory, 'checkpoints'));
   const connection = connectionOptions(options.redis);
-  const queue = new Queue(queueName, { connection, defaultJobOptions: { attempts, removeOnComplete: false, removeOnFail: false } });
-  const events = new QueueEvents(queueName, { connection });
+  const queue = new bullmq.Queue(queueName, { connection, defaultJobOptions: { attempts, removeOnComplete: false, removeOnFail: false } });
+  const events = new bullmq.QueueEvents(queueName, { connection });
   queue.on('error', (error: Error) => warn(`frnas coordinator: queue: ${error.message}`));
   events.on('error', (error: Error) => warn(`frnas coordinator: queue events: ${error.message}`));
 
@@ -188,7 +189,7 @@ export async function runCoordinator(options: CoordinatorOptions): Promise<Coord
     if (!trial || ready.has(trialId)) return; // told already, or already collected: a second result counts for nothing
     // State first: a job read before it completes has no return value yet.
     const state = await queue.getJobState(trialJobId(trialId));
-    const job = state === 'unknown' ? undefined : await Job.fromId<TrialJobData, TrialJobOutcome>(queue, trialJobId(trialId));
+    const job = state === 'unknown' ? undefined : await bullmq.Job.fromId<TrialJobData, TrialJobOutcome>(queue, trialJobId(trialId));
     if (!job) {
       warn(`frnas coordinator: the job of trial ${trialId} is gone from Redis (was Redis restarted without appendonly?); enqueuing it again`);
       await enqueue([trial]);

@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { Queue, type RedisOptions } from 'bullmq';
+import type { RedisOptions } from 'bullmq';
 
 export class DistributedError extends Error {
   constructor(message: string) {
@@ -87,6 +87,7 @@ export function connectionOptions(redis: string | RedisConnectionSettings): Redi
 export async function checkRedis(redis: string | RedisConnectionSettings, timeoutMs = 5000): Promise<RedisPersistence> {
   const settings = typeof redis === 'string' ? parseRedisUrl(redis) : redis;
   const where = describeConnection(settings);
+  const { Queue } = await import('bullmq'); // loaded on use: importing frnas must not load BullMQ
   const probe = new Queue('frnas-connection-check', {
     connection: {
       ...connectionOptions(settings),

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import { hostname } from 'node:os';
 import * as path from 'node:path';
-import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import type { Job } from 'bullmq';
 import type { Evaluate, EvaluationContext } from '../search/index.js';
 import { workerEvaluators as defaultRegistry, type EvaluatorRegistry, type WorkerEnvironment } from './evaluators.js';
 import { outcomeResult, parseTrialJob, trialQueueName, type TrialJobData, type TrialJobOutcome } from './jobs.js';
@@ -74,6 +74,7 @@ const DEFAULT_MAX_STALLED = 2;
  */
 export async function startTrialWorker(options: TrialWorkerOptions): Promise<TrialWorker> {
   const queueName = trialQueueName(options.study);
+  const { UnrecoverableError, Worker } = await import('bullmq'); // loaded on use: importing frnas must not load BullMQ
   const concurrency = options.concurrency ?? 1;
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new DistributedError(`worker: concurrency must be an integer >= 1, got ${concurrency}`);
   const seconds = (name: string, value: number | undefined, fallback: number): number => {

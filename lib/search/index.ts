@@ -25,6 +25,9 @@ export { JournalStorage, JournalError, JOURNAL_FILE, LOCK_FILE, type JournalOpti
 export { frontAtHighestBudget } from './front.js';
 export { Study, StudyError, type StudyOptions, type OpenStudyOptions } from './study.js';
 export {
+  warmStart, readKnownTrialsCsv, readKnownTrialsOfStudy, WARM_START_CSV_COLUMNS, type KnownTrialsRead, type WarmStartOutcome,
+} from './warm-start.js';
+export {
   optimize,
   DEFAULT_MAX_CONSECUTIVE_FAILURES,
   type Evaluate,

@@ -55,7 +55,7 @@ export interface SearchProgress {
 
 /** When to stop starting trials (running ones finish). At least one rule is required. */
 export interface StopRules {
-  /** Total finished + running trials of the study (a resumed study counts its earlier trials). */
+  /** Total finished + running trials of the study (a resumed study counts its earlier trials; results recorded with `Study#addTrial` do not count). */
   trials?: number;
   /** Total budget units: spent by finished trials plus planned by running ones. */
   budget?: number;
@@ -184,7 +184,8 @@ export async function optimize(options: OptimizeOptions): Promise<OptimizeResult
 export function stopRulesAllowStart(study: Study, stop: StopRules, elapsedSeconds: number): boolean {
   if (stop.seconds !== undefined && elapsedSeconds >= stop.seconds) return false;
   if (study.restartsPending > 0) return true;
-  if (stop.trials !== undefined && study.finishedCount + study.runningCount >= stop.trials) return false;
+  // Results added from elsewhere (Study#addTrial) were not run by this study: they do not use up its trials.
+  if (stop.trials !== undefined && study.finishedCount - study.addedCount + study.runningCount >= stop.trials) return false;
   if (stop.budget !== undefined && study.budgetSpent + plannedBudget(study) >= stop.budget) return false;
   return true;
 }

@@ -9,11 +9,11 @@ import type { PromotionStrategy } from './promotion/strategy.js';
 import { resolveProposer, type ProposerName } from './proposers/index.js';
 import { resolveScheduler, type SchedulerName } from './schedulers/index.js';
 import { deriveRng, validateFidelity, type Scheduler, type TrialPlan } from './schedulers/scheduler.js';
-import type { HeaderEvent, ResultEvent, StudyEvent, StudyStorage } from './storage/events.js';
+import type { AddedEvent, HeaderEvent, ResultEvent, StudyEvent, StudyStorage } from './storage/events.js';
 import { JournalStorage, type JournalOptions } from './storage/journal.js';
 import { MemoryStorage } from './storage/memory.js';
 import { frontAtHighestBudget } from './front.js';
-import type { Fidelity, ObjectiveSpec, Proposer, Trial, TrialResult } from './types.js';
+import type { Fidelity, KnownTrial, ObjectiveSpec, Proposer, Trial, TrialResult } from './types.js';
 
 export class StudyError extends Error {
   constructor(message: string) {
@@ -78,6 +78,9 @@ export class Study {
   private readonly askedAt = new Map<number, number>();
   private proposals = 0;
   private spent = 0;
+  /** Configurations queued by `enqueue`, not asked yet (first in, first out). */
+  private readonly queued: { config: Configuration; configId: string }[] = [];
+  private added = 0;
   private temporaryDirectory: string | undefined;
 
   private constructor(storage: StudyStorage, options: Partial<StudyOptions>, events: StudyEvent[]) {
@@ -186,9 +189,11 @@ export class Study {
       trial = this.newTrial(id, parent.config, parent.configId, plan);
       this.storage.append({ type: 'promoted', ...placementOf(trial), parentTrialId: plan.parentTrialId });
     } else {
-      const config = this.propose(plan.budget);
-      trial = this.newTrial(id, config, this.space.configId(config), plan);
-      this.storage.append({ type: 'asked', ...placementOf(trial) });
+      const next = this.queued.shift();
+      const config = next?.config ?? this.propose(plan.budget);
+      trial = this.newTrial(id, config, next?.configId ?? this.space.configId(config), plan);
+      if (next) trial.origin = 'enqueued';
+      this.storage.append({ type: 'asked', ...placementOf(trial), ...(next ? { enqueued: true as const } : {}) });
     }
     this.commitAsked(trial);
     this.askedAt.set(id, performance.now());
@@ -210,6 +215,77 @@ export class Study {
     this.commitResult(trial, event);
     this.askedAt.delete(trialId);
     return copyTrial(trial);
+  }
+
+  /**
+   * Queues a configuration to evaluate next (as Optuna's `enqueue_trial`): the next time the scheduler asks for a new
+   * configuration, it gets this one instead of a proposal, at that plan's budget (so Hyperband may promote it). Queued
+   * configurations are asked in order, are recorded in the journal and survive a resume. Throws a `StudyError` naming the
+   * hyperparameter when the configuration is not valid in the study's space.
+   */
+  enqueue(config: Configuration): void {
+    try {
+      this.space.validate(config);
+    } catch (error) {
+      throw new StudyError(`enqueue: ${(error as Error).message}`);
+    }
+    const entry = { config: { ...config }, configId: this.space.configId(config) };
+    this.storage.append({ type: 'enqueued', ...entry });
+    this.queued.push(entry);
+  }
+
+  /** Configurations queued by `enqueue` that have not been asked yet. */
+  get enqueuedCount(): number {
+    return this.queued.length;
+  }
+
+  /**
+   * Records a result obtained elsewhere (another run, a paper's table, an earlier study) as a finished trial with the
+   * next id: the proposer's model learns from it, `trials()`, `history()` and `paretoFront()` include it, and the journal
+   * keeps it like any trial. The scheduler never planned it, so it is never promoted, and it does not count towards the
+   * `trials` stop rule of `optimize` (see `addedCount`). Its cost defaults to 0 (nothing spent by this study).
+   * Bad input (a configuration outside the space, a budget outside the fidelity range, a missing objective of an `ok`
+   * trial) throws a `StudyError` naming the field.
+   */
+  addTrial(known: KnownTrial): Trial {
+    const where = `addTrial (trial ${this.all.length})`;
+    if (typeof known !== 'object' || known === null) throw new StudyError(`${where}: expected { config, budget, values, status }`);
+    try {
+      this.space.validate(known.config);
+    } catch (error) {
+      throw new StudyError(`${where}: config: ${(error as Error).message}`);
+    }
+    const { min, max } = this.fidelity;
+    if (typeof known.budget !== 'number' || !(known.budget >= min && known.budget <= max)) {
+      throw new StudyError(`${where}: budget must be a number from fidelity.min ${min} to fidelity.max ${max}, got ${JSON.stringify(known.budget)}`);
+    }
+    const status = known.status ?? 'ok';
+    if (status !== 'ok' && status !== 'failed' && status !== 'timeout') {
+      throw new StudyError(`${where}: status must be 'ok', 'failed' or 'timeout', got ${JSON.stringify(status)}`);
+    }
+    if (status === 'ok') {
+      for (const { name } of this.objectives) {
+        const value = known.values?.[name];
+        if (typeof value !== 'number' || !Number.isFinite(value)) {
+          throw new StudyError(`${where}: values.${name} must be a finite number for an ok trial, got ${JSON.stringify(value)}`);
+        }
+      }
+    }
+    const trial = this.newTrial(this.all.length, { ...known.config }, this.space.configId(known.config), { budget: known.budget, bracket: 0, rung: 0 });
+    const result = this.resultEvent(trial, {
+      status, values: known.values, error: known.error, attributes: known.attributes,
+      cost: { seconds: known.cost?.seconds ?? 0, budget: known.cost?.budget ?? 0 },
+    });
+    const { type: _result, ...outcome } = result;
+    const event: AddedEvent = { ...outcome, type: 'added', config: trial.config, configId: trial.configId, budget: trial.budget };
+    this.storage.append(event);
+    this.commitAdded(trial, event);
+    return copyTrial(trial);
+  }
+
+  /** Finished trials recorded with `addTrial` (results obtained elsewhere, included in `finishedCount`). */
+  get addedCount(): number {
+    return this.added;
   }
 
   /** Every trial, running ones included, by id. */
@@ -395,7 +471,18 @@ export class Study {
     return event;
   }
 
-  private commitResult(trial: Trial, event: ResultEvent): void {
+  /** An added trial: finished at once, in the proposer's history, outside the scheduler's brackets. */
+  private commitAdded(trial: Trial, event: AddedEvent): void {
+    delete trial.bracket;
+    delete trial.rung;
+    trial.origin = 'added';
+    this.all.push(trial);
+    this.running.set(trial.id, trial);
+    this.added++;
+    this.commitResult(trial, { ...event, type: 'result' }, false);
+  }
+
+  private commitResult(trial: Trial, event: ResultEvent, scheduled = true): void {
     trial.status = event.status;
     trial.values = { ...event.values };
     trial.cost = { ...event.cost };
@@ -404,7 +491,7 @@ export class Study {
     this.running.delete(trial.id);
     this.finished.push(trial);
     this.spent += event.cost.budget;
-    this.scheduler.onResult(trial);
+    if (scheduled) this.scheduler.onResult(trial);
   }
 
   /** Rebuilds the state from stored events: the scheduler sees the same calls in the same order as the first time. */
@@ -427,7 +514,23 @@ export class Study {
                 `would now ask ${plan ? JSON.stringify(plan) : 'nothing'}; was the study run with another scheduler or fidelity?`,
             );
           }
-          this.commitAsked(this.newTrial(event.trial, event.config, event.configId, plan));
+          const trial = this.newTrial(event.trial, event.config, event.configId, plan);
+          if (event.type === 'asked' && event.enqueued) {
+            const next = this.queued.shift();
+            if (next?.configId !== event.configId) {
+              throw new StudyError(`${where}: trial ${event.trial} took an enqueued configuration, but the queue holds ${next ? `configuration ${next.configId}` : 'none'}`);
+            }
+            trial.origin = 'enqueued';
+          }
+          this.commitAsked(trial);
+          break;
+        }
+        case 'enqueued':
+          this.queued.push({ config: event.config, configId: event.configId });
+          break;
+        case 'added': {
+          if (event.trial !== this.all.length) throw new StudyError(`${where}: trial ${event.trial} added, expected trial ${this.all.length}`);
+          this.commitAdded(this.newTrial(event.trial, event.config, event.configId, { budget: event.budget, bracket: 0, rung: 0 }), event);
           break;
         }
         case 'started': {

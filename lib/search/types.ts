@@ -37,6 +37,11 @@ export interface Trial extends TrialPlacement {
   attributes: Record<string, unknown>;
   /** The reason of a `failed` or `timeout` trial. */
   error?: string;
+  /**
+   * Where the trial came from when not from the proposer or a promotion: `enqueued` (its configuration was queued with
+   * `Study#enqueue`) or `added` (a result obtained elsewhere, recorded with `Study#addTrial`; never run by this study).
+   */
+  origin?: 'enqueued' | 'added';
 }
 
 /** What a proposer sees when asked for a new configuration. */
@@ -72,6 +77,21 @@ export interface TrialPlacement {
   rung?: number;
   /** The trial of the same configuration at the previous rung, when this trial is a promotion. */
   parentTrialId?: number;
+}
+
+/** What `Study#addTrial` records: a result obtained elsewhere for `config` at `budget`. */
+export interface KnownTrial {
+  config: Configuration;
+  /** The budget the result was obtained at, within the study's fidelity range. */
+  budget: number;
+  /** Default `ok`; an `ok` trial must hold every objective as a finite number. */
+  status?: 'ok' | 'failed' | 'timeout';
+  values?: Record<string, number>;
+  /** The reason of a `failed` or `timeout` trial. */
+  error?: string;
+  /** What the result cost where it was obtained; default 0 s and 0 budget (nothing spent by this study). */
+  cost?: Partial<TrialCost>;
+  attributes?: Record<string, unknown>;
 }
 
 /** What `Study#tell` accepts. `status` defaults to `ok`; an `ok` result must hold every objective as a finite number. */

@@ -46,3 +46,4 @@ export type {
   ConfigSpaceConditionJSON,
   ConfigSpaceForbiddenJSON,
 } from './configspace-json.js';
+export { typedConfig, TypedConfiguration } from './typed.js';

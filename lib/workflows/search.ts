@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { initBackend, type BackendName } from '../backend/index.js';
 import type { FaceDataset } from '../data/index.js';
 import { writeSearchReport, type ReportBaseline, type SearchReport } from '../report/index.js';
-import { JOURNAL_FILE, optimize, Study, type SchedulerName, type SearchProgress, type ProposerName, type PromotionName, type Fidelity } from '../search/index.js';
+import { JOURNAL_FILE, optimize, Study, warmStart, type SchedulerName, type SearchProgress, type ProposerName, type PromotionName, type Fidelity, type WarmStartOutcome } from '../search/index.js';
 import type { ObjectiveSpec, Proposer, Trial } from '../search/types.js';
 import { RandomForestProposer } from '../search/proposers/random-forest/index.js';
 import { TpeProposer } from '../search/proposers/tpe/index.js';
@@ -97,6 +97,12 @@ export interface SearchOptions extends Omit<FaceTrainingDefaults, 'maxEpochs' | 
   backend?: BackendName;
   /** Train the default configuration at the maximum budget too, so the report compares the front with it (default true). */
   evaluateDefault?: boolean;
+  /**
+   * An earlier study folder or a CSV file of results (docs/search.md, "Warm starts"): added to a new study as known
+   * trials (Study#addTrial) before the search, so the proposer's model starts from them. Ignored when resuming a study
+   * that already has trials (they were added when it was created).
+   */
+  warmStart?: string;
   /** Aborting stops starting trials; running ones finish and everything stays resumable. */
   signal?: AbortSignal;
   onProgress?: (progress: SearchProgress) => void;
@@ -113,6 +119,8 @@ export interface SearchOutcome {
   baselines: ReportBaseline[];
   /** True when the search stopped because `signal` was aborted. */
   interrupted: boolean;
+  /** What `warmStart` added; `resumed`: the study already had trials, nothing was added again. */
+  warmStart?: WarmStartOutcome & { resumed: boolean };
 }
 
 const DEFAULT_TRIAL_FILE = 'default.json';
@@ -170,7 +178,7 @@ export async function search(givenOptions: SearchOptions): Promise<SearchOutcome
   if (stop.trials === undefined && stop.budget === undefined && stop.seconds === undefined) stop.trials = DEFAULT_SEARCH_TRIALS;
 
   const { out: _out, space: _space, data: _data, evaluationData: _evaluationData, allowIdentityOverlap, minImagesPerIdentity, objectives: _objectives, scheduler, proposer: _proposer, trainingData: _trainingData, promotion, minEpochs: _min, maxEpochs: _max, eta: _eta,
-    trials: _trials, budget: _budget, seconds: _seconds, maxConsecutiveFailures, workers, backend, seed: _seed, evaluateDefault, signal, onProgress, onTrialEnd, ...training } = options;
+    trials: _trials, budget: _budget, seconds: _seconds, maxConsecutiveFailures, workers, backend, seed: _seed, evaluateDefault, signal, warmStart: warmStartSource, onProgress, onTrialEnd, ...training } = options;
   // Always choose a backend: left to itself tfjs runs its pure-JS cpu backend, far too slow to train (backend.md).
   await initBackend(backend);
   const evaluate = faceRecognitionObjective({
@@ -189,7 +197,7 @@ export async function search(givenOptions: SearchOptions): Promise<SearchOutcome
   const settings = faceSearchSettings(options, dataset, evaluationData);
 
   await mkdir(out, { recursive: true });
-  const result = await optimize({
+  const studyOptions = {
     space,
     objectives,
     fidelity,
@@ -197,8 +205,21 @@ export async function search(givenOptions: SearchOptions): Promise<SearchOutcome
     proposer,
     promotion,
     seed,
-    storage: out,
     settings,
+  };
+  let warmStarted: SearchOutcome['warmStart'];
+  if (warmStartSource !== undefined) {
+    const study = Study.open(out, studyOptions);
+    try {
+      const resumed = study.trials().length > 0;
+      warmStarted = { ...(resumed ? { added: 0, outsideFidelity: 0 } : warmStart(study, warmStartSource)), resumed };
+    } finally {
+      study.close();
+    }
+  }
+  const result = await optimize({
+    ...studyOptions,
+    storage: out,
     evaluate,
     stop,
     concurrency: workers ?? 1,
@@ -223,7 +244,7 @@ export async function search(givenOptions: SearchOptions): Promise<SearchOutcome
     defaultConfigId: space.configId(space.defaultConfiguration()),
     baselines,
   });
-  return { trials: result.trials, paretoFront: result.paretoFront, defaultTrial, baselines, report, interrupted };
+  return { trials: result.trials, paretoFront: result.paretoFront, defaultTrial, baselines, report, interrupted, ...(warmStarted ? { warmStart: warmStarted } : {}) };
 }
 
 /** The FaceTrainingDefaults keys a search records (its seed and maxEpochs are the study's own). */

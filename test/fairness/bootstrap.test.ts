@@ -10,6 +10,7 @@ import {
   percentileSorted,
 } from '../../lib/fairness/index.js';
 import * as frnas from '../../lib/index.js';
+import * as fairness from '../../lib/fairness/index.js';
 
 describe('fairness/bootstrapFairness: identity bootstrap intervals', () => {
   // Group A: identity a1 always right (ranks 0, 0), a2 always wrong (ranks 2, 4, mean rank 3).
@@ -146,9 +147,10 @@ describe('fairness/pairedBootstrapDifference and the comparison words', () => {
     expect(() => compareWithIntervals({}, base, ['error'])).to.throw(RangeError, /a has no interval/);
   });
 
-  it('is exported from lib/index.ts', () => {
+  it('is exported from frnas/fairness (lib/fairness/index.ts); bootstrapFairness also from the root', () => {
     for (const name of ['bootstrapFairness', 'pairedBootstrapDifference', 'compareWithIntervals', 'compareDifferences', 'percentileSorted']) {
-      expect(frnas, name).to.have.property(name).that.is.a('function');
+      expect(fairness, name).to.have.property(name).that.is.a('function');
     }
+    expect(frnas).to.have.property('bootstrapFairness').that.equals(fairness.bootstrapFairness);
   });
 });

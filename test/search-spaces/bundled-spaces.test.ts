@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { backboneNames, bundledSpacesDir, loadSpace, resolveTrainingSpec, Space } from '../../lib/index.js';
+import { backboneNames, bundledSpacesDir, loadSpace, Space } from '../../lib/index.js';
+import { resolveTrainingSpec } from '../../lib/train/index.js';
 
 // Every bundled space loads, validates its samples, and every sample is a configuration the trainer can build.
 describe('bundled search spaces', () => {

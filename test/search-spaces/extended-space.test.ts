@@ -2,7 +2,9 @@ import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tf } from '../../lib/backend/index.js';
-import { bundledSpacesDir, CosFace, FaceTrainer, loadSpace, resolveTrainingSpec, type Configuration } from '../../lib/index.js';
+import { bundledSpacesDir, loadSpace, type Configuration } from '../../lib/index.js';
+import { CosFace } from '../../lib/models/index.js';
+import { FaceTrainer, resolveTrainingSpec } from '../../lib/train/index.js';
 
 interface SpaceFile {
   hyperparameters: Record<string, unknown>;

@@ -7,7 +7,7 @@ import type { ObjectiveSpec, ProposalContext, Trial } from '../../lib/search/typ
 import { RandomForestProposer, type RandomForestTrainingData } from '../../lib/search/proposers/random-forest/index.js';
 import { analyticProblem, runMetrics, runSimulated } from '../../lib/bench/index.js';
 import { optimize, TpeProposer } from '../../lib/search/index.js';
-import { faceSearchProposer } from '../../lib/index.js';
+import { faceSearchProposer } from '../../lib/workflows/index.js';
 
 
 /** A sequential search: propose, evaluate at the max budget, tell. Returns the best value after each evaluation. */

@@ -4,7 +4,9 @@ import { expect } from 'chai';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pairedAgainstDefault, pairedBootstrapDifference, realFaceStudy, type RunResult } from '../../lib/index.js';
+import { pairedBootstrapDifference, realFaceStudy } from '../../lib/index.js';
+import type { RunResult } from '../../lib/posthoc/index.js';
+import { pairedAgainstDefault } from '../../lib/workflows/index.js';
 import { writeFolderDataset } from '../data/fixtures.js';
 
 describe('workflows: realFaceStudy (search, retrain, analyse on other people)', function () {

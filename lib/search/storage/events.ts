@@ -25,6 +25,8 @@ export interface AskedEvent {
   budget: number;
   bracket: number;
   rung: number;
+  /** The configuration came from the queue of `Study#enqueue` instead of the proposer. */
+  enqueued?: true;
 }
 
 /** A configuration was promoted: a new trial of the parent's configuration at a higher budget. */
@@ -50,7 +52,25 @@ export interface ResultEvent {
   error?: string;
 }
 
-export type StudyEvent = HeaderEvent | AskedEvent | PromotedEvent | StartedEvent | ResultEvent;
+/** `Study#enqueue`: the next new configuration the scheduler asks for is this one instead of a proposal. */
+export interface EnqueuedEvent {
+  type: 'enqueued';
+  config: Configuration;
+  configId: string;
+}
+
+/**
+ * `Study#addTrial`: a finished trial whose result was obtained elsewhere. It takes the next trial id; the proposer learns
+ * from it and the front includes it, but the scheduler never planned it, so it is never promoted.
+ */
+export interface AddedEvent extends Omit<ResultEvent, 'type'> {
+  type: 'added';
+  config: Configuration;
+  configId: string;
+  budget: number;
+}
+
+export type StudyEvent = HeaderEvent | AskedEvent | PromotedEvent | StartedEvent | ResultEvent | EnqueuedEvent | AddedEvent;
 
 /** Where a study's events live. The study's state is a replay of `read()`; nothing else holds state. */
 export interface StudyStorage {
@@ -85,6 +105,13 @@ export function checkEventShape(value: unknown): string | undefined {
       return undefined;
     case 'started':
       return isCount(event.trial) ? undefined : `"trial" must be a trial id, got ${JSON.stringify(event.trial)}`;
+    case 'enqueued':
+      if (typeof event.config !== 'object' || event.config === null || Array.isArray(event.config)) return '"config" must be an object';
+      return typeof event.configId === 'string' ? undefined : '"configId" must be a string';
+    case 'added':
+      if (typeof event.config !== 'object' || event.config === null || Array.isArray(event.config)) return '"config" must be an object';
+      if (typeof event.budget !== 'number') return '"budget" must be a number';
+      return checkEventShape({ ...event, type: 'result' }); // an added trial carries a result
     case 'result':
       if (!isCount(event.trial)) return `"trial" must be a trial id, got ${JSON.stringify(event.trial)}`;
       if (event.status !== 'ok' && event.status !== 'failed' && event.status !== 'timeout') return `unknown status ${JSON.stringify(event.status)}`;
