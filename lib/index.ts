@@ -14,4 +14,5 @@ export * from './workflows/index.js';
 export * from './bench/index.js';
 export * from './distributed/index.js';
 export * from './posthoc/index.js';
+export * from './command/index.js';
 export { version } from './version.js';

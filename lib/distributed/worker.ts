@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import { hostname } from 'node:os';
 import * as path from 'node:path';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
-import type { Evaluate, EvaluationContext } from '../search/index.js';
+import { TrialTimeoutError, type Evaluate, type EvaluationContext } from '../search/index.js';
 import { workerEvaluators as defaultRegistry, type EvaluatorRegistry, type WorkerEnvironment } from './evaluators.js';
 import { outcomeResult, parseTrialJob, trialQueueName, type TrialJobData, type TrialJobOutcome } from './jobs.js';
 import { checkpointDirUnder, realRoot } from './paths.js';
@@ -158,7 +158,8 @@ export async function startTrialWorker(options: TrialWorkerOptions): Promise<Tri
         result = outcomeResult(outcome);
       }
     } catch (error) {
-      result = { status: 'failed', values: {}, attributes: {}, error: error instanceof Error ? error.message : String(error) };
+      if (error instanceof TrialTimeoutError) result = { status: 'timeout', values: {}, attributes: {}, error: error.message };
+      else result = { status: 'failed', values: {}, attributes: {}, error: error instanceof Error ? error.message : String(error) };
     } finally {
       if (timer) clearTimeout(timer);
     }

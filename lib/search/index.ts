@@ -26,6 +26,7 @@ export { frontAtHighestBudget } from './front.js';
 export { Study, StudyError, type StudyOptions, type OpenStudyOptions } from './study.js';
 export {
   optimize,
+  TrialTimeoutError,
   DEFAULT_MAX_CONSECUTIVE_FAILURES,
   type Evaluate,
   type EvaluationContext,
