@@ -102,6 +102,8 @@ export function commandTrialSeed(studySeed: number, trialId: number): number {
 }
 
 function trialName(trialId: number): string {
+  // search() evaluates the default configuration outside the study, as trial -1.
+  if (trialId < 0) return 'default';
   return `trial-${String(trialId).padStart(6, '0')}`;
 }
 

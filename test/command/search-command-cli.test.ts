@@ -1,0 +1,44 @@
+import { expect } from 'chai';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { runFrnas } from '../support/cli.js';
+
+const TRAINER = resolve('test/fixtures/command-trials/trainer.mjs');
+
+describe('frnas search --command', function () {
+  this.timeout(120_000);
+  const base = mkdtempSync(join(tmpdir(), 'frnas-search-command-'));
+  after(() => rmSync(base, { recursive: true, force: true }));
+  const space = join(base, 'xy.json');
+  writeFileSync(space, JSON.stringify({ name: 'xy', hyperparameters: { x0: { type: 'float', lower: 0, upper: 1, default: 0.5 }, x1: { type: 'float', lower: 0, upper: 1, default: 0.5 } } }));
+  const command = `"${process.execPath}" "${TRAINER}" ok`;
+
+  it('searches with the command as the trainer (its own objectives), evaluates the default with it, reports, and resumes with the same command only', () => {
+    const out = join(base, 'study');
+    const args = ['search', '--command', command, '--space', space, '--objectives', 'f1,f2', '--min-epochs', '1', '--max-epochs', '2', '--out', out];
+    const first = runFrnas([...args, '--trials', '4']);
+    expect(first.code, first.output).to.equal(0);
+    expect(first.output).to.match(/Done: 4 trials \(0 failed\); Pareto front of \d+ at 2 epochs/);
+    expect(first.output).to.match(/default: f1=0\.8333 f2=1\.3333/);
+    expect(existsSync(join(out, 'report', 'report.html'))).to.equal(true);
+    expect(readFileSync(join(out, 'trial-logs', 'trial-000000.log'), 'utf8')).to.contain('plain output goes to the log');
+    expect(readFileSync(join(out, 'trial-logs', 'default.log'), 'utf8')).to.contain('budget 2 (previous 0)');
+    // Resumed with the recorded objectives and fidelity: more trials.
+    const resumed = runFrnas(['search', '--command', command, '--space', space, '--out', out, '--trials', '6']);
+    expect(resumed.code, resumed.output).to.equal(0);
+    expect(resumed.output).to.match(/Done: 6 trials \(0 failed\)/);
+    const other = runFrnas(['search', '--command', `${command} --other`, '--space', space, '--out', out, '--trials', '7']);
+    expect(other.code).to.not.equal(0);
+    expect(other.output).to.match(/command/);
+  });
+
+  it('refuses the built-in trainer\'s data and training flags with a command, and unknown objectives without one', () => {
+    const withData = runFrnas(['search', '--command', command, '--space', space, '--objectives', 'f1,f2', '--data', 'synthetic', '--batch-size', '8', '--out', join(base, 'x')]);
+    expect(withData.code).to.not.equal(0);
+    expect(withData.output).to.match(/search with a command: data, batchSize belong to the built-in trainer/);
+    const noCommand = runFrnas(['search', '--objectives', 'f1,f2', '--out', join(base, 'y')]);
+    expect(noCommand.code).to.not.equal(0);
+    expect(noCommand.output).to.match(/unknown objective "f1"/);
+  });
+});
