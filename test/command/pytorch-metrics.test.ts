@@ -3,13 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import seedrandom from 'seedrandom';
 import { fairnessReport, rankByIdentity } from '../../lib/index.js';
-
-/** Debian's python3-torch lives in the system Python (not a pyenv one first on PATH). */
-export const PYTHON = process.env.FRNAS_PYTHON ?? '/usr/bin/python3';
-export function torchMissingReason(): string | undefined {
-  const probe = spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8' });
-  return probe.status === 0 ? undefined : `${PYTHON} has no torch (apt-get install python3-torch, or set FRNAS_PYTHON)`;
-}
+import { PYTHON, torchMissingReason } from '../support/python.js';
 
 const METRICS = resolve('examples/pytorch/frnas_metrics.py');
 
