@@ -15,8 +15,12 @@ lib/fairness).
 """
 import json
 import sys
+import warnings
 
 import torch
+
+# torch 1.13 calls scatter_reduce beta; its result is what we need, the warning would only fill trial logs.
+warnings.filterwarnings('ignore', message='scatter_reduce')
 
 
 def rankable_images(identities):

@@ -192,6 +192,24 @@ describe('commandObjective: trials as commands (real processes)', function () {
     expect(log).to.match(/attempt 1[\s\S]*attempt 2/);
   });
 
+  it('the tiny protocol examples (Node, shell + Python) run as trials', async () => {
+    for (const command of [`"${process.execPath}" examples/command-trials/tiny-trainer.mjs`, 'sh examples/command-trials/tiny-trainer.sh']) {
+      const dir = scratch();
+      dirs.push(dir);
+      const result = await optimize({
+        space, objectives: [{ name: 'loss', direction: 'minimize' }, { name: 'size', direction: 'minimize' }],
+        fidelity: { min: 1, max: 2, eta: 2 }, scheduler: 'sh', proposer: 'random', seed: 2, storage: dir, stop: { trials: 3 },
+        evaluate: commandObjective({ command }),
+      });
+      for (const trial of result.trials) {
+        expect(trial.status, `${command}: ${trial.error}`).to.equal('ok');
+        const { x0, x1 } = trial.config as { x0: number; x1: number };
+        expect(trial.values.loss).to.be.closeTo(x0 * x0 + x1 * x1 + 1 / trial.budget, 1e-9);
+        expect(trial.values.size).to.equal(2);
+      }
+    }
+  });
+
   it('checks its options, and reads protocol lines strictly', () => {
     expect(() => commandObjective({ command: '' })).to.throw(/"command" must be a non-empty string/);
     expect(() => commandObjective({ command: 'x', timeout: -1 })).to.throw(/"timeout" must be a positive number/);
