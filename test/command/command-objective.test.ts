@@ -114,6 +114,10 @@ describe('commandObjective: trials as commands (real processes)', function () {
     dirs.push(missing.dir);
     expect(missing.trial.status).to.equal('failed');
     expect(missing.trial.error).to.match(/exited with code 127; last stderr lines:\n.*not found/);
+    const unstartable = await oneTrial('ok', {}, { evaluate: commandObjective({ command: '/no/such/program', args: [] }) });
+    dirs.push(unstartable.dir);
+    expect(unstartable.trial.status).to.equal('failed');
+    expect(unstartable.trial.error).to.equal('command could not be started: spawn /no/such/program ENOENT');
   });
 
   it("the command's timeout makes a timeout trial: SIGTERM first, SIGKILL after the grace period for a command that ignores it", async () => {
