@@ -161,6 +161,12 @@ export const DEFAULT_SEARCH_TRIALS = 20;
  */
 export async function search(givenOptions: SearchOptions): Promise<SearchOutcome> {
   if (givenOptions.command !== undefined) return commandSearch(givenOptions);
+  // A command study resumed without --command: its recorded command trains, as its recorded data would.
+  const recordedCommand = recordedSearchSettings(resolve(givenOptions.out));
+  if (typeof recordedCommand.command === 'string') {
+    const args = Array.isArray(recordedCommand.args) ? (recordedCommand.args as string[]) : undefined;
+    return commandSearch({ ...givenOptions, command: args ? { command: recordedCommand.command, args } : recordedCommand.command });
+  }
   const out = resolve(givenOptions.out);
   // A resumed study supplies its recorded data and training settings: nothing needs repeating.
   const options = withRecordedSettings(givenOptions, out);
