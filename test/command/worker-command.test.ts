@@ -3,7 +3,8 @@ import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Queue, QueueEvents } from 'bullmq';
-import { parseRedisUrl, runCoordinator, startTrialWorker, trialQueueName, type TrialJobData, type TrialJobOutcome, type TrialWorker } from '../../lib/distributed/index.js';
+import { coordinateSearch, parseRedisUrl, runCoordinator, startTrialWorker, trialQueueName, type TrialJobData, type TrialJobOutcome, type TrialWorker } from '../../lib/distributed/index.js';
+import { Space, commandTrialSeed } from '../../lib/index.js';
 import { studyOptions } from '../distributed/helpers.js';
 import { redisMissingReason, RedisTestServer } from '../distributed/redis-server.js';
 
@@ -61,6 +62,30 @@ describe('frnas worker --command: command trials through Redis', function () {
       expect(existsSync(trial.attributes.log as string)).to.equal(true);
     }
     expect(result.trials.some((t) => t.parentTrialId !== undefined)).to.equal(true);
+  });
+
+  it("coordinateSearch with the 'command' evaluator sends the study's objectives and seed, and the worker runs its command", async () => {
+    const base = scratch();
+    const url = (redis as RedisTestServer).url();
+    workers.push(await startTrialWorker({ redis: url, study: 'cmd-search', command: COMMAND, checkpointRoot: join(base, 'study', 'checkpoints') }));
+    const outcome = await coordinateSearch({
+      redis: url,
+      out: join(base, 'study'),
+      study: 'cmd-search',
+      space: Space.fromJSON({ name: 'xy', hyperparameters: { x0: { type: 'float', lower: 0, upper: 1 }, x1: { type: 'float', lower: 0, upper: 1 } } }),
+      evaluator: { name: 'command' },
+      evaluatorObjectives: ['f1', 'f2'],
+      minEpochs: 1,
+      maxEpochs: 2,
+      trials: 3,
+      seed: 7,
+      proposer: 'random',
+    });
+    expect(outcome.trials).to.have.length(3);
+    for (const trial of outcome.trials) {
+      expect(trial.status, trial.error).to.equal('ok');
+      expect(trial.attributes.env).to.deep.include({ objectives: 'f1,f2', seed: String(commandTrialSeed(7, trial.id)), trialId: String(trial.id) });
+    }
   });
 
   it('a command can never be set through a job; a worker without --command refuses command jobs', async () => {
