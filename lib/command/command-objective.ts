@@ -70,6 +70,8 @@ export interface CommandTrialFile {
 
 const DEFAULT_KILL_GRACE_SECONDS = 10;
 const DEFAULT_REASON_LINES = 10;
+/** How long output may stay open after the command exited before what it left running is killed. */
+const LEFTOVER_GRACE_MS = 2000;
 
 /**
  * An `Evaluate` that runs a command per trial (docs/command-trials.md): the trial goes to the command as a JSON
@@ -232,12 +234,22 @@ function superviseCommand(options: CommandObjectiveOptions, env: Record<string, 
     child.on('error', (error) => {
       spawnError = error;
     });
+    // The trial ends when the command exits: something it left running in its group that still holds stdout or
+    // stderr open would otherwise keep the trial waiting for the streams to close.
+    let leftoverTimer: NodeJS.Timeout | undefined;
+    child.on('exit', () => {
+      leftoverTimer = setTimeout(() => {
+        log.write('# frnas: the command exited but processes it started still hold its output open; killing its process group\n');
+        signalGroup('SIGKILL');
+      }, LEFTOVER_GRACE_MS);
+    });
     const streamsClosed = Promise.all([new Promise((r) => stdout.once('close', r)), new Promise((r) => stderr.once('close', r))]);
 
     child.on('close', (code, signal) => {
       void streamsClosed.then(() => {
         if (timeoutTimer) clearTimeout(timeoutTimer);
         if (killTimer) clearTimeout(killTimer);
+        if (leftoverTimer) clearTimeout(leftoverTimer);
         for (const s of signals) s.removeEventListener('abort', onAbort);
         // Whatever the command left running in its group goes too.
         signalGroup('SIGKILL');

@@ -120,6 +120,16 @@ describe('commandObjective: trials as commands (real processes)', function () {
     expect(unstartable.trial.error).to.equal('command could not be started: spawn /no/such/program ENOENT');
   });
 
+  it('a command that exits while something it started holds its output open ends its trial (the leftover is killed)', async () => {
+    const started = Date.now();
+    const { trial, dir } = await oneTrial('leaves-child');
+    dirs.push(dir);
+    expect(trial.status, trial.error).to.equal('ok');
+    expect(trial.values).to.deep.equal({ f1: 1, f2: 2 });
+    expect(Date.now() - started).to.be.below(20_000);
+    expect(readFileSync(join(dir, 'trial-logs', 'trial-000000.log'), 'utf8')).to.contain('still hold its output open; killing its process group');
+  });
+
   it("the command's timeout makes a timeout trial: SIGTERM first, SIGKILL after the grace period for a command that ignores it", async () => {
     const graceful = await oneTrial('term-slow', { timeout: 0.5, killGrace: 5 });
     dirs.push(graceful.dir);
