@@ -10,6 +10,7 @@ import {
   hypervolume,
   report,
   search,
+  stopRunningCommands,
   version,
   withRecordedSettings,
   type BackendName,
@@ -119,7 +120,9 @@ export function buildProgram(): Command {
       const onSigint = () => {
         if (controller.signal.aborted) {
           process.stderr.write('\nfrnas: quitting now; run the same command again to resume.\n');
-          process.exit(130);
+          // Command trials run in their own process groups: stop them (SIGTERM, then SIGKILL) before leaving.
+          void stopRunningCommands(5).finally(() => process.exit(130));
+          return;
         }
         controller.abort();
         process.stderr.write('\nfrnas: stopping after the running trials (Ctrl-C again quits now; the search resumes either way).\n');

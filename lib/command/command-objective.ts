@@ -69,6 +69,35 @@ export interface CommandTrialFile {
 }
 
 const DEFAULT_KILL_GRACE_SECONDS = 10;
+
+/** Process groups of the commands running in this process, with a promise of each one's end. */
+const runningGroups = new Map<number, Promise<void>>();
+let exitHookInstalled = false;
+
+function killGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // The group is gone already.
+  }
+}
+
+/**
+ * Stops every command trial running in this process: SIGTERM to each process group, SIGKILL to those still
+ * running after `graceSeconds`. For a quit-now (the CLI's second Ctrl-C): the trials are not told, so a resumed
+ * search runs them again. Resolves when they are gone.
+ */
+export async function stopRunningCommands(graceSeconds = DEFAULT_KILL_GRACE_SECONDS): Promise<void> {
+  const groups = [...runningGroups.entries()];
+  for (const [pid] of groups) killGroup(pid, 'SIGTERM');
+  let timer: NodeJS.Timeout | undefined;
+  const grace = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, graceSeconds * 1000);
+  });
+  await Promise.race([Promise.all(groups.map(([, ended]) => ended)), grace]);
+  if (timer) clearTimeout(timer);
+  for (const [pid] of runningGroups) killGroup(pid, 'SIGKILL');
+}
 const DEFAULT_REASON_LINES = 10;
 /** How long output may stay open after the command exited before what it left running is killed. */
 const LEFTOVER_GRACE_MS = 2000;
@@ -181,13 +210,19 @@ function superviseCommand(options: CommandObjectiveOptions, env: Record<string, 
     let spawnError: Error | undefined;
 
     const signalGroup = (signal: NodeJS.Signals): void => {
-      if (child.pid === undefined) return;
-      try {
-        process.kill(-child.pid, signal);
-      } catch {
-        // The group is gone already.
-      }
+      if (child.pid !== undefined) killGroup(child.pid, signal);
     };
+    if (child.pid !== undefined) {
+      const pid = child.pid;
+      runningGroups.set(pid, new Promise<void>((ended) => child.once('close', () => ended())).finally(() => runningGroups.delete(pid)));
+      if (!exitHookInstalled) {
+        exitHookInstalled = true;
+        // Commands live in their own groups: whatever way this process exits (short of SIGKILL), they go with it.
+        process.once('exit', () => {
+          for (const group of runningGroups.keys()) killGroup(group, 'SIGKILL');
+        });
+      }
+    }
     const stop = (kind: 'timeout' | 'abort', text: string): void => {
       if (stopReason || child.exitCode !== null || child.signalCode !== null) return;
       stopReason = { kind, text };

@@ -2,6 +2,7 @@
 export {
   commandObjective,
   commandTrialSeed,
+  stopRunningCommands,
   parseProtocolLine,
   COMMAND_PROTOCOL_PREFIX,
   COMMAND_PROTOCOL_VERSION,

@@ -1,8 +1,11 @@
 import { expect } from 'chai';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { runFrnas } from '../support/cli.js';
+import { repoRoot } from '../support/shared-data.js';
 
 const TRAINER = resolve('test/fixtures/command-trials/trainer.mjs');
 
@@ -40,5 +43,31 @@ describe('frnas search --command', function () {
     const noCommand = runFrnas(['search', '--objectives', 'f1,f2', '--out', join(base, 'y')]);
     expect(noCommand.code).to.not.equal(0);
     expect(noCommand.output).to.match(/unknown objective "f1"/);
+  });
+
+  it('a second Ctrl-C quits now and stops the running command (SIGTERM, then SIGKILL); the trial is left to be run again on resume', async () => {
+    const out = join(base, 'quit');
+    const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'lib', 'cli', 'main.ts'), 'search', '--command', `"${process.execPath}" "${TRAINER}" ignore-term`,
+      '--space', space, '--objectives', 'f1,f2', '--trials', '2', '--no-default', '--out', out], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const pidFile = join(out, 'checkpoints', 'trial-000000', 'pid');
+    for (let i = 0; i < 300 && !existsSync(pidFile); i++) await sleep(100);
+    await sleep(300);
+    const pid = Number(readFileSync(pidFile, 'utf8'));
+    const closed = new Promise<number | null>((r) => child.on('close', r));
+    child.kill('SIGINT');
+    await sleep(300);
+    child.kill('SIGINT');
+    expect(await closed).to.equal(130);
+    expect(output).to.contain('quitting now');
+    // Gone, or a zombie waiting for a reaper (a container's init may not reap orphans).
+    const running = (): boolean => existsSync(`/proc/${pid}/stat`) && !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+    for (let i = 0; i < 20 && running(); i++) await sleep(100);
+    expect(running(), 'the command is gone').to.equal(false);
+    const log = readFileSync(join(out, 'trial-logs', 'trial-000000.log'), 'utf8');
+    expect(log).to.contain('got SIGTERM');
+    // Not told: the journal has no result for trial 0, so a resume runs it again.
+    expect(readFileSync(join(out, 'journal.jsonl'), 'utf8')).to.not.match(/"type":"result"/);
   });
 });
