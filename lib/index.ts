@@ -70,4 +70,8 @@ export type { ExportFormat, ExportTrialsOptions, ExportedTrials, StudySnapshot }
 export { startDashboard } from './dashboard/index.js';
 export type { Dashboard, DashboardOptions } from './dashboard/index.js';
 
+// Command trials: the user's own trainer as a command (docs/command-trials.md)
+export { commandObjective, stopRunningCommands } from './command/index.js';
+export type { CommandObjectiveOptions, CommandTrialFile, CommandEpochReport } from './command/index.js';
+
 export { version } from './version.js';

@@ -141,7 +141,7 @@ describe('package', () => {
   });
 
   it('maps every subpath to a built index with types', () => {
-    for (const concept of ['space', 'search', 'pareto', 'fairness', 'data', 'train', 'report', 'distributed', 'bench']) {
+    for (const concept of ['space', 'search', 'pareto', 'fairness', 'data', 'train', 'report', 'distributed', 'bench', 'results', 'dashboard', 'command']) {
       expect(pkg.exports[`./${concept}`], concept).to.deep.equal({
         types: `./dist/lib/${concept}/index.d.ts`,
         import: `./dist/lib/${concept}/index.js`,

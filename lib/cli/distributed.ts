@@ -55,10 +55,14 @@ export function registerDistributedCommands(program: Command): void {
     .option('--lock-duration <s>', 'seconds a running trial stays locked between renewals (renewed every half)', positiveNumber('--lock-duration'), 60)
     .option('--stalled-interval <s>', 'seconds between checks for trials whose worker died', positiveNumber('--stalled-interval'), 30)
     .option('--max-stalled <n>', 'times a trial may lose its worker before it fails', nonNegativeInteger('--max-stalled'), 2)
+    .option('--command <cmd>', "this machine's trainer command line, run per trial for jobs of the 'command' evaluator (docs/command-trials.md); never taken from a job")
+    .option('--kill-grace <s>', 'seconds between SIGTERM and SIGKILL when a command trial is stopped', positiveNumber('--kill-grace'))
     .option('--quiet', 'do not print a line per trial')
     .action(async (o: Record<string, unknown>) => {
       const quiet = o.quiet === true;
       const worker = await startTrialWorker({
+        command: o.command as string | undefined,
+        killGrace: o.killGrace as number | undefined,
         redis: o.redis as string,
         study: o.study as string,
         concurrency: o.concurrency as number,

@@ -15,4 +15,5 @@ export * from '../distributed/index.js';
 export * from '../posthoc/index.js';
 export * from '../results/index.js';
 export * from '../dashboard/index.js';
+export * from '../command/index.js';
 export { version } from '../version.js';

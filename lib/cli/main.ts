@@ -10,6 +10,7 @@ import {
   hypervolume,
   report,
   search,
+  stopRunningCommands,
   version,
   withRecordedSettings,
   type BackendName,
@@ -26,17 +27,13 @@ import { registerDistributedCommands } from './distributed.js';
 import { registerPosthocCommands } from './posthoc.js';
 import { registerResultsCommands } from './results.js';
 import { registerTrainCommands } from './train.js';
-import { addStudyOptions, addTrainingOptions, FACE_OBJECTIVES, positiveInteger, trainingOptionsFrom } from './options.js';
+import { addStudyOptions, addTrainingOptions, FACE_OBJECTIVES, positiveInteger, positiveNumber, trainingOptionsFrom } from './options.js';
 
-function objectiveList(text: string): FaceObjectiveName[] {
+// Any names parse: a --command trainer may report its own; without one the action checks them against FACE_OBJECTIVES.
+function objectiveList(text: string): string[] {
   const names = text.split(',').map((s) => s.trim()).filter(Boolean);
-  for (const n of names) {
-    if (!(FACE_OBJECTIVES as readonly string[]).includes(n)) {
-      throw new InvalidArgumentError(`unknown objective "${n}"; choose from ${FACE_OBJECTIVES.join(', ')}`);
-    }
-  }
   if (names.length === 0) throw new InvalidArgumentError('at least one objective is needed');
-  return names as FaceObjectiveName[];
+  return names;
 }
 
 function formatSeconds(s: number): string {
@@ -109,9 +106,13 @@ export function buildProgram(): Command {
     .option('--batch-size <n>', 'training batch size', positiveInteger('--batch-size'))
     .option('--no-default', 'do not train the default configuration for comparison')
     .option('--warm-start <study-or-csv>', 'give the proposer the results of an earlier study folder or a CSV file (same space; docs/search.md, "Warm starts") when the study is new')
+    .option('--command <cmd>', 'train each trial with this command line instead of the built-in trainer (docs/command-trials.md); it reads its own data')
+    .option('--trial-timeout <s>', 'seconds after which a trial is recorded as timeout (a command is stopped: SIGTERM, then SIGKILL)', positiveNumber('--trial-timeout'))
     .requiredOption('--out <dir>', 'study folder (journal, checkpoints, report); an existing one is resumed with its recorded data and training settings');
   addTrainingOptions(searchCommand)
     .action(async (o: Record<string, unknown>) => {
+      const unknownObjective = o.command === undefined ? ((o.objectives as string[] | undefined) ?? []).find((n) => !(FACE_OBJECTIVES as readonly string[]).includes(n)) : undefined;
+      if (unknownObjective !== undefined) throw new Error(`unknown objective "${unknownObjective}"; choose from ${FACE_OBJECTIVES.join(', ')} (or train with --command, whose trainer reports its own)`);
       const objectiveNames = (o.objectives as FaceObjectiveName[] | undefined) ?? withRecordedSettings({ out: o.out as string }, resolve(o.out as string)).objectives ?? ['error', 'rank_disparity'];
       const objectives = objectiveNames.map((name) => ({ name, direction: 'minimize' as const }));
       const stop = { trials: o.trials as number | undefined, budget: o.budget as number | undefined, seconds: o.time as number | undefined };
@@ -121,7 +122,9 @@ export function buildProgram(): Command {
       const onSigint = () => {
         if (controller.signal.aborted) {
           process.stderr.write('\nfrnas: quitting now; run the same command again to resume.\n');
-          process.exit(130);
+          // Command trials run in their own process groups: stop them (SIGTERM, then SIGKILL) before leaving.
+          void stopRunningCommands(5).finally(() => process.exit(130));
+          return;
         }
         controller.abort();
         process.stderr.write('\nfrnas: stopping after the running trials (Ctrl-C again quits now; the search resumes either way).\n');
@@ -150,6 +153,8 @@ export function buildProgram(): Command {
           seed: o.seed as number | undefined,
           evaluateDefault: o.default as boolean,
           warmStart: o.warmStart as string | undefined,
+          command: o.command as string | undefined,
+          trialTimeout: o.trialTimeout as number | undefined,
           signal: controller.signal,
           onTrialEnd: (t) => progress.trialEnded(t),
           onProgress: (p) => progress.update(p),

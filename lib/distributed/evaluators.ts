@@ -26,6 +26,10 @@ export interface WorkerEnvironment {
   backend?: string;
   /** Real paths of the folders whose data sets jobs may name (`frnas worker --data-root`); none: synthetic data only. */
   dataRoots?: readonly string[];
+  /** The trainer command of this machine (`frnas worker --command`): what the 'command' evaluator runs. */
+  command?: string;
+  /** Seconds between SIGTERM and SIGKILL when a command trial is stopped (`frnas worker --kill-grace`). */
+  killGrace?: number;
 }
 
 export type EvaluatorFactory = (options: JsonObject, environment: WorkerEnvironment) => Evaluate | Promise<Evaluate>;
@@ -187,8 +191,37 @@ export const faceEvaluator: EvaluatorFactory = async (options, environment) => {
   });
 };
 
-/** The registry `frnas worker` uses: 'face', and the analytic 'zdt1' and 'zdt2' for tests and benchmarks. */
-export const workerEvaluators = new EvaluatorRegistry().register('face', faceEvaluator).register('zdt1', analyticEvaluator(0.5)).register('zdt2', analyticEvaluator(2));
+/** The options a 'command' job may carry; the command itself, its arguments, folder and environment never come from a job. */
+const COMMAND_JOB_KEYS = ['objectives', 'seed'] as const;
+
+/**
+ * Runs the worker's own trainer command (`frnas worker --command`) per trial through the command-trial protocol
+ * (docs/command-trials.md). The command comes from the worker's environment only: a job naming a command, arguments,
+ * a folder or variables is refused, and so is a job on a worker started without --command. Job options: `objectives`
+ * (names the final result must hold) and `seed` (the study's seed, from which each trial's FRNAS_SEED is derived).
+ */
+export const commandEvaluator: EvaluatorFactory = async (options, environment) => {
+  const problems: string[] = [];
+  for (const key of Object.keys(options)) {
+    if ((COMMAND_JOB_KEYS as readonly string[]).includes(key)) continue;
+    problems.push(['command', 'args', 'cwd', 'env'].includes(key) ? `options.${key}: a job may not choose what a worker runs (the command is the worker's own --command)` : `unknown option "${key}" (allowed: ${COMMAND_JOB_KEYS.join(', ')})`);
+  }
+  const { objectives, seed } = options;
+  if (objectives !== undefined && !(Array.isArray(objectives) && objectives.every((o) => typeof o === 'string'))) problems.push('options.objectives must be a list of objective names');
+  if (seed !== undefined && !Number.isSafeInteger(seed)) problems.push('options.seed must be an integer');
+  if (environment.command === undefined) problems.push('this worker runs no command (start it with frnas worker --command "<trainer command line>")');
+  if (problems.length > 0) throw new RejectedJobError(`evaluator "command": ${problems.join('; ')}`);
+  const { commandObjective } = await import('../command/index.js');
+  return commandObjective({
+    command: environment.command as string,
+    ...(objectives !== undefined ? { objectives: objectives as string[] } : {}),
+    ...(seed !== undefined ? { seed: seed as number } : {}),
+    ...(environment.killGrace !== undefined ? { killGrace: environment.killGrace } : {}),
+  });
+};
+
+/** The registry `frnas worker` uses: 'face', 'command' (the worker's --command), and the analytic 'zdt1' and 'zdt2' for tests and benchmarks. */
+export const workerEvaluators = new EvaluatorRegistry().register('face', faceEvaluator).register('command', commandEvaluator).register('zdt1', analyticEvaluator(0.5)).register('zdt2', analyticEvaluator(2));
 
 /** Installs an evaluator in the default registry, so this process's workers can run jobs that name it. */
 export function registerEvaluator(name: string, factory: EvaluatorFactory): void {

@@ -67,8 +67,9 @@ export async function coordinateSearch(options: DistributedSearchOptions): Promi
   let spec: EvaluatorSpec;
   let objectiveNames: readonly string[];
   if (evaluator) {
-    spec = evaluator;
     objectiveNames = evaluatorObjectives ?? ['f1', 'f2'];
+    // A command trainer learns the study's objectives and seed from the job (its command is the worker's own).
+    spec = evaluator.name === 'command' ? { name: 'command', options: { objectives: [...objectiveNames], seed, ...(evaluator.options ?? {}) } } : evaluator;
   } else {
     objectiveNames = faceObjectives ?? ['error', 'rank_disparity'];
     const faceOptions: JsonObject = JSON.parse(stableJson({ ...training, data: data ?? 'synthetic', maxEpochs: fidelity.max, objectives: objectiveNames, seed: 222 + seed, threads: threads ?? true })) as JsonObject;

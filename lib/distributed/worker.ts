@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import { hostname } from 'node:os';
 import * as path from 'node:path';
 import type { Job } from 'bullmq';
-import type { Evaluate, EvaluationContext } from '../search/index.js';
+import { TrialTimeoutError, type Evaluate, type EvaluationContext } from '../search/index.js';
 import { workerEvaluators as defaultRegistry, type EvaluatorRegistry, type WorkerEnvironment } from './evaluators.js';
 import { outcomeResult, parseTrialJob, trialQueueName, type TrialJobData, type TrialJobOutcome } from './jobs.js';
 import { checkpointDirUnder, realRoot } from './paths.js';
@@ -29,6 +29,13 @@ export interface TrialWorkerOptions {
   dataRoots?: readonly string[];
   /** TensorFlow.js backend for training evaluators on this machine. */
   backend?: string;
+  /**
+   * This machine's trainer command line, run per trial by jobs of the 'command' evaluator (docs/command-trials.md).
+   * It never comes from the queue.
+   */
+  command?: string;
+  /** Seconds between SIGTERM and SIGKILL when a command trial is stopped (default 10). */
+  killGrace?: number;
   /**
    * Seconds a running trial's lock lasts; the worker renews it every half of that while the trial runs. A killed
    * worker's trial is noticed after at most lockDuration + stalledInterval. Default 60.
@@ -92,7 +99,13 @@ export async function startTrialWorker(options: TrialWorkerOptions): Promise<Tri
     if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new DistributedError(`worker: data root ${dir} is not a folder`);
     return fs.realpathSync(dir);
   });
-  const environment: WorkerEnvironment = { ...(options.backend ? { backend: options.backend } : {}), ...(dataRoots.length ? { dataRoots } : {}) };
+  if (options.command !== undefined && (typeof options.command !== 'string' || options.command.trim() === '')) throw new DistributedError('worker: command must be a non-empty command line');
+  const environment: WorkerEnvironment = {
+    ...(options.backend ? { backend: options.backend } : {}),
+    ...(dataRoots.length ? { dataRoots } : {}),
+    ...(options.command !== undefined ? { command: options.command } : {}),
+    ...(options.killGrace !== undefined ? { killGrace: options.killGrace } : {}),
+  };
   const id = `${hostname()}:${process.pid}`;
   const warn = options.onWarning ?? ((message: string) => process.stderr.write(`frnas worker ${id}: ${message}\n`));
   // With --checkpoints the operator has said where the shared folder is mounted here; without, say it once.
@@ -159,7 +172,8 @@ export async function startTrialWorker(options: TrialWorkerOptions): Promise<Tri
         result = outcomeResult(outcome);
       }
     } catch (error) {
-      result = { status: 'failed', values: {}, attributes: {}, error: error instanceof Error ? error.message : String(error) };
+      if (error instanceof TrialTimeoutError) result = { status: 'timeout', values: {}, attributes: {}, error: error.message };
+      else result = { status: 'failed', values: {}, attributes: {}, error: error instanceof Error ? error.message : String(error) };
     } finally {
       if (timer) clearTimeout(timer);
     }

@@ -29,6 +29,7 @@ export {
 } from './warm-start.js';
 export {
   optimize,
+  TrialTimeoutError,
   DEFAULT_MAX_CONSECUTIVE_FAILURES,
   type Evaluate,
   type EvaluationContext,

@@ -23,6 +23,16 @@ export interface EvaluationContext {
   readonly checkpointDir: string;
   /** Aborted when the trial times out: long evaluations should stop then. */
   signal: AbortSignal;
+  /** The study's folder when it has one (a command trial writes its log under it). */
+  studyDir?: string;
+}
+
+/**
+ * Thrown by an evaluation that stopped because it ran out of time (e.g. a command trial's own timeout): the trial
+ * is recorded as `timeout` with the message as its reason, not as `failed`.
+ */
+export class TrialTimeoutError extends Error {
+  override readonly name = 'TrialTimeoutError';
 }
 
 /**
@@ -264,6 +274,7 @@ async function evaluateTrial(study: Study, trial: Trial, evaluate: Evaluate, tim
     signal: controller.signal,
   };
   if (trial.parentTrialId !== undefined) context.previousTrialId = trial.parentTrialId;
+  if (study.directory !== undefined) context.studyDir = study.directory;
   let timer: NodeJS.Timeout | undefined;
   try {
     const evaluation = Promise.resolve().then(() => evaluate({ ...trial.config }, trial.budget, context));
@@ -283,6 +294,7 @@ async function evaluateTrial(study: Study, trial: Trial, evaluate: Evaluate, tim
     }
     return toTrialResult(outcome);
   } catch (error) {
+    if (error instanceof TrialTimeoutError) return { status: 'timeout', error: error.message };
     return { status: 'failed', error: error instanceof Error ? error.message : String(error) };
   } finally {
     if (timer) clearTimeout(timer);

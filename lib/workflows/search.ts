@@ -14,6 +14,7 @@ import type { ModelTrainingData } from '../search/proposers/training-data.js';
 import { Space } from '../space/index.js';
 import { checkIdentityOverlap, FACE_TRAINING_DEFAULT_KEYS, faceRecognitionObjective, openFaceData, pixelBaseline, type FaceObjectiveName, type FaceTrainingDefaults } from '../train/index.js';
 import { writeFileAtomic } from '../util/write-file-atomic.js';
+import { commandObjective, type CommandObjectiveOptions } from '../command/index.js';
 
 /** The folder of the JSON spaces shipped with frnas (search-spaces/ at the package root). */
 export function bundledSpacesDir(): string {
@@ -90,8 +91,19 @@ export interface SearchOptions extends Omit<FaceTrainingDefaults, 'maxEpochs' | 
   allowIdentityOverlap?: boolean;
   /** Train only on identities with at least this many images (default 1: all). */
   minImagesPerIdentity?: number;
-  /** Default FR-NAS's error and rank disparity (all minimised). */
-  objectives?: readonly FaceObjectiveName[];
+  /**
+   * Default FR-NAS's error and rank disparity (all minimised). With `command`, any names the command reports
+   * (all minimised).
+   */
+  objectives?: readonly FaceObjectiveName[] | readonly string[];
+  /**
+   * Train with the user's own command instead of the built-in trainer (docs/command-trials.md): a shell command
+   * line, or commandObjective's options. The data are then the command's business: `data`, `evaluationData` and the
+   * training settings must be left out. The command line is recorded in the study, so a resume runs the same trainer.
+   */
+  command?: string | Omit<CommandObjectiveOptions, 'objectives' | 'seed' | 'signal'>;
+  /** Seconds after which a trial is recorded as `timeout` (a command is stopped: SIGTERM, then SIGKILL). */
+  trialTimeout?: number;
   /** Trials trained at once. */
   workers?: number;
   backend?: BackendName;
@@ -156,6 +168,13 @@ export const DEFAULT_SEARCH_TRIALS = 20;
  * Everything lives in `out`: running it again on the same folder resumes the search.
  */
 export async function search(givenOptions: SearchOptions): Promise<SearchOutcome> {
+  if (givenOptions.command !== undefined) return commandSearch(givenOptions);
+  // A command study resumed without --command: its recorded command trains, as its recorded data would.
+  const recordedCommand = recordedSearchSettings(resolve(givenOptions.out));
+  if (typeof recordedCommand.command === 'string') {
+    const args = Array.isArray(recordedCommand.args) ? (recordedCommand.args as string[]) : undefined;
+    return commandSearch({ ...givenOptions, command: args ? { command: recordedCommand.command, args } : recordedCommand.command });
+  }
   const out = resolve(givenOptions.out);
   // A resumed study supplies its recorded data and training settings: nothing needs repeating.
   const options = withRecordedSettings(givenOptions, out);
@@ -164,7 +183,7 @@ export async function search(givenOptions: SearchOptions): Promise<SearchOutcome
   const evaluationData = options.evaluationData === undefined ? undefined : await openFaceData(options.evaluationData);
   // Refused before any trial runs, not trial by trial.
   if (evaluationData) checkIdentityOverlap(dataset, evaluationData, options.allowIdentityOverlap);
-  const objectiveNames = options.objectives ?? ['error', 'rank_disparity'];
+  const objectiveNames = (options.objectives ?? ['error', 'rank_disparity']) as readonly FaceObjectiveName[];
   const objectives: ObjectiveSpec[] = objectiveNames.map((name) => ({ name, direction: 'minimize' }));
   const fidelity = faceSearchFidelity(options);
   const proposer = faceSearchProposer(options);
@@ -178,7 +197,7 @@ export async function search(givenOptions: SearchOptions): Promise<SearchOutcome
   if (stop.trials === undefined && stop.budget === undefined && stop.seconds === undefined) stop.trials = DEFAULT_SEARCH_TRIALS;
 
   const { out: _out, space: _space, data: _data, evaluationData: _evaluationData, allowIdentityOverlap, minImagesPerIdentity, objectives: _objectives, scheduler, proposer: _proposer, trainingData: _trainingData, promotion, minEpochs: _min, maxEpochs: _max, eta: _eta,
-    trials: _trials, budget: _budget, seconds: _seconds, maxConsecutiveFailures, workers, backend, seed: _seed, evaluateDefault, signal, warmStart: warmStartSource, onProgress, onTrialEnd, ...training } = options;
+    trials: _trials, budget: _budget, seconds: _seconds, maxConsecutiveFailures, workers, backend, seed: _seed, evaluateDefault, signal, warmStart: warmStartSource, onProgress, onTrialEnd, command: _command, trialTimeout, ...training } = options;
   // Always choose a backend: left to itself tfjs runs its pure-JS cpu backend, far too slow to train (backend.md).
   await initBackend(backend);
   const evaluate = faceRecognitionObjective({
@@ -224,6 +243,7 @@ export async function search(givenOptions: SearchOptions): Promise<SearchOutcome
     stop,
     concurrency: workers ?? 1,
     maxConsecutiveFailures,
+    trialTimeout,
     onProgress,
     onTrialEnd,
   });
@@ -245,6 +265,72 @@ export async function search(givenOptions: SearchOptions): Promise<SearchOutcome
     baselines,
   });
   return { trials: result.trials, paretoFront: result.paretoFront, defaultTrial, baselines, report, interrupted, ...(warmStarted ? { warmStart: warmStarted } : {}) };
+}
+
+/** The options a command search refuses: the command reads its own data and trains with its own settings. */
+const BUILT_IN_TRAINER_KEYS: readonly string[] = [
+  'data', 'evaluationData', 'allowIdentityOverlap', 'minImagesPerIdentity', 'backend',
+  ...FACE_TRAINING_DEFAULT_KEYS.filter((key) => key !== 'seed' && key !== 'maxEpochs'),
+];
+
+/** `search()` with the user's command as the trainer (docs/command-trials.md). */
+async function commandSearch(givenOptions: SearchOptions): Promise<SearchOutcome> {
+  const out = resolve(givenOptions.out);
+  const recorded = recordedStudy(out);
+  const options: SearchOptions = { ...givenOptions };
+  for (const [key, value] of Object.entries(recorded?.study ?? {})) {
+    if (options[key as keyof SearchOptions] === undefined && value !== undefined) (options as unknown as Record<string, unknown>)[key] = value;
+  }
+  const given = BUILT_IN_TRAINER_KEYS.filter((key) => (options as unknown as Record<string, unknown>)[key] !== undefined);
+  if (given.length > 0) {
+    throw new Error(`search with a command: ${given.join(', ')} belong to the built-in trainer; give the command its data and training settings on its own command line`);
+  }
+  const commandOptions = typeof options.command === 'string' ? { command: options.command } : (options.command as Omit<CommandObjectiveOptions, 'objectives' | 'seed' | 'signal'>);
+  const space = typeof options.space === 'object' ? options.space : loadSpace(options.space ?? 'frnas-dpn');
+  const objectiveNames = [...(options.objectives ?? ['error', 'rank_disparity'])] as string[];
+  const objectives: ObjectiveSpec[] = objectiveNames.map((name) => ({ name, direction: 'minimize' }));
+  const fidelity = faceSearchFidelity(options);
+  const seed = options.seed ?? 0;
+  const stop = { trials: options.trials, budget: options.budget, seconds: options.seconds, when: () => options.signal?.aborted === true };
+  if (stop.trials === undefined && stop.budget === undefined && stop.seconds === undefined) stop.trials = DEFAULT_SEARCH_TRIALS;
+  const evaluate = commandObjective({ ...commandOptions, objectives: objectiveNames, seed });
+  // The trainer is what changes a command study's results: a resume with another command line is refused.
+  const settings: Record<string, unknown> = { command: commandOptions.command, ...(commandOptions.args ? { args: [...commandOptions.args] } : {}) };
+  if (options.trainingData !== undefined) settings.proposerTrainingData = options.trainingData;
+  await mkdir(out, { recursive: true });
+  const result = await optimize({
+    space,
+    objectives,
+    fidelity,
+    scheduler: options.scheduler ?? (fidelity.min < fidelity.max ? 'hyperband' : 'random'),
+    proposer: faceSearchProposer(options),
+    promotion: options.promotion,
+    seed,
+    storage: out,
+    settings,
+    evaluate,
+    stop,
+    concurrency: options.workers ?? 1,
+    maxConsecutiveFailures: options.maxConsecutiveFailures,
+    trialTimeout: options.trialTimeout,
+    onProgress: options.onProgress,
+    onTrialEnd: options.onTrialEnd,
+  });
+  const interrupted = options.signal?.aborted === true;
+  let defaultTrial: Trial | undefined;
+  if ((options.evaluateDefault ?? true) && !interrupted) {
+    defaultTrial = await evaluateDefaultConfiguration(space, fidelity.max, out, result.trials, evaluate, settings);
+  }
+  const report = await writeSearchReport({
+    trials: result.trials,
+    objectives,
+    outDir: join(out, 'report'),
+    title: `frnas search (${space.name ?? 'space'}, command)`,
+    defaultTrial,
+    defaultConfigId: space.configId(space.defaultConfiguration()),
+    baselines: [],
+  });
+  return { trials: result.trials, paretoFront: result.paretoFront, defaultTrial, baselines: [], report, interrupted };
 }
 
 /** The FaceTrainingDefaults keys a search records (its seed and maxEpochs are the study's own). */
@@ -335,7 +421,7 @@ async function evaluateDefaultConfiguration(
   budget: number,
   out: string,
   trials: readonly Trial[],
-  evaluate: ReturnType<typeof faceRecognitionObjective>,
+  evaluate: ReturnType<typeof faceRecognitionObjective> | ReturnType<typeof commandObjective>,
   settings: Record<string, unknown>,
 ): Promise<Trial> {
   const config = space.defaultConfiguration();
@@ -364,6 +450,7 @@ async function evaluateDefaultConfiguration(
       attempt: 1,
       checkpointDir,
       signal: new AbortController().signal,
+      studyDir: out,
     });
     const values: Record<string, number> = {};
     for (const [k, v] of Object.entries(result)) if (typeof v === 'number') values[k] = v;

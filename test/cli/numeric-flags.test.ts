@@ -13,9 +13,9 @@ const STUDY = ['--min-epochs', '--max-epochs', '--eta', '--trials', '--budget', 
 const TRAINING = ['--min-images', '--center-crop', '--head-scale', '--head-margin'];
 /** Every flag that takes a number (or a list of numbers), by command. */
 const NUMERIC: Record<string, string[]> = {
-  search: [...STUDY, ...TRAINING, '--workers', '--image-size', '--batch-size'],
+  search: [...STUDY, ...TRAINING, '--workers', '--image-size', '--batch-size', '--trial-timeout'],
   coordinate: [...STUDY, ...TRAINING, '--in-flight', '--trial-timeout', '--image-size', '--batch-size'],
-  worker: ['--concurrency', '--lock-duration', '--stalled-interval', '--max-stalled'],
+  worker: ['--concurrency', '--lock-duration', '--stalled-interval', '--max-stalled', '--kill-grace'],
   'create-configs': ['--batch-size', '--lr', '--momentum', '--weight-decay', '--lr-cycle-decay'],
   train: [...TRAINING, '--epochs', '--image-size'],
   retrain: ['--seeds', '--top', '--trials', '--epochs', '--workers', '--image-size', '--batch-size', '--split-seed', '--evaluate-every'],
@@ -29,7 +29,7 @@ const OTHER = new Set([
   '--checkpoints', '--tell-order', '--evaluator', '--evaluator-options', '--backbone', '--head', '--optimizer', '--sched', '--config', '--baseline-config',
   '--name', '--split', '--measures', '--baseline', '--suite', '--phase1-csv', '--phase1-disparity', '--methods', '--other-trials',
   '--eval-data', '--augment', '--loss', '--recipe', '--data-root', '--warm-start',
-  '--format', '--host',
+  '--format', '--host', '--command',
 ]);
 
 const takesValue = (option: Option): boolean => option.required || option.optional;
