@@ -53,3 +53,12 @@ export {
 } from './suite.js';
 export { FIDELITY_GOAL_SHARE, goalLines, summarizeRecords, writeBenchmarkReport, type BenchmarkReport, type BenchmarkReportOptions } from './report.js';
 export { runBench, type BenchOptions } from './bench.js';
+export {
+  YAHPO_DEFAULT_DIR,
+  YAHPO_SCENARIOS,
+  yahpoProblem,
+  yahpoTargets,
+  type YahpoProblem,
+  type YahpoProblemOptions,
+  type YahpoScenario,
+} from './problems/yahpo.js';
