@@ -35,3 +35,11 @@ export {
   type SearchProgress,
   type StopRules,
 } from './optimize.js';
+export {
+  CONSTRAINTS_ATTRIBUTE,
+  constraintValues,
+  constraintViolation,
+  isFeasible,
+  rankFeasibleFirst,
+  type ConstraintsFunction,
+} from './constraints.js';

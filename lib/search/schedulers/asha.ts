@@ -1,4 +1,5 @@
 import { IncrementalNonDominatedRanking, NonDominatedCrowdingPromotion } from '../promotion/nds-crowding.js';
+import { isFeasible, rankFeasibleFirst } from '../constraints.js';
 import type { Trial } from '../types.js';
 import { hyperbandBrackets, maxPromotions } from './brackets.js';
 import {
@@ -22,6 +23,8 @@ interface AshaRung {
   sorted: number[];
   /** With several objectives and NDS-crowding promotion: the ranking kept up to date result by result. */
   incremental: IncrementalNonDominatedRanking | undefined;
+  /** Infeasible results told so far (constraints): while there are any, the rung is ranked feasible first, uncached. */
+  infeasible: number;
 }
 
 /** ASHA's options. */
@@ -87,6 +90,7 @@ export class Asha implements Scheduler {
         setup.objectives.length > 1 && setup.promotion instanceof NonDominatedCrowdingPromotion
           ? new IncrementalNonDominatedRanking(directionsOf(setup.objectives))
           : undefined,
+      infeasible: 0,
     }));
   }
 
@@ -139,6 +143,7 @@ export class Asha implements Scheduler {
     if (!rung) throw new Error(`asha: trial ${trial.id} has rung ${trial.rung}, beyond the top rung`);
     rung.results.push(trial);
     rung.ranking = undefined;
+    if (!isFeasible(trial)) rung.infeasible++;
     if (this.setup && this.setup.objectives.length === 1) this.insertSorted(rung, this.setup);
     if (this.setup && rung.incremental) rung.incremental.add(pointOf(trial, this.setup.objectives));
   }
@@ -167,6 +172,12 @@ export class Asha implements Scheduler {
   }
 
   private rank(rung: AshaRung, setup: SchedulerSetup, top: number): number[] {
+    if (rung.infeasible > 0) {
+      const rng = new LazyRng(`${setup.seed}:promotion:asha:${this.asked}`);
+      return rankFeasibleFirst(rung.results, (feasible) =>
+        setup.promotion.rank(feasible.map((t) => pointOf(t, setup.objectives)), directionsOf(setup.objectives), rng.draw, top),
+      );
+    }
     if (setup.objectives.length === 1) return rung.sorted;
     if (rung.ranking) return rung.ranking;
     if (rung.incremental) return (rung.ranking = rung.incremental.ranking(top));
