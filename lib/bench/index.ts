@@ -41,6 +41,9 @@ export {
 export {
   BENCHMARK_SUITE_NAMES,
   DEFAULT_BENCHMARK_METHODS,
+  BENCHMARK_METHOD_CATALOG,
+  ONE_WORKER_BENCHMARK_METHODS,
+  YAHPO_BENCHMARK_METHOD_NAMES,
   FRNAS_PHASE1_BUDGET_EPOCHS,
   SYNTHETIC_BUDGET_EPOCHS,
   runBenchmarkSuite,
@@ -62,3 +65,11 @@ export {
   type YahpoProblemOptions,
   type YahpoScenario,
 } from './problems/yahpo.js';
+export {
+  YAHPO_BUDGET_EVALUATIONS,
+  YAHPO_FAIRNESS_PAIR,
+  yahpoEntryName,
+  yahpoSuiteEntries,
+  yahpoSuiteProblems,
+  type YahpoSuiteEntry,
+} from './problems/yahpo-suite.js';

@@ -80,9 +80,14 @@ export class SyncOnnxModel {
     this.port.postMessage(inputs);
     // A model that never answers (a crashed worker) must not hang the caller for ever.
     if (Atomics.wait(this.flag, 0, 0, 120_000) === 'timed-out') throw new Error(`onnx model ${this.modelPath}: no answer within 120 s`);
-    const received = receiveMessageOnPort(this.port) as { message: WorkerAnswer } | undefined;
+    // The flag can be seen before the port delivers the message (measured: rarely, under load); poll briefly for it.
+    let received = receiveMessageOnPort(this.port) as { message: WorkerAnswer } | undefined;
+    for (let waited = 0; !received && waited < 10_000; waited++) {
+      Atomics.wait(this.flag, 0, 1, 1);
+      received = receiveMessageOnPort(this.port) as { message: WorkerAnswer } | undefined;
+    }
     const answer = received?.message;
-    if (!answer) throw new Error(`onnx model ${this.modelPath}: the worker answered nothing`);
+    if (!answer) throw new Error(`onnx model ${this.modelPath}: the worker answered nothing within 10 s`);
     if (answer.error !== undefined || !answer.output || !answer.dims) throw new Error(`onnx model ${this.modelPath}: ${answer.error ?? 'no output'}`);
     return { output: answer.output, dims: answer.dims };
   }
