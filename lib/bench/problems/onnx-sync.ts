@@ -3,7 +3,7 @@
 // benchmark runner evaluates problems synchronously, and a surrogate query takes well under a millisecond.
 // onnxruntime-node is an optional dependency of the benchmarks, not of the library: it is resolved at run time.
 import { createRequire } from 'node:module';
-import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
+import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 
 /** One model input: int32 or float32 values of a `rows × columns` matrix. */
 export interface OnnxInput {
@@ -12,18 +12,22 @@ export interface OnnxInput {
   dims: [number, number];
 }
 
-interface WorkerAnswer {
-  output?: Float32Array;
-  dims?: number[];
-  error?: string;
-}
+/** Most output numbers one call may return (rows × outputs); callers batch below it. */
+export const MAX_OUTPUT_VALUES = 1 << 17;
+const MAX_ERROR_BYTES = 8192;
+// control[0]: 0 waiting, 1 answered, 2 failed; control[1]: output length; control[2], control[3]: output dims;
+// control[4]: error length in bytes.
+const CONTROL_SIZE = 5;
 
-// CommonJS run with `eval: true`, so the worker needs no file next to the compiled library.
+// CommonJS run with `eval: true`, so the worker needs no file next to the compiled library. The answer goes through
+// shared memory, not the port: under load a port message was seen arriving after the flag (or not within 10 s).
 const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads');
-const { port, signal, runtimePath, modelPath } = workerData;
-const flag = new Int32Array(signal);
-const answer = (message) => { port.postMessage(message); Atomics.store(flag, 0, 1); Atomics.notify(flag, 0); };
+const { port, control: controlBuffer, output: outputBuffer, error: errorBuffer, runtimePath, modelPath } = workerData;
+const control = new Int32Array(controlBuffer);
+const output = new Float32Array(outputBuffer);
+const errorBytes = new Uint8Array(errorBuffer);
+const finish = (state) => { Atomics.store(control, 0, state); Atomics.notify(control, 0); };
 let ort;
 let session;
 port.on('message', async (request) => {
@@ -33,10 +37,18 @@ port.on('message', async (request) => {
     const feeds = {};
     for (const [name, input] of Object.entries(request)) feeds[name] = new ort.Tensor(input.type, input.data, input.dims);
     const result = await session.run(feeds);
-    const output = result[session.outputNames[0]];
-    answer({ output: Float32Array.from(output.data), dims: output.dims });
+    const answer = result[session.outputNames[0]];
+    if (answer.data.length > output.length) throw new Error('the answer holds ' + answer.data.length + ' numbers, more than ' + output.length);
+    output.set(answer.data);
+    control[1] = answer.data.length;
+    control[2] = Number(answer.dims[0]);
+    control[3] = Number(answer.dims[1] ?? 1);
+    finish(1);
   } catch (error) {
-    answer({ error: String(error && error.stack ? error.stack : error) });
+    const text = new TextEncoder().encode(String(error && error.stack ? error.stack : error)).slice(0, errorBytes.length);
+    errorBytes.set(text);
+    control[4] = text.length;
+    finish(2);
   }
 });
 `;
@@ -57,7 +69,9 @@ export function resolveOnnxRuntime(): string {
 export class SyncOnnxModel {
   private readonly worker: Worker;
   private readonly port: MessagePort;
-  private readonly flag = new Int32Array(new SharedArrayBuffer(4));
+  private readonly control = new Int32Array(new SharedArrayBuffer(CONTROL_SIZE * 4));
+  private readonly output = new Float32Array(new SharedArrayBuffer(MAX_OUTPUT_VALUES * 4));
+  private readonly error = new Uint8Array(new SharedArrayBuffer(MAX_ERROR_BYTES));
   private closed = false;
 
   constructor(readonly modelPath: string) {
@@ -66,7 +80,7 @@ export class SyncOnnxModel {
     this.port = port1;
     this.worker = new Worker(WORKER_SOURCE, {
       eval: true,
-      workerData: { port: port2, signal: this.flag.buffer, runtimePath, modelPath },
+      workerData: { port: port2, control: this.control.buffer, output: this.output.buffer, error: this.error.buffer, runtimePath, modelPath },
       transferList: [port2],
     });
     this.worker.unref();
@@ -76,20 +90,16 @@ export class SyncOnnxModel {
   /** Runs the model on `inputs` (by input name); the first output as a flat array and its dimensions. */
   run(inputs: Record<string, OnnxInput>): { output: Float32Array; dims: number[] } {
     if (this.closed) throw new Error(`onnx model ${this.modelPath}: already closed`);
-    Atomics.store(this.flag, 0, 0);
+    Atomics.store(this.control, 0, 0);
     this.port.postMessage(inputs);
     // A model that never answers (a crashed worker) must not hang the caller for ever.
-    if (Atomics.wait(this.flag, 0, 0, 120_000) === 'timed-out') throw new Error(`onnx model ${this.modelPath}: no answer within 120 s`);
-    // The flag can be seen before the port delivers the message (measured: rarely, under load); poll briefly for it.
-    let received = receiveMessageOnPort(this.port) as { message: WorkerAnswer } | undefined;
-    for (let waited = 0; !received && waited < 10_000; waited++) {
-      Atomics.wait(this.flag, 0, 1, 1);
-      received = receiveMessageOnPort(this.port) as { message: WorkerAnswer } | undefined;
+    if (Atomics.wait(this.control, 0, 0, 120_000) === 'timed-out') throw new Error(`onnx model ${this.modelPath}: no answer within 120 s`);
+    const state = Atomics.load(this.control, 0);
+    if (state !== 1) {
+      const text = new TextDecoder().decode(this.error.slice(0, this.control[4]));
+      throw new Error(`onnx model ${this.modelPath}: ${text || 'the worker failed'}`);
     }
-    const answer = received?.message;
-    if (!answer) throw new Error(`onnx model ${this.modelPath}: the worker answered nothing within 10 s`);
-    if (answer.error !== undefined || !answer.output || !answer.dims) throw new Error(`onnx model ${this.modelPath}: ${answer.error ?? 'no output'}`);
-    return { output: answer.output, dims: answer.dims };
+    return { output: this.output.slice(0, this.control[1]), dims: [this.control[2], this.control[3]] };
   }
 
   close(): void {

@@ -12,7 +12,7 @@ import type { Configuration } from '../../space/types.js';
 import type { SpaceJSON } from '../../space/json.js';
 import type { Direction, Fidelity, ObjectiveSpec } from '../../search/types.js';
 import type { BenchmarkEvaluation, BenchmarkProblem } from '../problem.js';
-import { SyncOnnxModel } from './onnx-sync.js';
+import { MAX_OUTPUT_VALUES, SyncOnnxModel } from './onnx-sync.js';
 
 export type YahpoScenario = 'lcbench' | 'rbv2_xgboost' | 'iaml_glmnet';
 export const YAHPO_SCENARIOS: readonly YahpoScenario[] = ['lcbench', 'rbv2_xgboost', 'iaml_glmnet'];
@@ -244,9 +244,10 @@ export function yahpoProblem(options: YahpoProblemOptions): YahpoProblem {
       throw new Error(`${name}: budget ${budget} is outside the fidelity range [${definition.fidelity.min}, ${definition.fidelity.max}]`);
     }
     const answers: number[][] = [];
-    // Batches bound the size of one message to the worker.
-    for (let start = 0; start < configs.length; start += 4096) {
-      for (const row of query(configs.slice(start, start + 4096), definition.fidelityValue(budget))) answers.push(targetNames.map((t) => row[t]));
+    // Batches fit the worker's shared answer buffer.
+    const batch = Math.floor(MAX_OUTPUT_VALUES / definition.targets.length);
+    for (let start = 0; start < configs.length; start += batch) {
+      for (const row of query(configs.slice(start, start + batch), definition.fidelityValue(budget))) answers.push(targetNames.map((t) => row[t]));
     }
     return answers;
   };
