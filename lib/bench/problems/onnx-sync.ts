@@ -92,12 +92,19 @@ export class SyncOnnxModel {
     if (this.closed) throw new Error(`onnx model ${this.modelPath}: already closed`);
     Atomics.store(this.control, 0, 0);
     this.port.postMessage(inputs);
-    // A model that never answers (a crashed worker) must not hang the caller for ever.
-    if (Atomics.wait(this.control, 0, 0, 120_000) === 'timed-out') throw new Error(`onnx model ${this.modelPath}: no answer within 120 s`);
-    const state = Atomics.load(this.control, 0);
+    // Wait until the state leaves 0: a wake-up with the state still 0 was seen under load, so wait again then. A model
+    // that never answers (a crashed worker) must not hang the caller for ever.
+    const deadline = Date.now() + 120_000;
+    let state = Atomics.load(this.control, 0);
+    while (state === 0) {
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`onnx model ${this.modelPath}: no answer within 120 s`);
+      Atomics.wait(this.control, 0, 0, left);
+      state = Atomics.load(this.control, 0);
+    }
     if (state !== 1) {
       const text = new TextDecoder().decode(this.error.slice(0, this.control[4]));
-      throw new Error(`onnx model ${this.modelPath}: ${text || 'the worker failed'}`);
+      throw new Error(`onnx model ${this.modelPath}: ${text || `the worker failed (state ${state})`}`);
     }
     return { output: this.output.slice(0, this.control[1]), dims: [this.control[2], this.control[3]] };
   }
