@@ -27,7 +27,7 @@ const OTHER = new Set([
   '--out', '--space', '--data', '--scheduler', '--proposer', '--training-data', '--promotion', '--objectives', '--backend', '--model', '--redis', '--study',
   '--checkpoints', '--tell-order', '--evaluator', '--evaluator-options', '--backbone', '--head', '--optimizer', '--sched', '--config', '--baseline-config',
   '--name', '--split', '--measures', '--baseline', '--suite', '--phase1-csv', '--phase1-disparity', '--methods', '--other-trials',
-  '--eval-data', '--augment', '--loss', '--recipe', '--data-root',
+  '--eval-data', '--augment', '--loss', '--recipe', '--data-root', '--yahpo-dir',
 ]);
 
 const takesValue = (option: Option): boolean => option.required || option.optional;
