@@ -29,7 +29,7 @@ export {
 } from './search/index.js';
 export type {
   Evaluate, EvaluationContext, EvaluationResult, OptimizeOptions, OptimizeResult, SearchProgress, StopRules, StudyOptions, OpenStudyOptions,
-  ObjectiveSpec, Fidelity, Trial, TrialStatus, TrialResult, KnownTrial, Proposer, Scheduler, ProposerName, SchedulerName,
+  ObjectiveSpec, Fidelity, Trial, TrialStatus, TrialResult, KnownTrial, Proposer, Scheduler, ProposerName, SchedulerName, ConstraintsFunction,
 } from './search/index.js';
 
 // Pareto and fairness
@@ -62,7 +62,8 @@ export { retrain, evaluateTransfer, analyze, loadFrnasConfig, writeConfigTemplat
 // Distributed search and benchmarks
 export { runCoordinator, startTrialWorker, registerEvaluator, coordinateSearch } from './distributed/index.js';
 export type { CoordinatorOptions, TrialWorkerOptions, DistributedSearchOptions } from './distributed/index.js';
-export { runBench } from './bench/index.js';
+export { runBench, yahpoProblem } from './bench/index.js';
+export type { YahpoProblemOptions } from './bench/index.js';
 
 // Results: a study read live, exported, and served as a dashboard (docs/dashboard.md)
 export { exportTrials, readStudySnapshot } from './results/index.js';

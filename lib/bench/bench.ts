@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { readTrialRecords } from './records.js';
 import { writeBenchmarkReport, type BenchmarkReport } from './report.js';
-import { DEFAULT_BENCHMARK_METHODS, runBenchmarkSuite, seedList, suiteProblems, type BenchmarkSuiteName } from './suite.js';
+import { BENCHMARK_METHOD_CATALOG, YAHPO_BENCHMARK_METHOD_NAMES, runBenchmarkSuite, seedList, suiteProblems, type BenchmarkSuiteName } from './suite.js';
 import type { BenchmarkMethod, TrialRecord } from './runner.js';
 import type { FrnasPhase1Disparity } from './problems/frnas-phase1.js';
 
@@ -20,6 +20,8 @@ export interface BenchOptions {
   methods?: readonly BenchmarkMethod[];
   /** trials.csv files of other libraries (benchmarks/optuna/run_optuna.py) to show side by side. */
   otherTrials?: readonly string[];
+  /** YAHPO Gym data folder (--suite yahpo; default ../shared/data/yahpo). */
+  yahpoDir?: string;
   /** Lines added to summary.md under the title. */
   notes?: readonly string[];
   onMessage?: (line: string) => void;
@@ -33,12 +35,14 @@ export function runBench(options: BenchOptions): BenchmarkReport {
     syntheticBudgetEpochs: options.syntheticBudgetEpochs,
     phase1BudgetEpochs: options.phase1BudgetEpochs,
     onSkip: say,
+    yahpoDir: options.yahpoDir,
   });
   let methods = options.methods;
-  if (options.methodNames) {
-    const all = methods ?? DEFAULT_BENCHMARK_METHODS;
+  const methodNames = options.methodNames ?? (options.suite === 'yahpo' && !methods ? YAHPO_BENCHMARK_METHOD_NAMES : undefined);
+  if (methodNames) {
+    const all = methods ?? BENCHMARK_METHOD_CATALOG;
     const known = new Map(all.map((m) => [m.name, m]));
-    methods = options.methodNames.map((name) => {
+    methods = methodNames.map((name) => {
       const method = known.get(name);
       if (!method) throw new Error(`bench: unknown method ${JSON.stringify(name)} (known: ${[...known.keys()].join(', ')})`);
       return method;

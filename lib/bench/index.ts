@@ -41,6 +41,9 @@ export {
 export {
   BENCHMARK_SUITE_NAMES,
   DEFAULT_BENCHMARK_METHODS,
+  BENCHMARK_METHOD_CATALOG,
+  ONE_WORKER_BENCHMARK_METHODS,
+  YAHPO_BENCHMARK_METHOD_NAMES,
   FRNAS_PHASE1_BUDGET_EPOCHS,
   SYNTHETIC_BUDGET_EPOCHS,
   runBenchmarkSuite,
@@ -53,3 +56,20 @@ export {
 } from './suite.js';
 export { FIDELITY_GOAL_SHARE, goalLines, summarizeRecords, writeBenchmarkReport, type BenchmarkReport, type BenchmarkReportOptions } from './report.js';
 export { runBench, type BenchOptions } from './bench.js';
+export {
+  YAHPO_DEFAULT_DIR,
+  YAHPO_SCENARIOS,
+  yahpoProblem,
+  yahpoTargets,
+  type YahpoProblem,
+  type YahpoProblemOptions,
+  type YahpoScenario,
+} from './problems/yahpo.js';
+export {
+  YAHPO_BUDGET_EVALUATIONS,
+  YAHPO_FAIRNESS_PAIR,
+  yahpoEntryName,
+  yahpoSuiteEntries,
+  yahpoSuiteProblems,
+  type YahpoSuiteEntry,
+} from './problems/yahpo-suite.js';

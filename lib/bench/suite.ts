@@ -8,9 +8,11 @@ import { ANALYTIC_FIDELITY, ANALYTIC_PROBLEM_NAMES, analyticProblem } from './pr
 import { FRNAS_PHASE1_DEFAULT_PATH, FRNAS_PHASE1_EPOCHS, frnasPhase1Problem, type FrnasPhase1Disparity } from './problems/frnas-phase1.js';
 import { runSimulated, type BenchmarkMethod, type TrialRecord } from './runner.js';
 import type { BenchmarkProblem } from './problem.js';
+import { yahpoSuiteProblems, YAHPO_BUDGET_EVALUATIONS } from './problems/yahpo-suite.js';
 
-export type BenchmarkSuiteName = 'synthetic' | 'frnas-phase1' | 'all';
-export const BENCHMARK_SUITE_NAMES: readonly BenchmarkSuiteName[] = ['synthetic', 'frnas-phase1', 'all'];
+export type BenchmarkSuiteName = 'synthetic' | 'frnas-phase1' | 'all' | 'yahpo';
+/** 'all' is synthetic + frnas-phase1; 'yahpo' (YAHPO Gym surrogates, needs onnxruntime-node) runs on its own. */
+export const BENCHMARK_SUITE_NAMES: readonly BenchmarkSuiteName[] = ['synthetic', 'frnas-phase1', 'all', 'yahpo'];
 
 /** 100 evaluations at the full 27 epochs. */
 export const SYNTHETIC_BUDGET_EPOCHS = 100 * ANALYTIC_FIDELITY.max;
@@ -31,12 +33,20 @@ export interface SuiteProblemOptions {
   phase1BudgetEpochs?: number;
   /** Told when a problem is left out (the FR-NAS table is absent). */
   onSkip?: (message: string) => void;
+  /** YAHPO Gym data folder (default ../shared/data/yahpo). */
+  yahpoDir?: string;
+  /** Total epochs per run on a YAHPO problem, in full-budget evaluations (default 40). */
+  yahpoBudgetEvaluations?: number;
 }
 
 /** The problems of a suite. A missing FR-NAS table skips that problem with a message (an error for 'frnas-phase1' alone). */
 export function suiteProblems(suite: BenchmarkSuiteName, options: SuiteProblemOptions = {}): SuiteProblem[] {
   if (!BENCHMARK_SUITE_NAMES.includes(suite)) throw new Error(`bench: suite must be one of ${BENCHMARK_SUITE_NAMES.join(', ')}, got ${JSON.stringify(suite)}`);
   const problems: SuiteProblem[] = [];
+  if (suite === 'yahpo') {
+    const evaluations = options.yahpoBudgetEvaluations ?? YAHPO_BUDGET_EVALUATIONS;
+    return yahpoSuiteProblems({ dataDir: options.yahpoDir }).map((problem) => ({ problem, budgetEpochs: evaluations * problem.fidelity.max }));
+  }
   if (suite === 'synthetic' || suite === 'all') {
     for (const name of ANALYTIC_PROBLEM_NAMES) problems.push({ problem: analyticProblem(name), budgetEpochs: options.syntheticBudgetEpochs ?? SYNTHETIC_BUDGET_EPOCHS });
   }
@@ -68,6 +78,22 @@ export const DEFAULT_BENCHMARK_METHODS: readonly BenchmarkMethod[] = [
   { name: 'asha+tpe', scheduler: 'asha', proposer: () => new TpeProposer(), workers: 4 },
   { name: 'asha+tpe+hv', scheduler: 'asha', proposer: () => new TpeProposer(), promotion: 'hypervolume', workers: 4 },
 ];
+
+/** Methods named by --methods beside the defaults: ASHA with one simulated worker (a laptop's search). */
+export const ONE_WORKER_BENCHMARK_METHODS: readonly BenchmarkMethod[] = [
+  { name: 'asha+tpe@1', scheduler: 'asha', proposer: () => new TpeProposer(), workers: 1 },
+  { name: 'asha+rf@1', scheduler: 'asha', proposer: () => new RandomForestProposer(), workers: 1 },
+  { name: 'asha+random@1', scheduler: 'asha', proposer: 'random', workers: 1 },
+];
+
+/** Every method `--methods` may name. */
+export const BENCHMARK_METHOD_CATALOG: readonly BenchmarkMethod[] = [...DEFAULT_BENCHMARK_METHODS, ...ONE_WORKER_BENCHMARK_METHODS];
+
+/**
+ * The methods of `--suite yahpo` unless --methods says otherwise: the candidates for a default per situation
+ * (docs/benchmarks.md, "YAHPO Gym"), without the slow random-forest variants of the other suites.
+ */
+export const YAHPO_BENCHMARK_METHOD_NAMES: readonly string[] = ['random', 'tpe', 'hyperband+random', 'hyperband+rf', 'hyperband+tpe', 'asha+tpe', 'asha+tpe@1', 'asha+random@1'];
 
 export interface RunSuiteOptions {
   problems: readonly SuiteProblem[];

@@ -22,6 +22,7 @@ interface BenchCommandOptions {
   phase1Budget?: number;
   methods?: string;
   otherTrials: string[];
+  yahpoDir?: string;
 }
 
 /** `frnas bench --suite lfw`: the real-face study (lib/workflows/real-face-study.ts). */
@@ -49,7 +50,8 @@ export function registerBenchCommand(program: Command): void {
     .addOption(new Option('--phase1-disparity <column>', 'second FR-NAS objective').choices([...FRNAS_PHASE1_DISPARITIES]).default('Rank Disparity'))
     .option('--synthetic-budget <epochs>', 'total epochs per run on ZDT/DTLZ2 (default 2700)', positiveInteger('--synthetic-budget'))
     .option('--phase1-budget <epochs>', 'total epochs per run on FR-NAS phase 1 (default 500)', positiveInteger('--phase1-budget'))
-    .option('--methods <list>', 'comma-separated frnas methods (default: all)')
+    .option('--methods <list>', 'comma-separated frnas methods (default: all; --suite yahpo: the default candidates)')
+    .option('--yahpo-dir <dir>', '--suite yahpo: YAHPO Gym data folder (default ../shared/data/yahpo; needs onnxruntime-node)')
     .option('--other-trials <csv>', 'trials.csv of another library (benchmarks/optuna/run_optuna.py), repeatable', collect, [])
     // Synchronous except for the real-face study, so a bad --methods throws from parse() itself.
     .action((o: BenchCommandOptions) => {
@@ -64,6 +66,7 @@ export function registerBenchCommand(program: Command): void {
         phase1BudgetEpochs: o.phase1Budget,
         methodNames: o.methods?.split(',').map((s) => s.trim()).filter(Boolean),
         otherTrials: o.otherTrials,
+        yahpoDir: o.yahpoDir,
         notes: [`Command: frnas bench --suite ${o.suite} --seeds ${o.seeds} --out ${o.out}`],
       });
       process.stdout.write(report.markdown + '\n');

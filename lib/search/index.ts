@@ -15,7 +15,7 @@ export { MODEL_TRAINING_DATA, type ModelTrainingData } from './proposers/trainin
 export { RandomScheduler } from './schedulers/random.js';
 export { SuccessiveHalving } from './schedulers/successive-halving.js';
 export { Hyperband } from './schedulers/hyperband.js';
-export { Asha } from './schedulers/asha.js';
+export { Asha, type AshaOptions } from './schedulers/asha.js';
 export { bracketShape, hyperbandBrackets, maxPromotions, successiveHalvingBrackets, type BracketShape } from './schedulers/brackets.js';
 export { resolveScheduler, type SchedulerName } from './schedulers/index.js';
 export { deriveRng, type Scheduler, type SchedulerSetup, type TrialPlan } from './schedulers/scheduler.js';
@@ -39,3 +39,11 @@ export {
   type SearchProgress,
   type StopRules,
 } from './optimize.js';
+export {
+  CONSTRAINTS_ATTRIBUTE,
+  constraintValues,
+  constraintViolation,
+  isFeasible,
+  rankFeasibleFirst,
+  type ConstraintsFunction,
+} from './constraints.js';

@@ -13,6 +13,7 @@ import type { AddedEvent, HeaderEvent, ResultEvent, StudyEvent, StudyStorage } f
 import { JournalStorage, type JournalOptions } from './storage/journal.js';
 import { MemoryStorage } from './storage/memory.js';
 import { frontAtHighestBudget } from './front.js';
+import { CONSTRAINTS_ATTRIBUTE, evaluateConstraints, type ConstraintsFunction } from './constraints.js';
 import type { Fidelity, KnownTrial, ObjectiveSpec, Proposer, Trial, TrialResult } from './types.js';
 
 export class StudyError extends Error {
@@ -44,6 +45,13 @@ export interface StudyOptions {
   settings?: Record<string, unknown>;
   /** Warnings (e.g. a torn journal line that was dropped); default console.warn. */
   onWarning?: (message: string) => void;
+  /**
+   * Constraint values of an ok trial, feasible when all are <= 0 (Optuna's constraints_func). Called once when the
+   * trial is told; the values are kept in `attributes.constraints`. Infeasible trials are never on the Pareto front,
+   * are promoted only after every feasible one, and count as bad results for the proposers. An ask/tell user may
+   * instead tell `attributes: { constraints: [...] }` directly.
+   */
+  constraints?: ConstraintsFunction;
 }
 
 /** Options of `Study.open`: the study options (optional when the directory already holds a study) and journal settings. */
@@ -63,6 +71,7 @@ export class Study {
   readonly seed: number | string;
   /** The study's recorded settings (`StudyOptions.settings`); {} when none were given. */
   readonly settings: Readonly<Record<string, unknown>>;
+  private readonly constraints: ConstraintsFunction | undefined;
   readonly scheduler: Scheduler;
   readonly proposer: Proposer;
   readonly promotion: PromotionStrategy;
@@ -85,6 +94,10 @@ export class Study {
 
   private constructor(storage: StudyStorage, options: Partial<StudyOptions>, events: StudyEvent[]) {
     this.storage = storage;
+    if (options.constraints !== undefined && typeof options.constraints !== 'function') {
+      throw new StudyError('study options: "constraints" must be a function of the trial returning numbers (<= 0 feasible)');
+    }
+    this.constraints = options.constraints;
     const header = events[0]?.type === 'header' ? events[0] : undefined;
     if (events.length > 0 && !header) throw new StudyError(`${storage.locate(0)}: the first event must be the study header`);
     // A value read from the header that does not load is an error naming the header's line.
@@ -464,6 +477,17 @@ export class Study {
     for (const [field, value] of [['seconds', seconds], ['budget', budget]] as const) {
       if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
         throw new StudyError(`tell: trial ${trial.id}: cost.${field} must be a finite number >= 0, got ${String(value)}`);
+      }
+    }
+    if (status === 'ok' && this.constraints) {
+      try {
+        const told: Trial = { ...trial, status, values: { ...values }, attributes: { ...attributes } };
+        attributes[CONSTRAINTS_ATTRIBUTE] = evaluateConstraints(this.constraints, told);
+      } catch (caught) {
+        // A constraints function that throws or answers nonsense fails this trial, not the search.
+        status = 'failed';
+        error = `constraints: ${(caught as Error).message}`;
+        for (const key of Object.keys(values)) delete values[key];
       }
     }
     const event: ResultEvent = { type: 'result', trial: trial.id, status, values, cost: { seconds, budget }, attributes };

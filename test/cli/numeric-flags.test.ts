@@ -29,7 +29,7 @@ const OTHER = new Set([
   '--checkpoints', '--tell-order', '--evaluator', '--evaluator-options', '--backbone', '--head', '--optimizer', '--sched', '--config', '--baseline-config',
   '--name', '--split', '--measures', '--baseline', '--suite', '--phase1-csv', '--phase1-disparity', '--methods', '--other-trials',
   '--eval-data', '--augment', '--loss', '--recipe', '--data-root', '--warm-start',
-  '--format', '--host', '--command',
+  '--format', '--host', '--command', '--yahpo-dir',
 ]);
 
 const takesValue = (option: Option): boolean => option.required || option.optional;

@@ -1,3 +1,4 @@
+import { isFeasible } from '../constraints.js';
 import type { Configuration, Rng } from '../../space/types.js';
 import type { Space } from '../../space/index.js';
 import type { ProposalContext, Proposer, Trial } from '../types.js';
@@ -69,7 +70,8 @@ export class Nsga2Proposer implements Proposer {
     const { space, objectives, history, fidelity } = context;
     const latest = new Map<string, Trial>();
     for (const t of history) {
-      if (t.budget === fidelity.max && t.status === 'ok' && objectives.every((o) => Number.isFinite(t.values[o.name]))) latest.set(t.configId, t);
+      // Only feasible results are parents (infeasible ones are dominated by every feasible one).
+      if (t.budget === fidelity.max && t.status === 'ok' && isFeasible(t) && objectives.every((o) => Number.isFinite(t.values[o.name]))) latest.set(t.configId, t);
     }
     const trials = [...latest.values()];
     const points = trials.map((t) => objectives.map((o) => t.values[o.name]));

@@ -1,8 +1,10 @@
 import { IncrementalNonDominatedRanking, NonDominatedCrowdingPromotion } from '../promotion/nds-crowding.js';
+import { isFeasible, rankFeasibleFirst } from '../constraints.js';
 import type { Trial } from '../types.js';
-import { maxPromotions } from './brackets.js';
+import { hyperbandBrackets, maxPromotions } from './brackets.js';
 import {
   LazyRng,
+  deriveRng,
   directionsOf,
   pointOf,
   type Scheduler,
@@ -21,6 +23,20 @@ interface AshaRung {
   sorted: number[];
   /** With several objectives and NDS-crowding promotion: the ranking kept up to date result by result. */
   incremental: IncrementalNonDominatedRanking | undefined;
+  /** Infeasible results told so far (constraints): while there are any, the rung is ranked feasible first, uncached. */
+  infeasible: number;
+}
+
+/** ASHA's options. */
+export interface AshaOptions {
+  /**
+   * 1 (default): one rung system from the minimum budget (Li et al.'s ASHA). 'hyperband': asynchronous Hyperband
+   * (Li et al. 2020, section 3.3; Syne Tune's HyperbandScheduler with brackets = s_max + 1): each new configuration
+   * starts in bracket s (rung s, budget max / eta^(s_max - s)) drawn with Hyperband's weights (the number of
+   * configurations synchronous Hyperband starts in that bracket), and each bracket promotes inside its own rungs.
+   * When low budgets mis-rank configurations, the brackets that start higher keep part of the budget safe from it.
+   */
+  brackets?: 1 | 'hyperband';
 }
 
 /**
@@ -35,14 +51,36 @@ interface AshaRung {
 export class Asha implements Scheduler {
   readonly name = 'asha';
   private setup: SchedulerSetup | undefined;
+  /** One rung system per bracket; bracket s holds rungs s..s_max (its lower rungs stay empty). */
+  private systems: AshaRung[][] = [];
   private rungs: AshaRung[] = [];
+  /** Cumulative bracket weights (asynchronous Hyperband), undefined for one bracket. */
+  private bracketWeights: number[] | undefined;
   private asked = 0;
+  private started = 0;
+  private readonly brackets: 1 | 'hyperband';
+
+  constructor(options: AshaOptions = {}) {
+    const brackets = options.brackets ?? 1;
+    if (brackets !== 1 && brackets !== 'hyperband') throw new Error(`asha: brackets must be 1 or 'hyperband', got ${JSON.stringify(brackets)}`);
+    this.brackets = brackets;
+  }
 
   init(setup: SchedulerSetup): void {
     this.setup = setup;
-    const { max, eta } = setup.fidelity;
     const sMax = maxPromotions(setup.fidelity);
-    this.rungs = Array.from({ length: sMax + 1 }, (_, k) => ({
+    const count = this.brackets === 'hyperband' ? sMax + 1 : 1;
+    this.systems = Array.from({ length: count }, () => this.rungSystem(setup, sMax));
+    this.rungs = this.systems[0];
+    if (count > 1) {
+      let total = 0;
+      this.bracketWeights = hyperbandBrackets(setup.fidelity).map((shape) => (total += shape.sizes[0]));
+    }
+  }
+
+  private rungSystem(setup: SchedulerSetup, sMax: number): AshaRung[] {
+    const { max, eta } = setup.fidelity;
+    return Array.from({ length: sMax + 1 }, (_, k) => ({
       budget: max / eta ** (sMax - k),
       results: [],
       promoted: new Set<number>(),
@@ -52,7 +90,17 @@ export class Asha implements Scheduler {
         setup.objectives.length > 1 && setup.promotion instanceof NonDominatedCrowdingPromotion
           ? new IncrementalNonDominatedRanking(directionsOf(setup.objectives))
           : undefined,
+      infeasible: 0,
     }));
+  }
+
+  /** The bracket of the next new configuration: a draw keyed by how many were started, so `next` stays a peek. */
+  private nextBracket(setup: SchedulerSetup): number {
+    const weights = this.bracketWeights;
+    if (!weights) return 0;
+    const u = deriveRng(setup.seed, 'asha-bracket', this.started)() * weights[weights.length - 1];
+    const index = weights.findIndex((w) => u < w);
+    return index < 0 ? weights.length - 1 : index;
   }
 
   /** The budget of each rung. */
@@ -63,33 +111,39 @@ export class Asha implements Scheduler {
   next(): TrialPlan {
     const setup = this.setup;
     if (!setup) throw new Error('asha: init() was not called');
-    for (let k = this.rungs.length - 2; k >= 0; k--) {
-      const rung = this.rungs[k];
-      const top = Math.floor(rung.results.length / setup.fidelity.eta);
-      if (top === 0) continue;
-      const ranking = this.rank(rung, setup, top);
-      for (let i = 0; i < Math.min(top, ranking.length); i++) {
-        const candidate = rung.results[ranking[i]];
-        if (!rung.promoted.has(candidate.id)) {
-          return { budget: this.rungs[k + 1].budget, bracket: 0, rung: k + 1, parentTrialId: candidate.id };
+    for (let b = 0; b < this.systems.length; b++) {
+      const rungs = this.systems[b];
+      for (let k = rungs.length - 2; k >= b; k--) {
+        const rung = rungs[k];
+        const top = Math.floor(rung.results.length / setup.fidelity.eta);
+        if (top === 0) continue;
+        const ranking = this.rank(rung, setup, top);
+        for (let i = 0; i < Math.min(top, ranking.length); i++) {
+          const candidate = rung.results[ranking[i]];
+          if (!rung.promoted.has(candidate.id)) {
+            return { budget: rungs[k + 1].budget, bracket: b, rung: k + 1, parentTrialId: candidate.id };
+          }
         }
       }
     }
-    return { budget: this.rungs[0].budget, bracket: 0, rung: 0 };
+    const b = this.nextBracket(setup);
+    return { budget: this.systems[b][b].budget, bracket: b, rung: b };
   }
 
   onAsked(trial: Trial): void {
     this.asked++;
     const k = trial.rung ?? 0;
-    if (k > 0 && trial.parentTrialId !== undefined) this.rungs[k - 1]?.promoted.add(trial.parentTrialId);
+    if (trial.parentTrialId === undefined) this.started++;
+    else if (k > 0) this.systems[trial.bracket ?? 0]?.[k - 1]?.promoted.add(trial.parentTrialId);
   }
 
   onResult(trial: Trial): void {
     if (trial.status !== 'ok') return;
-    const rung = this.rungs[trial.rung ?? 0];
+    const rung = this.systems[trial.bracket ?? 0]?.[trial.rung ?? 0];
     if (!rung) throw new Error(`asha: trial ${trial.id} has rung ${trial.rung}, beyond the top rung`);
     rung.results.push(trial);
     rung.ranking = undefined;
+    if (!isFeasible(trial)) rung.infeasible++;
     if (this.setup && this.setup.objectives.length === 1) this.insertSorted(rung, this.setup);
     if (this.setup && rung.incremental) rung.incremental.add(pointOf(trial, this.setup.objectives));
   }
@@ -113,10 +167,17 @@ export class Asha implements Scheduler {
   }
 
   describe(): Record<string, unknown> {
-    return {};
+    // One bracket describes as before, so journals written before the option re-open unchanged.
+    return this.brackets === 1 ? {} : { brackets: this.brackets };
   }
 
   private rank(rung: AshaRung, setup: SchedulerSetup, top: number): number[] {
+    if (rung.infeasible > 0) {
+      const rng = new LazyRng(`${setup.seed}:promotion:asha:${this.asked}`);
+      return rankFeasibleFirst(rung.results, (feasible) =>
+        setup.promotion.rank(feasible.map((t) => pointOf(t, setup.objectives)), directionsOf(setup.objectives), rng.draw, top),
+      );
+    }
     if (setup.objectives.length === 1) return rung.sorted;
     if (rung.ranking) return rung.ranking;
     if (rung.incremental) return (rung.ranking = rung.incremental.ranking(top));

@@ -1,3 +1,4 @@
+import { rankFeasibleFirst } from '../constraints.js';
 import type { Trial } from '../types.js';
 import { successiveHalvingBrackets, type BracketShape } from './brackets.js';
 import {
@@ -115,10 +116,12 @@ export class SuccessiveHalving implements Scheduler {
     const setup = this.setup;
     if (!setup) throw new Error(`${this.name}: init() was not called`);
     const ok = trials.filter((t) => t.status === 'ok');
-    const points = ok.map((t) => pointOf(t, setup.objectives));
     // One stream per bracket run: ParEGO uses the same weights for all rungs of a bracket.
     const rng = new LazyRng(`${setup.seed}:promotion:${bracket}`);
-    const order = setup.promotion.rank(points, directionsOf(setup.objectives), rng.draw, n);
+    // Feasible results first (ranked by the strategy), then infeasible ones by violation.
+    const order = rankFeasibleFirst(ok, (feasible) =>
+      setup.promotion.rank(feasible.map((t) => pointOf(t, setup.objectives)), directionsOf(setup.objectives), rng.draw, n),
+    );
     return order.slice(0, n).map((i) => ok[i]);
   }
 }

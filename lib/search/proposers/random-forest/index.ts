@@ -1,3 +1,4 @@
+import { isFeasible } from '../../constraints.js';
 import type { Configuration } from '../../../space/types.js';
 import type { Space } from '../../../space/index.js';
 import type { ProposalContext, Proposer, Trial } from '../../types.js';
@@ -171,9 +172,11 @@ export class RandomForestProposer implements Proposer {
     }
     const budgets = [...byBudget.keys()].sort((a, b) => b - a);
     // Splits trials into ok results (every objective finite) and failed or timed-out ones.
+    // Infeasible results (constraints) count as failed: the forest learns their region costs the worst (as a crash).
+    const isOk = (t: Trial): boolean => t.status === 'ok' && objectives.every((o) => Number.isFinite(t.values[o.name]));
     const split = (trials: readonly Trial[]): { ok: Trial[]; failed: Trial[] } => ({
-      ok: trials.filter((t) => t.status === 'ok' && objectives.every((o) => Number.isFinite(t.values[o.name]))),
-      failed: trials.filter((t) => t.status === 'failed' || t.status === 'timeout'),
+      ok: trials.filter((t) => isOk(t) && isFeasible(t)),
+      failed: trials.filter((t) => t.status === 'failed' || t.status === 'timeout' || (isOk(t) && !isFeasible(t))),
     });
     if (this.options.trainingData === 'all-budgets') {
       const { ok, failed } = split(budgets.flatMap((budget) => [...byBudget.get(budget)!.values()]));

@@ -1,3 +1,4 @@
+import { isFeasible } from '../../constraints.js';
 import type { Configuration, Rng } from '../../../space/types.js';
 import type { Space } from '../../../space/index.js';
 import type { Hyperparameter } from '../../../space/hyperparameters.js';
@@ -174,14 +175,16 @@ export class TpeProposer implements Proposer {
   private trainingSet(context: ProposalContext): { budget: number; ok: Observation[]; failed: number[][] } | undefined {
     const { space, objectives, history } = context;
     const minPoints = this.options.minPointsForModel ?? Math.max(space.names.length + 1, this.options.initialDesign, 2);
-    const isOk = (t: Trial): boolean => t.status === 'ok' && objectives.every((o) => Number.isFinite(t.values[o.name]));
+    // Infeasible results (constraints) join the failed ones, which only ever go to the bad density g (Optuna's
+    // constrained TPE puts infeasible trials in the above group).
+    const isOk = (t: Trial): boolean => t.status === 'ok' && objectives.every((o) => Number.isFinite(t.values[o.name])) && isFeasible(t);
     const observe = (t: Trial): Observation => ({
       vector: space.encode(t.config),
       losses: objectives.map((o) => (o.direction === 'maximize' ? -t.values[o.name] : t.values[o.name])),
       budget: t.budget,
     });
     const encodeFailed = (trials: readonly Trial[]): number[][] =>
-      trials.filter((t) => t.status === 'failed' || t.status === 'timeout').map((t) => space.encode(t.config));
+      trials.filter((t) => t.status === 'failed' || t.status === 'timeout' || (t.status === 'ok' && !isFeasible(t))).map((t) => space.encode(t.config));
     if (this.options.trainingData === 'all-budgets') {
       const reached = new Map<string, Trial>();
       for (const trial of history) {
