@@ -1,11 +1,12 @@
 // Trials as commands: frnas starts the user's own trainer (PyTorch, any language) once per trial and reads its
 // results from stdout. The protocol is in docs/command-trials.md; this file is its frnas side.
 import { spawn } from 'node:child_process';
-import { createWriteStream, mkdirSync, writeFileSync, type WriteStream } from 'node:fs';
+import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { TrialTimeoutError, type Evaluate, type EvaluationContext, type EvaluationResult } from '../search/index.js';
 import type { Configuration } from '../space/types.js';
+import { writeFileAtomicSync } from '../util/write-file-atomic.js';
 
 /** The prefix of a protocol line on the command's stdout: `frnas:{"final":true,"values":{...}}`. */
 export const COMMAND_PROTOCOL_PREFIX = 'frnas:';
@@ -162,7 +163,7 @@ async function runCommandTrial(options: CommandObjectiveOptions, config: Configu
     logFile,
     objectives,
   };
-  writeFileSync(trialFile, JSON.stringify(trial, null, 2) + '\n');
+  writeFileAtomicSync(trialFile, JSON.stringify(trial, null, 2) + '\n');
   const env: Record<string, string> = {
     ...(process.env as Record<string, string>),
     ...(options.env ?? {}),
