@@ -211,7 +211,7 @@ export async function search(givenOptions: SearchOptions): Promise<SearchOutcome
     backend,
     seed: 222 + seed,
     // A training epoch is synchronous: parallel trials need worker threads (wasm runs one thread each).
-    workers: (workers ?? 1) > 1,
+    workerThreads: (workers ?? 1) > 1,
   });
   const settings = faceSearchSettings(options, dataset, evaluationData);
 
