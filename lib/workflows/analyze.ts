@@ -5,10 +5,10 @@ import { compareWithIntervals, FAIRNESS_METRICS, type FairnessMetricName, type I
 import { paretoFront } from '../pareto/index.js';
 import { escapeXml } from '../report/index.js';
 import type { TransferEvaluation } from './evaluate.js';
-import { groupBarsSvg, modelScatterSvg } from './plots.js';
-import { findRunFolders, readRunConfig, readRunResult, RUN_FILES, snakeCase, type RunKind, type SplitEvaluation } from './runs.js';
-import { dominanceOverSeeds, seedInterval, SEPARATION_LEVEL, type SeedInterval } from './seeds.js';
-import { summarizeSplit, type MeanStd, type SplitSummary } from './summary.js';
+import { groupBarsSvg, modelScatterSvg } from '../posthoc/plots.js';
+import { findRunFolders, readRunConfig, readRunResult, RUN_FILES, snakeCase, type RunKind, type SplitEvaluation } from '../posthoc/runs.js';
+import { dominanceOverSeeds, seedInterval, SEPARATION_LEVEL, type SeedInterval } from '../posthoc/seeds.js';
+import { summarizeSplit, type MeanStd, type SplitSummary } from '../posthoc/summary.js';
 import { writeFileAtomic } from '../util/write-file-atomic.js';
 import { formatCsv } from '../util/csv.js';
 
