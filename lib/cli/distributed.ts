@@ -134,6 +134,7 @@ export function registerDistributedCommands(program: Command): void {
           evaluatorObjectives: evaluatorName ? objectives : undefined,
           scheduler: o.scheduler as 'asha',
           proposer: o.proposer as ProposerName,
+          proposerData: o.proposerData as ModelTrainingData | undefined,
           trainingData: o.trainingData as ModelTrainingData | undefined,
           promotion: o.promotion as PromotionName | undefined,
           minEpochs: o.minEpochs as number,

@@ -139,6 +139,7 @@ export function buildProgram(): Command {
           objectives: o.objectives as FaceObjectiveName[] | undefined,
           scheduler: o.scheduler as 'hyperband' | undefined,
           proposer: o.proposer as ProposerName | undefined,
+          proposerData: o.proposerData as ModelTrainingData | undefined,
           trainingData: o.trainingData as ModelTrainingData | undefined,
           promotion: o.promotion as PromotionName | undefined,
           minEpochs: o.minEpochs as number | undefined,

@@ -77,7 +77,9 @@ export function addStudyOptions(command: Command, defaults: { scheduler: 'hyperb
     .option('--data <spec>', `${defaults.data} (${note('default synthetic')})`)
     .addOption(new Option('--scheduler <name>', `which configurations run at which budget (${note(`default ${defaults.scheduler}`)})`).choices(['hyperband', 'sh', 'asha', 'random']).default(fixed(defaults.scheduler)))
     .addOption(new Option('--proposer <name>', `how new configurations are chosen (${note('default rf')})`).choices(['rf', 'tpe', 'random', 'nsga2']).default(fixed('rf')))
-    .addOption(new Option('--training-data <rule>', 'what the rf or tpe model learns from under a multi-fidelity scheduler (default: highest-budget for rf, all-budgets for tpe)').choices(MODEL_TRAINING_DATA))
+    .addOption(new Option('--proposer-data <rule>', 'what the rf or tpe model learns from under a multi-fidelity scheduler (default: highest-budget for rf, all-budgets for tpe)').choices(MODEL_TRAINING_DATA))
+    // The flag's first name, kept working for scripts written before the rename (docs/cli.md); hidden from --help.
+    .addOption(new Option('--training-data <rule>', 'deprecated alias of --proposer-data').choices(MODEL_TRAINING_DATA).hideHelp())
     .addOption(new Option('--promotion <name>', 'how a rung is ranked for promotion with several objectives (default nds-crowding; a resumed study keeps its own)').choices(['nds-crowding', 'hypervolume', 'parego']))
     .option('--min-epochs <n>', `smallest budget in epochs (${note('default 1')})`, positiveNumber('--min-epochs'), fixed(1))
     .option('--max-epochs <n>', `largest budget in epochs (${note('default 4')})`, positiveNumber('--max-epochs'), fixed(4))

@@ -1,75 +1,9 @@
 import { readFile } from 'node:fs/promises';
+import { parseCsv, type CsvRecord } from '../util/csv.js';
 import { DataError, lineError } from './errors.js';
 
-/** One parsed CSV record with the 1-based line it starts on (for error messages). */
-export interface CsvRecord {
-  line: number;
-  fields: string[];
-}
-
-/**
- * Parses RFC 4180 CSV: quoted fields may hold commas, doubled quotes and newlines.
- * Whitespace around fields is trimmed (VGGFace2's meta file writes `n000001, "Name", 424, 0, m`).
- * Blank lines are skipped. A quote left open is an error naming the line where the field began.
- */
-export function parseCsv(text: string, file: string): CsvRecord[] {
-  const records: CsvRecord[] = [];
-  let fields: string[] = [];
-  let field = '';
-  let quoted = false;
-  let inQuotes = false;
-  let line = 1;
-  let recordLine = 1;
-  let quoteLine = 1;
-  const endField = (): void => {
-    fields.push(quoted ? field : field.trim());
-    field = '';
-    quoted = false;
-  };
-  const endRecord = (): void => {
-    endField();
-    if (!(fields.length === 1 && fields[0] === '')) records.push({ line: recordLine, fields });
-    fields = [];
-  };
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (inQuotes) {
-      if (ch === '"') {
-        if (text[i + 1] === '"') {
-          field += '"';
-          i++;
-        } else {
-          inQuotes = false;
-        }
-      } else {
-        if (ch === '\n') line++;
-        field += ch;
-      }
-      continue;
-    }
-    if (ch === '"' && field.trim() === '' && !quoted) {
-      inQuotes = true;
-      quoted = true;
-      quoteLine = line;
-      field = '';
-    } else if (ch === ',') {
-      endField();
-    } else if (ch === '\n' || ch === '\r') {
-      if (ch === '\r' && text[i + 1] === '\n') i++;
-      endRecord();
-      line++;
-      recordLine = line;
-    } else if (quoted) {
-      // Text after a closing quote: only whitespace is allowed before the next comma.
-      if (ch.trim() !== '') throw lineError(file, line, `unexpected text after a quoted field`);
-    } else {
-      field += ch;
-    }
-  }
-  if (inQuotes) throw lineError(file, quoteLine, 'a quoted field is never closed');
-  if (field !== '' || quoted || fields.length > 0) endRecord();
-  return records;
-}
+// The CSV reader lives in lib/util/csv.ts beside the writer; re-exported for the modules that read it from here.
+export { parseCsv, type CsvRecord } from '../util/csv.js';
 
 /**
  * A metadata file's bytes as text. UTF-16 (Excel's "Unicode text") and bytes that are not UTF-8 (Latin-1 from older

@@ -187,7 +187,7 @@ export const faceEvaluator: EvaluatorFactory = async (options, environment) => {
     backend: chosenBackend,
     // Training is synchronous: in the main thread it would block the event loop, so BullMQ could not renew the
     // job's lock and a long trial would look like a dead worker. A worker thread keeps the loop free.
-    workers: threads,
+    workerThreads: threads,
   });
 };
 

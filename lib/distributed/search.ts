@@ -61,7 +61,7 @@ export async function coordinateSearch(options: DistributedSearchOptions): Promi
   const fidelity = faceSearchFidelity(options);
   const proposer = faceSearchProposer(options);
   const seed = options.seed ?? 0;
-  const { redis, out: _out, study, space: _space, data, objectives: faceObjectives, scheduler, proposer: _proposer, trainingData: _trainingData, promotion, minEpochs: _min, maxEpochs: _max, eta: _eta,
+  const { redis, out: _out, study, space: _space, data, objectives: faceObjectives, scheduler, proposer: _proposer, proposerData: _proposerData, trainingData: _trainingData, promotion, minEpochs: _min, maxEpochs: _max, eta: _eta,
     trials, budget, seconds, maxConsecutiveFailures, seed: _seed, inFlight, tellOrder, checkpointRoot, threads, evaluator, evaluatorObjectives, trialTimeout, signal,
     onReady, onProgress, onTrialEnd, ...training } = options;
   let spec: EvaluatorSpec;

@@ -1,5 +1,5 @@
 import type { tf } from '../backend/index.js';
-import type { DpnCell, DpnScale } from './dpn.js';
+import type { DpnCell, DpnScale } from './dpn-shape.js';
 import type { ParameterStore } from './parameters.js';
 
 /** A feature extractor: NHWC images -> [n, embeddingSize] embeddings. Owns its variables in `parameters`. */

@@ -1,7 +1,10 @@
 import { tf } from '../backend/index.js';
 import type { Backbone } from './backbone.js';
 import { activate, BatchNorm, Conv2d, globalAveragePool, Linear, maxPool, relu, type Layer } from './layers.js';
+import type { DpnCell, DpnScale } from './dpn-shape.js';
 import { ParameterStore } from './parameters.js';
+
+export type { DpnCell, DpnScale } from './dpn-shape.js';
 
 /**
  * The nine candidate operations of an FR-NAS DPN cell edge (frnas.md §2), by op index:
@@ -69,8 +72,6 @@ class BnReluConv implements Layer {
   }
 }
 
-/** The three op indices of a cell: slot a (1x1 position), b (grouped, strided), c (output). */
-export type DpnCell = readonly [number, number, number];
 
 export type DualPathBlockType = 'proj' | 'down' | 'normal';
 
@@ -143,19 +144,6 @@ export class DualPathBlock {
   }
 }
 
-/** Width/depth of a DPN. `kR` is the middle width of the first stage; stage s uses kR * bandwidth[s] / bandwidth[0]. */
-export interface DpnScale {
-  stemChannels: number;
-  stemKernel: number;
-  stemStride: number;
-  stemPool: boolean;
-  kR: number;
-  groups: number;
-  increments: readonly [number, number, number, number];
-  bandwidths: readonly [number, number, number, number];
-  blocksPerStage: readonly [number, number, number, number];
-  embeddingSize: number;
-}
 
 /**
  * Presets. `paper` is FR-NAS's network (stem 128 7x7/2 + max-pool, k_r 200, groups 50, inc 20/64/64/128,

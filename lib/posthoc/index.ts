@@ -4,7 +4,9 @@ export * from './config.js';
 export { MetricLog, METRIC_KEYS, RUN_FILES, findRunFolders, modelLabel, readMetricLog, readRunConfig, readRunResult } from './runs.js';
 export type { EpochMetrics, RunConfig, RunKind, RunResult, SplitEvaluation } from './runs.js';
 export * from './summary.js';
-export * from './retrain.js';
-export * from './evaluate.js';
-export * from './analyze.js';
+// retrain, evaluateTransfer and analyze live beside search() in lib/workflows (search -> retrain -> evaluate -> analyze
+// in one folder); re-exported here so that imports of lib/posthoc keep working.
+export * from '../workflows/retrain.js';
+export * from '../workflows/evaluate.js';
+export * from '../workflows/analyze.js';
 export { modelScatterSvg, groupBarsSvg, type ModelPoint } from './plots.js';

@@ -5,6 +5,7 @@ import type { GroupRankSummary } from '../fairness/index.js';
 import type { Configuration } from '../space/types.js';
 import type { EpochReport, FaceMetrics, FaceTrainingSpec, RankedImages } from '../train/index.js';
 import { writeFileAtomic } from '../util/write-file-atomic.js';
+import { formatCsv, type CsvCell } from '../util/csv.js';
 
 /**
  * Run folder layout (docs/workflow.md): `<retrain-dir>/<model>/seed-<s>/` holding
@@ -90,9 +91,9 @@ export function snakeCase(name: string): string {
   return name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 }
 
-function csvRow(row: EpochMetrics): string {
+function csvRow(row: EpochMetrics): CsvCell[] {
   const metrics = METRIC_KEYS.map((k) => (row.validation ? String(row.validation[k]) : ''));
-  return [row.epoch, row.loss, row.learningRate, row.seconds, row.images, ...metrics].join(',');
+  return [row.epoch, row.loss, row.learningRate, row.seconds, row.images, ...metrics];
 }
 
 /**
@@ -123,7 +124,7 @@ export class MetricLog {
   async restart(epochs: number): Promise<void> {
     this.rows = this.rows.filter((r) => r.epoch <= epochs);
     await mkdir(this.dir, { recursive: true });
-    await writeFileAtomic(this.csvFile, [CSV_HEADER.join(','), ...this.rows.map(csvRow)].join('\n') + '\n');
+    await writeFileAtomic(this.csvFile, await formatCsv([CSV_HEADER, ...this.rows.map(csvRow)]));
     await writeFileAtomic(this.jsonlFile, this.rows.map((r) => JSON.stringify(r) + '\n').join(''));
   }
 
@@ -132,7 +133,7 @@ export class MetricLog {
     const row: EpochMetrics = { epoch: report.epoch, loss: report.loss, learningRate: report.learningRate, seconds: report.seconds, images: report.images };
     if (validation) row.validation = validation;
     this.rows.push(row);
-    await appendFile(this.csvFile, csvRow(row) + '\n');
+    await appendFile(this.csvFile, await formatCsv([csvRow(row)]));
     await appendFile(this.jsonlFile, JSON.stringify(row) + '\n');
     this.onEpoch?.(row);
     return row;

@@ -1,6 +1,5 @@
 import { copyFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeToString } from 'fast-csv';
 import { compareWithIntervals, type MetricInterval } from '../fairness/index.js';
 import { hypervolume } from '../pareto/index.js';
 import { frontAtHighestBudget } from '../search/front.js';
@@ -9,6 +8,7 @@ import { CHART_ASSETS, chartAssetPath, type ChartAssetName } from '../results/as
 import { hypervolumeSpec, paretoSpec, type ParetoPoint, type VegaLiteSpec } from '../results/charts.js';
 import { escapeXml, lineChartSvg, scatterSvg, type ScatterPoint } from './svg.js';
 import { writeFileAtomic } from '../util/write-file-atomic.js';
+import { formatCsv } from '../util/csv.js';
 
 export interface SearchReportOptions {
   trials: readonly Trial[];
@@ -158,7 +158,7 @@ export async function writeSearchReport(options: SearchReportOptions): Promise<S
     ...configKeys.map((k) => (k in t.config ? String(t.config[k]) : '')),
     ...attrKeys.map((k) => fmt(attrRows[i][k])),
   ]);
-  await writeFileAtomic(files.csv, await writeToString([header, ...rows]) + '\n');
+  await writeFileAtomic(files.csv, await formatCsv([header, ...rows]));
 
   // Scatter of the two plotted objectives over every ok trial at the report budget.
   const [px, py] = options.plot ?? [names[0], names[1] ?? names[0]];

@@ -1,8 +1,8 @@
 import { resolve } from 'node:path';
-import { writeToString } from 'fast-csv';
 import type { Trial } from '../search/types.js';
 import { writeFileAtomic } from '../util/write-file-atomic.js';
 import { readStudySnapshot, type StudySnapshot } from './read.js';
+import { formatCsv } from '../util/csv.js';
 
 export type ExportFormat = 'csv' | 'json';
 
@@ -43,7 +43,7 @@ export async function exportTrials(studyDir: string, options: ExportTrialsOption
   const { rows, columns } = trialRows(snapshot);
   const content =
     options.format === 'csv'
-      ? (await writeToString([columns, ...rows.map((row) => columns.map((c) => csvCell(row[c])))])) + '\n'
+      ? await formatCsv([columns, ...rows.map((row) => columns.map((c) => row[c]))])
       : JSON.stringify(rows.map((row) => Object.fromEntries(columns.map((c) => [c, row[c] ?? null]))), null, 2) + '\n';
   const file = options.out === undefined ? undefined : resolve(options.out);
   if (file) await writeFileAtomic(file, content);
@@ -88,10 +88,4 @@ function flatten(value: unknown, path: string, into: TrialRow): void {
   if (typeof value === 'number' || typeof value === 'string' || typeof value === 'boolean') into[path] = value;
   else if (Array.isArray(value)) into[path] = JSON.stringify(value);
   else if (typeof value === 'object') for (const [k, v] of Object.entries(value as Record<string, unknown>)) flatten(v, `${path}.${k}`, into);
-}
-
-/** A CSV field: numbers in full precision (String round-trips a double), empty for missing. */
-function csvCell(cell: Cell | undefined): string {
-  if (cell === null || cell === undefined) return '';
-  return String(cell);
 }

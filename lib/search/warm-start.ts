@@ -3,7 +3,7 @@
 // configuration must be valid in the new space (docs/search.md, "Warm starts").
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
-import { parseCsv } from '../data/csv.js';
+import { parseCsv } from '../util/csv.js';
 import type { Space } from '../space/index.js';
 import type { Configuration, HyperparameterValue } from '../space/types.js';
 import { Study, StudyError } from './study.js';

@@ -32,9 +32,8 @@ import {
   IntegerHyperparameter,
   OrdinalHyperparameter,
 } from './hyperparameters.js';
-import type { Space } from './space.js';
+import type { SpaceFactory, SpaceParts } from './space-parts.js';
 import type { HyperparameterValue } from './types.js';
-import type { SpaceFactory } from './json.js';
 
 export type ConfigSpaceFlavour = 'legacy' | 'v1';
 
@@ -208,7 +207,7 @@ function readForbidden(raw: unknown, path: string): ForbiddenClause {
   }
 }
 
-export function readConfigSpaceJSON(obj: JsonObject, createSpace: SpaceFactory): Space {
+export function readConfigSpaceJSON<S extends SpaceParts>(obj: JsonObject, createSpace: SpaceFactory<S>): S {
   const name = obj.name === undefined || obj.name === null ? undefined : expectString(obj.name, 'name');
   const space = createSpace(name);
   expectArray(obj.hyperparameters, 'hyperparameters').forEach((raw, index) => {
@@ -303,7 +302,7 @@ function writeForbidden(clause: ForbiddenClause, flavour: ConfigSpaceFlavour): C
   throw new SpaceError(`cannot write forbidden clause ${clause.describe()} as ConfigSpace JSON`);
 }
 
-export function writeConfigSpaceJSON(space: Space, flavour: ConfigSpaceFlavour): ConfigSpaceJSON {
+export function writeConfigSpaceJSON(space: SpaceParts, flavour: ConfigSpaceFlavour): ConfigSpaceJSON {
   // ConfigSpace refuses two conditions on one child, so several are written as one AND.
   const byChild = new Map<string, ActivationCondition[]>();
   for (const { child, condition } of space.conditions) byChild.set(child, [...(byChild.get(child) ?? []), condition]);

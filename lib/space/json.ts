@@ -30,7 +30,7 @@ import {
   IntegerHyperparameter,
   OrdinalHyperparameter,
 } from './hyperparameters.js';
-import type { Space } from './space.js';
+import type { SpaceFactory, SpaceParts } from './space-parts.js';
 import type { HyperparameterValue } from './types.js';
 
 export type FloatJSON = { type: 'float'; lower: number; upper: number; log?: boolean; q?: number; default?: number };
@@ -66,7 +66,7 @@ export interface SpaceJSON {
   forbidden?: ForbiddenJSON[];
 }
 
-export type SpaceFactory = (name?: string, description?: string) => Space;
+export type { SpaceFactory } from './space-parts.js';
 
 function checkKeys(obj: JsonObject, allowed: readonly string[], path: string, what: string): void {
   for (const key of Object.keys(obj)) {
@@ -192,7 +192,7 @@ function readForbidden(raw: unknown, path: string): ForbiddenClause {
   return clauses.length === 1 ? clauses[0] : new ForbiddenAndConjunction(...clauses);
 }
 
-export function readSpaceJSON(obj: JsonObject, createSpace: SpaceFactory): Space {
+export function readSpaceJSON<S extends SpaceParts>(obj: JsonObject, createSpace: SpaceFactory<S>): S {
   checkKeys(obj, ['name', 'description', 'hyperparameters', 'conditions', 'forbidden'], '(top level)', 'a space');
   const name = obj.name === undefined ? undefined : expectString(obj.name, 'name');
   const description = obj.description === undefined ? undefined : expectString(obj.description, 'description');
@@ -261,7 +261,7 @@ function writeForbidden(clause: ForbiddenClause): ForbiddenJSON {
   throw new SpaceError(`cannot write forbidden clause ${clause.describe()}`);
 }
 
-export function writeSpaceJSON(space: Space): SpaceJSON {
+export function writeSpaceJSON(space: SpaceParts): SpaceJSON {
   const out: SpaceJSON = { hyperparameters: {} };
   if (space.name !== undefined) out.name = space.name;
   if (space.description !== undefined) out.description = space.description;

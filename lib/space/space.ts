@@ -9,10 +9,12 @@ import { SpaceError, show } from './errors.js';
 import type { ForbiddenClause } from './forbiddens.js';
 import type { Hyperparameter } from './hyperparameters.js';
 import { readSpaceJSON, writeSpaceJSON, type SpaceJSON } from './json.js';
+import type { SpaceCondition, SpaceParts } from './space-parts.js';
 import type { Configuration, HyperparameterValue, Rng } from './types.js';
 import { describeJsonError, jsonEncodingProblem, lineColumn, scanJson } from '../util/json-text.js';
 
 export { SpaceError } from './errors.js';
+export type { SpaceCondition } from './space-parts.js';
 
 /** Draws before `sampleWith` gives up on a space whose forbidden clauses exclude (nearly) everything. */
 export const MAX_SAMPLE_ATTEMPTS = 1000;
@@ -33,11 +35,6 @@ interface BoundForbidden {
   readonly isForbidden: ConfigurationPredicate;
 }
 
-/** A condition as it was added, kept for writing the space back out. */
-export interface SpaceCondition {
-  readonly child: string;
-  readonly condition: ActivationCondition;
-}
 
 function isConfigurationObject(value: unknown): value is Configuration {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -49,7 +46,7 @@ function streamFrom(seed: number | string | Rng, what: string): Rng {
   throw new SpaceError(`${what}: seed must be a number, a string or a random stream, got ${show(seed)}`);
 }
 
-export class Space {
+export class Space implements SpaceParts {
   private readonly entries = new Map<string, Entry>();
   private readonly ordered: Entry[] = [];
   private readonly addedConditions: SpaceCondition[] = [];

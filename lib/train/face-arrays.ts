@@ -1,6 +1,8 @@
 import seedrandom from 'seedrandom';
 import { tf } from '../backend/index.js';
-import { augmentationLimits } from './training-options.js';
+import { augmentationLimits, type AugmentationSettings } from './augmentation-settings.js';
+
+export type { AugmentationSettings } from './augmentation-settings.js';
 
 /**
  * Face images held in memory for training and evaluation: NHWC float pixels plus per-image identity and
@@ -120,23 +122,6 @@ export function seededPermutation(n: number, seed: string): Int32Array {
     order[j] = t;
   }
   return order;
-}
-
-/**
- * Random image changes while training (all off by default). Each image of each epoch gets its own draw from
- * `seedrandom(`${seed}/augment/${epoch}`)`, so an epoch's batches stay a pure function of (seed, epoch).
- */
-export interface AugmentationSettings {
-  /** Largest translation, as a fraction of the side (e.g. 0.08): a random shift in [-shift, shift] on each axis. */
-  shift?: number;
-  /** Random zoom in [1 - scale, 1 + scale] (random resized crop about the centre). */
-  scale?: number;
-  /** Largest rotation in degrees. */
-  rotate?: number;
-  /** Brightness jitter: add a value in [-brightness, brightness] (pixels are in [0, 1]). */
-  brightness?: number;
-  /** Contrast jitter: scale the deviation from the image mean by a factor in [1 - contrast, 1 + contrast]. */
-  contrast?: number;
 }
 
 /** Checks every field is a finite number in its range; returns the settings with absent fields as 0. */

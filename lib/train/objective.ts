@@ -37,7 +37,12 @@ export interface FaceRecognitionObjectiveOptions extends FaceTrainingDefaults, O
   onEpoch?: (report: EpochReport, context: EvaluationContext) => void;
   /**
    * Run each trial in its own worker thread, so the engine's parallel trials train on separate cores
-   * (wasm is single-threaded in Node). The data are loaded once and shared with the workers.
+   * (wasm is single-threaded in Node). The data are loaded once and shared with the threads.
+   */
+  workerThreads?: boolean;
+  /**
+   * @deprecated Use `workerThreads` (renamed so that `workers` means only a number of concurrent trials / BullMQ
+   * workers); still read when `workerThreads` is left out.
    */
   workers?: boolean;
 }
@@ -125,8 +130,11 @@ export function faceRecognitionObjective(
   const objectives = options.objectives ?? ['error', 'rank_disparity'];
   for (const name of objectives) if (!metricOf[name]) throw new Error(`unknown objective "${name}" (expected ${Object.keys(metricOf).join(', ')})`);
   let backendReady: Promise<unknown> | undefined;
-  if (options.workers) {
-    if (options.streaming) throw new Error('workers: true needs in-memory data; streaming data sets are read in the main thread only');
+  if (options.workerThreads !== undefined && options.workers !== undefined && options.workerThreads !== options.workers) {
+    throw new Error(`faceRecognitionObjective: workerThreads (${options.workerThreads}) and its deprecated alias workers (${options.workers}) disagree; give workerThreads only`);
+  }
+  if (options.workerThreads ?? options.workers) {
+    if (options.streaming) throw new Error('workerThreads: true needs in-memory data; streaming data sets are read in the main thread only');
     const shared = new Map<string, Promise<FaceTrainingData>>();
     return async (config, budget, context) => {
       const spec = resolveTrainingSpec(config, options, options.maxEpochs);

@@ -2,7 +2,7 @@
 // types only, so checking a job never loads TensorFlow.js.
 import type { LossName } from '../models/losses.js';
 import type { dpnScales } from '../models/dpn.js';
-import type { AugmentationSettings } from './face-arrays.js';
+import { augmentationLimits, type AugmentationSettings } from './augmentation-settings.js';
 import type { FaceTrainingDefaults } from './run.js';
 import type { ScheduleName } from './schedules.js';
 
@@ -30,8 +30,6 @@ const numberIn =
     return ok ? undefined : `must be ${integer ? 'an integer' : 'a number'} in ${lowOpen ? '(' : '['}${low}, ${high}${highOpen ? ')' : ']'}`;
   };
 
-/** The largest value of each augmentation setting (checkAugmentation in face-arrays.ts applies the same). */
-export const augmentationLimits: Record<keyof AugmentationSettings, number> = { shift: 0.5, scale: 0.9, rotate: 180, brightness: 1, contrast: 1 };
 
 const isBoolean: Check = (value) => (typeof value === 'boolean' ? undefined : 'must be true or false');
 

@@ -1,4 +1,4 @@
-// Entry point of a worker thread that trains one trial (faceRecognitionObjective({ workers: true })).
+// Entry point of a worker thread that trains one trial (faceRecognitionObjective({ workerThreads: true })).
 // Each worker has its own TensorFlow.js engine and wasm heap, so trials run in parallel on separate cores
 // and the memory of a finished trial goes back to the system when its worker ends.
 import { parentPort, workerData } from 'node:worker_threads';

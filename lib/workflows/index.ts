@@ -3,3 +3,7 @@ export { search, report, loadSpace, bundledSpacesDir, faceSearchFidelity, faceSe
 export type { SearchOptions, SearchOutcome, FaceStudySettings } from './search.js';
 export { pairedAgainstDefault, realFaceStudy, STUDY_FAMILIES } from './real-face-study.js';
 export type { PairedVersusDefault, RealFaceStudyOptions, RealFaceStudyOutcome, RealFaceStudyRow } from './real-face-study.js';
+// After the search: retrain the chosen models over seeds, evaluate them on other data, analyze (docs/workflow.md).
+export * from './retrain.js';
+export * from './evaluate.js';
+export * from './analyze.js';

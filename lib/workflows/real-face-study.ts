@@ -3,7 +3,9 @@
 // seeds, and tabulate error, disparity and rank disparity with identity-bootstrap intervals next to raw pixels.
 import { join, resolve } from 'node:path';
 import { compareDifferences, compareWithIntervals, pairedBootstrapDifference, type IntervalVerdict, type MetricInterval } from '../fairness/index.js';
-import { analyze, retrain, type Analysis, type RetrainOutcome, type RunResult } from '../posthoc/index.js';
+import type { RunResult } from '../posthoc/runs.js';
+import { analyze, type Analysis } from './analyze.js';
+import { retrain, type RetrainOutcome } from './retrain.js';
 import type { Configuration } from '../space/types.js';
 import { RECOMMENDED_FACE_TRAINING } from '../train/index.js';
 import { writeFileAtomic } from '../util/write-file-atomic.js';

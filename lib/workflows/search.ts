@@ -42,7 +42,10 @@ export interface FaceStudySettings {
   /**
    * What the model of the 'rf' or 'tpe' proposer learns from under a multi-fidelity scheduler: 'highest-budget'
    * (BOHB / SMAC-MF; rf's default) or 'all-budgets' (every result; tpe's default). docs/proposers.md.
+   * Named for the proposer so that it is not read as the face images a model trains on (`data`).
    */
+  proposerData?: ModelTrainingData;
+  /** @deprecated Use `proposerData` (the same rule); still read when `proposerData` is left out. */
   trainingData?: ModelTrainingData;
   /** How rungs are ranked for promotion with several objectives; default 'nds-crowding' (search.md). */
   promotion?: PromotionName;
@@ -62,11 +65,20 @@ export interface FaceStudySettings {
 /** The proposer of a face search from its settings: a name, or the 'rf' / 'tpe' proposer built with its training-data rule. */
 export function faceSearchProposer(settings: FaceStudySettings): ProposerName | Proposer {
   const proposer = settings.proposer ?? 'rf';
-  const { trainingData } = settings;
+  const trainingData = proposerDataOf(settings);
   if (trainingData === undefined) return proposer;
   if (proposer === 'rf') return new RandomForestProposer({ trainingData });
   if (proposer === 'tpe') return new TpeProposer({ trainingData });
-  throw new Error(`trainingData applies to the model-based proposers 'rf' and 'tpe' only, got proposer '${proposer}'`);
+  throw new Error(`proposerData (--proposer-data) applies to the model-based proposers 'rf' and 'tpe' only, got proposer '${proposer}'`);
+}
+
+/** The proposer's data rule: `proposerData`, else its deprecated alias `trainingData`; the two disagreeing is an error. */
+function proposerDataOf(settings: FaceStudySettings): ModelTrainingData | undefined {
+  const { proposerData, trainingData } = settings;
+  if (proposerData !== undefined && trainingData !== undefined && proposerData !== trainingData) {
+    throw new Error(`proposerData ('${proposerData}') and its deprecated alias trainingData ('${trainingData}') disagree; give proposerData (--proposer-data) only`);
+  }
+  return proposerData ?? trainingData;
 }
 
 /** The fidelity of a face search from its settings: epochs minEpochs..maxEpochs, eta between rungs. */
@@ -196,7 +208,7 @@ export async function search(givenOptions: SearchOptions): Promise<SearchOutcome
   };
   if (stop.trials === undefined && stop.budget === undefined && stop.seconds === undefined) stop.trials = DEFAULT_SEARCH_TRIALS;
 
-  const { out: _out, space: _space, data: _data, evaluationData: _evaluationData, allowIdentityOverlap, minImagesPerIdentity, objectives: _objectives, scheduler, proposer: _proposer, trainingData: _trainingData, promotion, minEpochs: _min, maxEpochs: _max, eta: _eta,
+  const { out: _out, space: _space, data: _data, evaluationData: _evaluationData, allowIdentityOverlap, minImagesPerIdentity, objectives: _objectives, scheduler, proposer: _proposer, proposerData: _proposerData, trainingData: _trainingData, promotion, minEpochs: _min, maxEpochs: _max, eta: _eta,
     trials: _trials, budget: _budget, seconds: _seconds, maxConsecutiveFailures, workers, backend, seed: _seed, evaluateDefault, signal, warmStart: warmStartSource, onProgress, onTrialEnd, command: _command, trialTimeout, ...training } = options;
   // Always choose a backend: left to itself tfjs runs its pure-JS cpu backend, far too slow to train (backend.md).
   await initBackend(backend);
@@ -211,7 +223,7 @@ export async function search(givenOptions: SearchOptions): Promise<SearchOutcome
     backend,
     seed: 222 + seed,
     // A training epoch is synchronous: parallel trials need worker threads (wasm runs one thread each).
-    workers: (workers ?? 1) > 1,
+    workerThreads: (workers ?? 1) > 1,
   });
   const settings = faceSearchSettings(options, dataset, evaluationData);
 
@@ -296,7 +308,9 @@ async function commandSearch(givenOptions: SearchOptions): Promise<SearchOutcome
   const evaluate = commandObjective({ ...commandOptions, objectives: objectiveNames, seed });
   // The trainer is what changes a command study's results: a resume with another command line is refused.
   const settings: Record<string, unknown> = { command: commandOptions.command, ...(commandOptions.args ? { args: [...commandOptions.args] } : {}) };
-  if (options.trainingData !== undefined) settings.proposerTrainingData = options.trainingData;
+  const proposerData = proposerDataOf(options);
+  // The header key keeps its first name, so studies written before the rename resume with equal settings.
+  if (proposerData !== undefined) settings.proposerTrainingData = proposerData;
   await mkdir(out, { recursive: true });
   const result = await optimize({
     space,
@@ -360,8 +374,10 @@ export function faceSearchSettings(options: SearchOptions, dataset: FaceDataset,
     settings.evaluationDataFingerprint = datasetFingerprint(evaluationData);
   }
   if (options.allowIdentityOverlap) settings.allowIdentityOverlap = true;
-  // The proposer's own option (its name is in the engine's header).
-  if (options.trainingData !== undefined) settings.proposerTrainingData = options.trainingData;
+  // The proposer's own option (its name is in the engine's header). The header key keeps its first name, so studies
+  // written before `trainingData` became `proposerData` resume with equal settings.
+  const proposerData = proposerDataOf(options);
+  if (proposerData !== undefined) settings.proposerTrainingData = proposerData;
   if (options.minImagesPerIdentity !== undefined && options.minImagesPerIdentity > 1) settings.minImagesPerIdentity = options.minImagesPerIdentity;
   return JSON.parse(JSON.stringify(settings)) as Record<string, unknown>;
 }
@@ -408,7 +424,7 @@ export function withRecordedSettings(options: SearchOptions, dir: string): Searc
   if (typeof recorded.data === 'string') fill('data', recorded.data);
   if (typeof recorded.evaluationData === 'string') fill('evaluationData', recorded.evaluationData);
   fill('allowIdentityOverlap', recorded.allowIdentityOverlap);
-  fill('trainingData', recorded.proposerTrainingData);
+  if (filled.proposerData === undefined && filled.trainingData === undefined) fill('proposerData', recorded.proposerTrainingData);
   fill('minImagesPerIdentity', recorded.minImagesPerIdentity);
   const training = (recorded.training ?? {}) as Record<string, unknown>;
   for (const key of RECORDED_TRAINING_KEYS) fill(key, training[key]);

@@ -25,7 +25,7 @@ const NUMERIC: Record<string, string[]> = {
 };
 /** Flags that take a value that is not a number. */
 const OTHER = new Set([
-  '--out', '--space', '--data', '--scheduler', '--proposer', '--training-data', '--promotion', '--objectives', '--backend', '--model', '--redis', '--study',
+  '--out', '--space', '--data', '--scheduler', '--proposer', '--proposer-data', '--training-data', '--promotion', '--objectives', '--backend', '--model', '--redis', '--study',
   '--checkpoints', '--tell-order', '--evaluator', '--evaluator-options', '--backbone', '--head', '--optimizer', '--sched', '--config', '--baseline-config',
   '--name', '--split', '--measures', '--baseline', '--suite', '--phase1-csv', '--phase1-disparity', '--methods', '--other-trials',
   '--eval-data', '--augment', '--loss', '--recipe', '--data-root', '--warm-start',

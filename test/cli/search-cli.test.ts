@@ -60,7 +60,7 @@ describe('frnas CLI: search, kill, resume, report', function () {
     '--min-epochs', '1', '--max-epochs', '2', '--eta', '2',
     '--trials', '5',
     '--promotion', 'hypervolume',
-    '--training-data', 'all-budgets',
+    '--proposer-data', 'all-budgets',
     '--seed', '7',
     '--no-default',
     '--out', dir,
@@ -125,8 +125,15 @@ describe('frnas CLI: search, kill, resume, report', function () {
     const bad = await runCli(['search', '--out', dir, '--objectives', 'error,fairness']);
     expect(bad.code).to.not.equal(0);
     expect(bad.output).to.match(/unknown objective "fairness"/);
-    const misplaced = await runCli(['search', '--out', dir, '--proposer', 'nsga2', '--training-data', 'all-budgets']);
+    const misplaced = await runCli(['search', '--out', dir, '--proposer', 'nsga2', '--proposer-data', 'all-budgets']);
     expect(misplaced.code).to.not.equal(0);
-    expect(misplaced.output).to.match(/trainingData applies to the model-based proposers 'rf' and 'tpe' only, got proposer 'nsga2'/);
+    expect(misplaced.output).to.match(/proposerData \(--proposer-data\) applies to the model-based proposers 'rf' and 'tpe' only, got proposer 'nsga2'/);
+    // The deprecated flag still reaches the same rule (and so the same refusal).
+    const old = await runCli(['search', '--out', dir, '--proposer', 'nsga2', '--training-data', 'all-budgets']);
+    expect(old.code).to.not.equal(0);
+    expect(old.output).to.match(/proposerData \(--proposer-data\) applies to the model-based proposers/);
+    const both = await runCli(['search', '--out', dir, '--proposer-data', 'all-budgets', '--training-data', 'highest-budget']);
+    expect(both.code).to.not.equal(0);
+    expect(both.output).to.match(/proposerData \('all-budgets'\) and its deprecated alias trainingData \('highest-budget'\) disagree/);
   });
 });

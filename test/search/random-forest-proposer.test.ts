@@ -227,7 +227,7 @@ describe('faceSearchProposer (the study settings of search() and coordinateSearc
     const tpe = faceSearchProposer({ proposer: 'tpe', trainingData: 'highest-budget' });
     expect(tpe).to.be.instanceOf(TpeProposer);
     expect((tpe as TpeProposer).options.trainingData).to.equal('highest-budget');
-    expect(() => faceSearchProposer({ proposer: 'nsga2', trainingData: 'highest-budget' })).to.throw(/trainingData applies to the model-based proposers 'rf' and 'tpe' only, got proposer 'nsga2'/);
+    expect(() => faceSearchProposer({ proposer: 'nsga2', trainingData: 'highest-budget' })).to.throw(/proposerData \(--proposer-data\) applies to the model-based proposers 'rf' and 'tpe' only, got proposer 'nsga2'/);
   });
 });
 

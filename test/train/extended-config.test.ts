@@ -91,7 +91,7 @@ describe('train/extended-config: keys of the extended space reach the trainer', 
     const root = await mkdtemp(join(tmpdir(), 'frnas-extended-w-'));
     try {
       const dataset = await loadFaceDataset('synthetic:identities=10,images=6');
-      const evaluate = faceRecognitionObjective({ dataset, maxEpochs: 1, scale: microDpn, channels: 1, batchSize: 16, workers: true, backend: 'cpu' });
+      const evaluate = faceRecognitionObjective({ dataset, maxEpochs: 1, scale: microDpn, channels: 1, batchSize: 16, workerThreads: true, backend: 'cpu' });
       const base = { edge1: 1, edge2: 0, edge3: 1, head: 'ArcFace', arcface_margin: 0.3, optimizer: 'AdamW', lr_adam: 0.001, embedding_size: 12 };
       await Promise.all([16, 24].map((size, i) => evaluate({ ...base, image_size: size }, 1, context(join(root, `w${size}`), i))));
       for (const size of [16, 24]) {

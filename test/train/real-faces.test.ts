@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tf } from '../../lib/backend/index.js';
 import { loadFaceDataset } from '../../lib/data/index.js';
-import { evaluateTransfer } from '../../lib/posthoc/evaluate.js';
+import { evaluateTransfer } from '../../lib/workflows/evaluate.js';
 import { listCheckpoints } from '../../lib/train/checkpoint.js';
 import { augmentedImageTensor, checkAugmentation, epochBatches, loadFaceArrays } from '../../lib/train/face-arrays.js';
 import { prepareFaceData, runFaceTraining, trainConfiguration } from '../../lib/train/run.js';

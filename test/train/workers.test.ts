@@ -24,7 +24,7 @@ describe('train/workers: trials in worker threads', function () {
   after(async () => rm(root, { recursive: true, force: true }));
 
   it('runs two trials at once in workers and gives the same figures as in-process training', async () => {
-    const inWorkers = faceRecognitionObjective({ ...common, workers: true });
+    const inWorkers = faceRecognitionObjective({ ...common, workerThreads: true });
     const inProcess = faceRecognitionObjective(common);
     const configs: Configuration[] = [
       { edge1: 0, edge2: 0, edge3: 1, head: 'CosFace', optimizer: 'SGD', lr_sgd: 0.1 },
@@ -39,9 +39,17 @@ describe('train/workers: trials in worker threads', function () {
 
   it('a diverged trial in a worker rejects with its reason', async () => {
     const poisoned = { ...data.train, images: Float32Array.from(data.train.images).fill(Number.NaN, 0, 64) };
-    const evaluate = faceRecognitionObjective({ ...common, dataset: { train: poisoned, evaluation: data.evaluation }, workers: true });
+    const evaluate = faceRecognitionObjective({ ...common, dataset: { train: poisoned, evaluation: data.evaluation }, workerThreads: true });
     let message = '';
     await evaluate({ edge1: 0, edge2: 0, edge3: 1 }, 1, context(join(root, 'nan'), 9)).catch((e: Error) => (message = e.message));
     expect(message).to.match(/^diverged/);
+  });
+
+  it('the deprecated `workers: true` still means worker threads; a disagreement with workerThreads is refused', () => {
+    // Streaming data are refused only on the worker-thread path, so the refusal shows which path the option chose.
+    expect(() => faceRecognitionObjective({ ...common, streaming: true, workerThreads: true })).to.throw(/workerThreads: true needs in-memory data/);
+    expect(() => faceRecognitionObjective({ ...common, streaming: true, workers: true })).to.throw(/workerThreads: true needs in-memory data/);
+    expect(() => faceRecognitionObjective({ ...common, streaming: true, workerThreads: false })).not.to.throw();
+    expect(() => faceRecognitionObjective({ ...common, workerThreads: false, workers: true })).to.throw(/deprecated alias workers \(true\) disagree/);
   });
 });

@@ -3,7 +3,7 @@ import { mkdir, readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { initBackend, type BackendName } from '../backend/index.js';
 import { loadFaceDataset, type FaceDataset } from '../data/index.js';
-import { recordedSearchSettings } from '../workflows/search.js';
+import { recordedSearchSettings } from './search.js';
 import { nonDominatedSort } from '../pareto/index.js';
 import { Study, type Trial } from '../search/index.js';
 import { configurationId } from '../space/index.js';
@@ -27,8 +27,8 @@ import {
   type FaceTrainingResult,
   type FaceTrainingSpec,
 } from '../train/index.js';
-import type { SplitModeName, TrainingSettings } from './config.js';
-import { summarizeRuns, type ModelSummary } from './summary.js';
+import type { SplitModeName, TrainingSettings } from '../posthoc/config.js';
+import { summarizeRuns, type ModelSummary } from '../posthoc/summary.js';
 import {
   MetricLog,
   modelLabel,
@@ -40,7 +40,7 @@ import {
   type RunConfig,
   type RunKind,
   type RunResult,
-} from './runs.js';
+} from '../posthoc/runs.js';
 
 /** One model to retrain: a configuration with its name and where it came from. */
 export interface RetrainModel {

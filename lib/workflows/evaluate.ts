@@ -5,7 +5,7 @@ import { initBackend, type BackendName } from '../backend/index.js';
 import type { FaceDataset } from '../data/index.js';
 import { pairSimilarities, verificationByGroup, type VerificationByGroup } from '../fairness/index.js';
 import { embedFaces, evaluateEmbeddings, FaceTrainer, listCheckpoints, loadCheckpoint, loadFaceArrays, type CheckpointManifest } from '../train/index.js';
-import { readRunConfig, RUN_FILES, writeJson, type RunConfig, type SplitEvaluation } from './runs.js';
+import { readRunConfig, RUN_FILES, writeJson, type RunConfig, type SplitEvaluation } from '../posthoc/runs.js';
 
 export interface TransferEvaluationOptions {
   /** A run folder written by `retrain` (or any folder whose `checkpoints/` holds a trainer checkpoint). */

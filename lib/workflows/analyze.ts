@@ -5,11 +5,12 @@ import { compareWithIntervals, FAIRNESS_METRICS, type FairnessMetricName, type I
 import { paretoFront } from '../pareto/index.js';
 import { escapeXml } from '../report/index.js';
 import type { TransferEvaluation } from './evaluate.js';
-import { groupBarsSvg, modelScatterSvg } from './plots.js';
-import { findRunFolders, readRunConfig, readRunResult, RUN_FILES, snakeCase, type RunKind, type SplitEvaluation } from './runs.js';
-import { dominanceOverSeeds, seedInterval, SEPARATION_LEVEL, type SeedInterval } from './seeds.js';
-import { summarizeSplit, type MeanStd, type SplitSummary } from './summary.js';
+import { groupBarsSvg, modelScatterSvg } from '../posthoc/plots.js';
+import { findRunFolders, readRunConfig, readRunResult, RUN_FILES, snakeCase, type RunKind, type SplitEvaluation } from '../posthoc/runs.js';
+import { dominanceOverSeeds, seedInterval, SEPARATION_LEVEL, type SeedInterval } from '../posthoc/seeds.js';
+import { summarizeSplit, type MeanStd, type SplitSummary } from '../posthoc/summary.js';
 import { writeFileAtomic } from '../util/write-file-atomic.js';
+import { formatCsv } from '../util/csv.js';
 
 /** The disparity measures of FR-NAS (§5); each gets an error-vs-measure plot and its own Pareto front. */
 export const DISPARITY_MEASURES = ['disparity', 'rankDisparity', 'ratio', 'rankRatio', 'errorRatio'] as const;
@@ -116,7 +117,6 @@ export function collectRunFolders(
 
 const fmt = (v: number): string => (Number.isFinite(v) ? v.toFixed(4) : '');
 const pm = (m: MeanStd): string => `${fmt(m.mean)} ± ${fmt(m.std)}`;
-const csvCell = (text: string): string => (/[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text);
 
 /**
  * A model's identity-bootstrap intervals over its seeds: per figure, the mean over seeds of the estimates,
@@ -214,14 +214,14 @@ export async function analyze(options: AnalyzeOptions): Promise<Analysis> {
     ...measures.map((measure) => String(m.onFront.includes(measure))),
   ]);
   const csv = join(out, 'analysis.csv');
-  await writeFileAtomic(csv, [header, ...rows].map((r) => r.map(csvCell).join(',')).join('\n') + '\n');
+  await writeFileAtomic(csv, await formatCsv([header, ...rows]));
   // runs.csv: one row per (model, seed), the run folders' own numbers.
   const runHeader = ['model', 'kind', 'config_id', 'seed', ...metricColumns.map((k) => snakeCase(k)), 'count', ...groups.map((g) => `acc_${g}`), 'run'];
   const runRows = [...runs]
     .sort((a, b) => a.model.localeCompare(b.model) || a.seed - b.seed)
     .map((r) => [r.model, r.kind, r.configId, String(r.seed), ...metricColumns.map((k) => String(r.evaluation.metrics[k])), String(r.evaluation.metrics.count), ...groups.map((g) => String(r.evaluation.perGroup[g]?.accuracy ?? '')), r.dir]);
   const runsCsv = join(out, 'runs.csv');
-  await writeFileAtomic(runsCsv, [runHeader, ...runRows].map((r) => r.map(csvCell).join(',')).join('\n') + '\n');
+  await writeFileAtomic(runsCsv, await formatCsv([runHeader, ...runRows]));
 
   // Plots.
   const svgs: string[] = [];
