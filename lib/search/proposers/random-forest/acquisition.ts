@@ -1,23 +1,7 @@
-/** Standard normal density. */
-export function normalPdf(z: number): number {
-  return Math.exp(-0.5 * z * z) / Math.sqrt(2 * Math.PI);
-}
+// One implementation of the normal distribution for every proposer (lib/util/normal.ts).
+import { erfc, normalCdf, normalPdf } from '../../../util/normal.js';
 
-/** Complementary error function (Numerical Recipes' Chebyshev fit, relative error < 1.2e-7, also in the tails). */
-export function erfc(x: number): number {
-  const z = Math.abs(x);
-  const t = 1 / (1 + 0.5 * z);
-  const r = t * Math.exp(
-    -z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806
-      + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
-  );
-  return x >= 0 ? r : 2 - r;
-}
-
-/** Standard normal cumulative distribution. */
-export function normalCdf(z: number): number {
-  return 0.5 * erfc(-z / Math.SQRT2);
-}
+export { erfc, normalCdf, normalPdf };
 
 /**
  * Expected improvement below `best` (minimisation) of a prediction with `mean` and `variance`, as

@@ -2,6 +2,9 @@
 // Numeric values live in the space's unit encoding [0, 1] (log scales already applied by the encoding);
 // choices are indices. Each estimator is a weighted mixture with a prior component, as Optuna 3.x builds it.
 import type { Rng } from '../../../space/types.js';
+import { normalCdf } from '../../../util/normal.js';
+
+export { normalCdf };
 
 /** A mixture of Gaussians truncated to [0, 1]. */
 export interface NumericParzen {
@@ -23,7 +26,6 @@ export interface CategoricalParzen {
 
 export type Parzen = NumericParzen | CategoricalParzen;
 
-const SQRT2 = Math.SQRT2;
 const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
 
 /**
@@ -127,20 +129,6 @@ function pickIndex(probabilities: Float64Array, rng: Rng): number {
     if (u < 0) return i;
   }
   return probabilities.length - 1;
-}
-
-/** Standard normal CDF. */
-export function normalCdf(z: number): number {
-  return 0.5 * erfc(-z / SQRT2);
-}
-
-/** erfc with relative error < 1.2e-7 everywhere (Numerical Recipes' Chebyshev fit). */
-function erfc(x: number): number {
-  const z = Math.abs(x);
-  const t = 1 / (1 + 0.5 * z);
-  const r = t * Math.exp(-z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 +
-    t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))));
-  return x >= 0 ? r : 2 - r;
 }
 
 /** Inverse standard normal CDF (Acklam's algorithm, relative error < 1.2e-9). */
