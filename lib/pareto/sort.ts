@@ -202,6 +202,25 @@ export function uniqueParetoFront(points: readonly (readonly number[])[], direct
   });
 }
 
+/**
+ * Dominance on vectors that are already minimised and checked (hot loops: promotion, live fronts): no validation,
+ * no copies. `paretoDominates` is the checked form with directions.
+ */
+export function dominatesMinimised(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
+  let strictlyBetter = false;
+  for (let k = 0; k < a.length; k++) {
+    if (a[k] > b[k]) return false;
+    if (a[k] < b[k]) strictlyBetter = true;
+  }
+  return strictlyBetter;
+}
+
+/** Weak dominance on minimised vectors: no worse in every objective (equal vectors weakly dominate each other). */
+export function weaklyDominatesMinimised(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
+  for (let k = 0; k < a.length; k++) if (a[k] > b[k]) return false;
+  return true;
+}
+
 /** Whether `a` Pareto-dominates `b`: no worse in every objective and strictly better in at least one. */
 export function paretoDominates(a: readonly number[], b: readonly number[], directions?: readonly Direction[]): boolean {
   const set = toMinimised([a, b], directions, 'points [a, b]');

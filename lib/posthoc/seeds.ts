@@ -1,4 +1,5 @@
 // The spread of a figure over training seeds, and when a difference between two models is larger than it.
+import { dominatesMinimised } from '../pareto/index.js';
 import { meanStd, type MeanStd } from './summary.js';
 
 /** A figure over the seeds that gave a result: mean ± sample std, and the interval [low, high] = [min, max]. */
@@ -43,6 +44,6 @@ export function lowerBeyondNoise(a: SeedInterval, b: SeedInterval): boolean {
  */
 export function dominanceOverSeeds(a: readonly SeedInterval[], b: readonly SeedInterval[]): 'dominates' | 'within noise' | 'no' {
   if (a.every((x, i) => lowerBeyondNoise(x, b[i]))) return 'dominates';
-  const meansDominate = a.every((x, i) => x.mean <= b[i].mean) && a.some((x, i) => x.mean < b[i].mean);
+  const meansDominate = dominatesMinimised(a.map((x) => x.mean), b.map((x) => x.mean));
   return meansDominate ? 'within noise' : 'no';
 }

@@ -1,5 +1,5 @@
 import seedrandom from 'seedrandom';
-import { hypervolume, nonDominatedSort } from '../pareto/index.js';
+import { hypervolume, nonDominatedSort, weaklyDominatesMinimised } from '../pareto/index.js';
 import { defaultReference } from '../report/report.js';
 import { RandomForestRegressor } from '../search/proposers/random-forest/index.js';
 import type { ObjectiveSpec, Trial } from '../search/types.js';
@@ -58,7 +58,8 @@ export function hypervolumeHistory(snapshot: Pick<StudySnapshot, 'trials' | 'fin
   const sign = directions.map((d) => (d === 'maximize' ? -1 : 1));
   // Per budget: the non-dominated points seen so far and their hypervolume; a dominated newcomer changes neither.
   const state = new Map<number, { front: number[][]; hypervolume: number; reference: number[] }>(fronts.map((f) => [f.budget, { front: [], hypervolume: 0, reference: f.reference }]));
-  const weaklyDominates = (a: readonly number[], b: readonly number[]) => a.every((v, i) => sign[i] * v <= sign[i] * b[i]);
+  const minimised = (v: readonly number[]): number[] => v.map((x, i) => sign[i] * x);
+  const weaklyDominates = (a: readonly number[], b: readonly number[]): boolean => weaklyDominatesMinimised(minimised(a), minimised(b));
   const points: HypervolumeHistoryPoint[] = [];
   let budgetSpent = 0;
   let trialSeconds = 0;

@@ -1,4 +1,4 @@
-import { crowdingDistance } from '../../pareto/index.js';
+import { crowdingDistance, dominatesMinimised } from '../../pareto/index.js';
 import type { Rng } from '../../space/types.js';
 import type { Direction } from '../types.js';
 import { compareDescending, rankFrontsBy, type PromotionStrategy } from './strategy.js';
@@ -54,20 +54,20 @@ export class IncrementalNonDominatedRanking {
     const p = this.points.length;
     const q = point.map((v, k) => v * this.signs[k]);
     let front = 0;
-    for (let i = 0; i < p; i++) if (this.frontOf[i] >= front && dominates(this.points[i], q)) front = this.frontOf[i] + 1;
+    for (let i = 0; i < p; i++) if (this.frontOf[i] >= front && dominatesMinimised(this.points[i], q)) front = this.frontOf[i] + 1;
     this.points.push(q);
     this.raw.push([...point]);
     this.frontOf.push(-1);
     this.moveTo(p, front);
     // Points p dominates, dominators before dominated (lexicographic order), pushed below any changed dominator.
     const below: number[] = [];
-    for (let i = 0; i < p; i++) if (dominates(q, this.points[i])) below.push(i);
+    for (let i = 0; i < p; i++) if (dominatesMinimised(q, this.points[i])) below.push(i);
     if (below.length === 0) return;
     below.sort((a, b) => compareLexicographic(this.points[a], this.points[b]) || a - b);
     const changed = [p];
     for (const y of below) {
       let needed = this.frontOf[y];
-      for (const x of changed) if (this.frontOf[x] >= needed && dominates(this.points[x], this.points[y])) needed = this.frontOf[x] + 1;
+      for (const x of changed) if (this.frontOf[x] >= needed && dominatesMinimised(this.points[x], this.points[y])) needed = this.frontOf[x] + 1;
       if (needed > this.frontOf[y]) {
         this.moveTo(y, needed);
         changed.push(y);
@@ -113,15 +113,6 @@ export class IncrementalNonDominatedRanking {
   }
 }
 
-/** Pareto dominance on minimised vectors. */
-function dominates(a: readonly number[], b: readonly number[]): boolean {
-  let strictly = false;
-  for (let k = 0; k < a.length; k++) {
-    if (a[k] > b[k]) return false;
-    if (a[k] < b[k]) strictly = true;
-  }
-  return strictly;
-}
 
 function compareLexicographic(a: readonly number[], b: readonly number[]): number {
   for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return a[k] - b[k];
