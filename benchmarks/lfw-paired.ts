@@ -1,0 +1,36 @@
+// Paired comparison of retrained models with the default cell on the same evaluation images (docs/benchmarks.md,
+// "Real faces"): for every model of a retrain folder, the paired identity-bootstrap interval of (model − default) in
+// error and rank disparity, seed by seed (averaged over the seeds both have), and the verdict. Needs runs written with
+// per-image ranks (result.json test.ranking).
+// Usage: npx tsx benchmarks/lfw-paired.ts <retrain folder>...
+import { findRunFolders, readRunResult, type RunResult } from '../lib/posthoc/index.js';
+import { pairedAgainstDefault } from '../lib/workflows/index.js';
+
+const dirs = process.argv.slice(2);
+if (dirs.length === 0) {
+  console.error('usage: npx tsx benchmarks/lfw-paired.ts <retrain folder>...');
+  process.exit(2);
+}
+const byModel = new Map<string, RunResult[]>();
+for (const dir of dirs) {
+  for (const run of findRunFolders(dir)) {
+    const result = readRunResult(run);
+    if (result) byModel.set(result.model, [...(byModel.get(result.model) ?? []), result]);
+  }
+}
+const defaults = byModel.get('default');
+if (!defaults) {
+  console.error('no finished run of the default configuration (model "default") in the given folders');
+  process.exit(1);
+}
+const f = (v: number): string => (v > 0 ? '+' : v < 0 ? '−' : '') + Math.abs(v).toFixed(3);
+const cell = (i: { estimate: number; lower: number; upper: number }): string => `${f(i.estimate)} [${f(i.lower)}, ${f(i.upper)}]`;
+const mean = (runs: RunResult[], pick: (r: RunResult) => number): string => (runs.reduce((s, r) => s + pick(r), 0) / runs.length).toFixed(3);
+console.log('| model | seeds | error | rank disparity | paired Δ error vs default | paired Δ rank disparity | verdict |');
+console.log('|---|---|---|---|---|---|---|');
+for (const [model, runs] of [...byModel].sort(([a], [b]) => (a === 'default' ? -1 : b === 'default' ? 1 : a.localeCompare(b)))) {
+  const paired = model === 'default' ? undefined : pairedAgainstDefault(runs, defaults);
+  const pairedCells = paired ? `${cell(paired.error)} | ${cell(paired.rankDisparity)} | ${paired.verdict} (${paired.seeds} seed${paired.seeds === 1 ? '' : 's'})` : model === 'default' ? '— | — | (the default)' : '— | — | no per-image ranks';
+  console.log(`| ${model} | ${runs.map((r) => r.seed).join(',')} | ${mean(runs, (r) => r.test.metrics.error)} | ${mean(runs, (r) => r.test.metrics.rankDisparity)} | ${pairedCells} |`);
+}
+console.log('\nPaired identity bootstrap (1000 resamples, 95 %; the bootstrap seed is the run seed) of model − default on the same images; "dominates" = both intervals below 0.');
