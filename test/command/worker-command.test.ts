@@ -7,14 +7,13 @@ import { coordinateSearch, parseRedisUrl, runCoordinator, startTrialWorker, tria
 import { commandTrialSeed } from '../../lib/command/index.js';
 import { Space } from '../../lib/index.js';
 import { studyOptions } from '../distributed/helpers.js';
-import { redisMissingReason, RedisTestServer } from '../distributed/redis-server.js';
+import { useRedisServer } from '../distributed/redis-server.js';
 
 const TRAINER = resolve('test/fixtures/command-trials/trainer.mjs');
 const COMMAND = `"${process.execPath}" "${TRAINER}" ok`;
 
 describe('frnas worker --command: command trials through Redis', function () {
   this.timeout(120_000);
-  let redis: RedisTestServer | undefined;
   const workers: TrialWorker[] = [];
   const dirs: string[] = [];
   const scratch = (): string => {
@@ -22,23 +21,12 @@ describe('frnas worker --command: command trials through Redis', function () {
     dirs.push(dir);
     return dir;
   };
-  before(async function () {
-    const missing = redisMissingReason();
-    if (missing) {
-      console.log(`    skipped: ${missing}`);
-      this.skip();
-    }
-    redis = await RedisTestServer.start();
-  });
-  after(async () => {
-    await Promise.all(workers.splice(0).map((w) => w.close()));
-    await redis?.stop();
-    dirs.forEach((d) => rmSync(d, { recursive: true, force: true }));
-  });
+  const redis = useRedisServer({ beforeStop: () => Promise.all(workers.splice(0).map((w) => w.close())) });
+  after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
   it("runs the worker's command per trial; promotions continue from the shared checkpoint folder; logs beside the checkpoints", async () => {
     const base = scratch();
-    const url = (redis as RedisTestServer).url();
+    const url = redis().url();
     const checkpoints = join(base, 'checkpoints');
     workers.push(await startTrialWorker({ redis: url, study: 'cmd', command: COMMAND, checkpointRoot: checkpoints }));
     const result = await runCoordinator({
@@ -67,7 +55,7 @@ describe('frnas worker --command: command trials through Redis', function () {
 
   it("coordinateSearch with the 'command' evaluator sends the study's objectives and seed, and the worker runs its command", async () => {
     const base = scratch();
-    const url = (redis as RedisTestServer).url();
+    const url = redis().url();
     workers.push(await startTrialWorker({ redis: url, study: 'cmd-search', command: COMMAND, checkpointRoot: join(base, 'study', 'checkpoints') }));
     const outcome = await coordinateSearch({
       redis: url,
@@ -91,7 +79,7 @@ describe('frnas worker --command: command trials through Redis', function () {
 
   it('a command can never be set through a job; a worker without --command refuses command jobs', async () => {
     const base = scratch();
-    const url = (redis as RedisTestServer).url();
+    const url = redis().url();
     const root = join(base, 'root');
     const marker = join(base, 'pwned');
     workers.push(await startTrialWorker({ redis: url, study: 'hostile-cmd', command: COMMAND, checkpointRoot: root }));

@@ -15,7 +15,7 @@ import {
   type TrialWorker,
 } from '../../lib/distributed/index.js';
 import { inProcessReference, resultKey, studyOptions } from './helpers.js';
-import { redisMissingReason, RedisTestServer } from './redis-server.js';
+import { RedisTestServer, useRedisServer } from './redis-server.js';
 
 const PASSWORD = 'frnas test p@ss';
 
@@ -31,7 +31,6 @@ function resultsPerTrial(dir: string): Map<number, number> {
 
 describe('distributed: coordinator and in-process workers on a real redis-server', function () {
   this.timeout(60_000);
-  let redis: RedisTestServer | undefined;
   const dirs: string[] = [];
   const workers: TrialWorker[] = [];
   const tempDir = (): string => {
@@ -40,28 +39,20 @@ describe('distributed: coordinator and in-process workers on a real redis-server
     return dir;
   };
 
-  before(async function () {
-    const missing = redisMissingReason();
-    if (missing) {
-      console.log(`    skipped: ${missing}`);
-      this.skip();
-    }
-    redis = await RedisTestServer.start({ password: PASSWORD });
-  });
+  const redis = useRedisServer({ password: PASSWORD });
   afterEach(async () => {
     await Promise.all(workers.splice(0).map((w) => w.close()));
   });
-  after(async () => {
-    await redis?.stop();
+  after(() => {
     for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
   });
-  const url = (): string => (redis as RedisTestServer).url();
+  const url = (): string => redis().url();
 
   it('connects with the password from the URL and fails clearly without it', async () => {
     const persistence = await checkRedis(url());
     expect(persistence.appendonly).to.equal('yes');
     expect(parseRedisUrl(url()).password).to.equal(PASSWORD);
-    const bare = (redis as RedisTestServer).url(false);
+    const bare = redis().url(false);
     let message = '';
     await checkRedis(bare).catch((e: Error) => (message = e.message));
     expect(message).to.match(/NOAUTH/).and.match(/password in the URL/);

@@ -3,30 +3,20 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { coordinateSearch, startTrialWorker, type TrialWorker } from '../../lib/distributed/index.js';
-import { redisMissingReason, RedisTestServer } from './redis-server.js';
+import { useRedisServer } from './redis-server.js';
 
 describe('distributed: face training through a worker (coordinateSearch)', function () {
   this.timeout(120_000);
-  let redis: RedisTestServer | undefined;
   let worker: TrialWorker | undefined;
   const dir = mkdtempSync(join(tmpdir(), 'frnas-dist-face-'));
 
-  before(async function () {
-    const missing = redisMissingReason();
-    if (missing) {
-      console.log(`    skipped: ${missing}`);
-      this.skip();
-    }
-    redis = await RedisTestServer.start();
-  });
+  const redis = useRedisServer({ beforeStop: async () => worker?.close() });
   after(async () => {
-    await worker?.close();
-    await redis?.stop();
     rmSync(dir, { recursive: true, force: true });
   });
 
   it("trains the search's configurations on a worker from data-only jobs, continuing checkpoints on promotion, and writes the report", async () => {
-    const url = (redis as RedisTestServer).url();
+    const url = redis().url();
     // The study's checkpoint folder as the worker names it: ASHA's promotion continues the parent's checkpoint there.
     worker = await startTrialWorker({ redis: url, study: 'face', backend: 'wasm', checkpointRoot: join(dir, 'checkpoints') });
     const outcome = await coordinateSearch({

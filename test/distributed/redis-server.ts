@@ -103,3 +103,28 @@ async function waitForPort(port: number, timeoutMs: number): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
+
+/**
+ * One redis-server for a mocha suite: started before it (the suite is skipped, with the reason, where there is none)
+ * and stopped after it, once `beforeStop` (closing the suite's workers) has run. `server()` is the running server.
+ */
+export function useRedisServer(options: RedisServerOptions & { beforeStop?: () => Promise<unknown> } = {}): () => RedisTestServer {
+  const { beforeStop, ...serverOptions } = options;
+  let server: RedisTestServer | undefined;
+  before(async function () {
+    const missing = redisMissingReason();
+    if (missing) {
+      console.log(`    skipped: ${missing}`);
+      this.skip();
+    }
+    server = await RedisTestServer.start(serverOptions);
+  });
+  after(async () => {
+    await beforeStop?.();
+    await server?.stop();
+  });
+  return () => {
+    if (!server) throw new Error('redis-server is not running (useRedisServer hooks have not run)');
+    return server;
+  };
+}

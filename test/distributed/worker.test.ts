@@ -20,7 +20,7 @@ import {
 import { checkFaceEvaluatorOptions } from '../../lib/distributed/evaluators.js';
 import { checkpointDirUnder, dataSpecUnder } from '../../lib/distributed/paths.js';
 import { studyOptions } from './helpers.js';
-import { redisMissingReason, RedisTestServer } from './redis-server.js';
+import { useRedisServer } from './redis-server.js';
 
 /** A scratch folder: `root` (checkpoints), `data/faces` (a data root's data set) and `outside` (what jobs must not reach). */
 function sandbox(): { base: string; root: string; data: string; faces: string; outside: string } {
@@ -136,24 +136,12 @@ describe('distributed worker: paths and options from the queue', () => {
 
   describe('against a real redis-server', function () {
     this.timeout(60_000);
-    let redis: RedisTestServer | undefined;
     const workers: TrialWorker[] = [];
-    before(async function () {
-      const missing = redisMissingReason();
-      if (missing) {
-        console.log(`    skipped: ${missing}`);
-        this.skip();
-      }
-      redis = await RedisTestServer.start();
-    });
-    after(async () => {
-      await Promise.all(workers.splice(0).map((w) => w.close()));
-      await redis?.stop();
-    });
+    const redis = useRedisServer({ beforeStop: () => Promise.all(workers.splice(0).map((w) => w.close())) });
 
     it('fails hostile jobs at once with the reason, writes only under its root, and keeps serving', async () => {
       const { root, data, outside } = box();
-      const url = (redis as RedisTestServer).url();
+      const url = redis().url();
       let factoryCalls = 0;
       // 'writes' leaves a file where the worker says the lineage's checkpoints go.
       const registry = new EvaluatorRegistry()
@@ -219,7 +207,7 @@ describe('distributed worker: paths and options from the queue', () => {
 
     it("records the worker's reason on the coordinator's trial, without retries", async () => {
       const { base } = box();
-      const url = (redis as RedisTestServer).url();
+      const url = redis().url();
       const warnings: string[] = [];
       workers.push(await startTrialWorker({ redis: url, study: 'bad-options', onWarning: (w) => warnings.push(w) }));
       const result = await runCoordinator({
