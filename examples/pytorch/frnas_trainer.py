@@ -213,6 +213,78 @@ def focal_loss(logits, labels, gamma=2.0):
     return (-((1 - log_p.exp()).clamp(0, 1) ** gamma) * log_p).mean()
 
 
+# ---------------------------------------------------------------- recipe, augmentation, schedule (lib/train)
+
+# RECOMMENDED_FACE_TRAINING of lib/train/run.ts (docs/trainer.md): the built-in trainer's real-face recipe.
+RECOMMENDED = {'center_crop': 0.3, 'min_images': 2, 'batch_size': 16, 'head_scale': 16.0, 'head_margin': 0.1,
+               'loss': 'crossEntropy', 'warmup_epochs': 1.0,
+               'augment': {'shift': 0.06, 'scale': 0.1, 'rotate': 8.0, 'brightness': 0.1, 'contrast': 0.2}}
+# What each flag is without a recipe (the trainer's earlier behaviour; head scale/margin None = the head's own).
+PLAIN = {'center_crop': 1.0, 'min_images': 1, 'batch_size': 64, 'head_scale': None, 'head_margin': None,
+         'loss': 'focal', 'warmup_epochs': 0.0, 'augment': {}}
+AUGMENT_LIMITS = {'shift': 0.5, 'scale': 0.9, 'rotate': 180.0, 'brightness': 1.0, 'contrast': 1.0}
+
+
+def augment_option(text):
+    """`shift=0.06,rotate=8,...`, `none` or `recommended` (as frnas's --augment)."""
+    if text == 'none':
+        return {}
+    if text == 'recommended':
+        return dict(RECOMMENDED['augment'])
+    settings = {}
+    for pair in text.split(','):
+        key, _, value = pair.partition('=')
+        key = key.strip()
+        if key not in AUGMENT_LIMITS:
+            raise argparse.ArgumentTypeError(f'"{pair}": no augmentation setting "{key}" (expected {", ".join(AUGMENT_LIMITS)})')
+        try:
+            number = float(value)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f'"{pair}" is not key=number (e.g. shift=0.06,rotate=8)') from None
+        if not 0 <= number <= AUGMENT_LIMITS[key]:
+            raise argparse.ArgumentTypeError(f'{key} must be in [0, {AUGMENT_LIMITS[key]:g}], got {value}')
+        settings[key] = number
+    return settings
+
+
+def epoch_generator(seed, epoch, stream):
+    """A torch generator that is a pure function of (seed, epoch, stream): an epoch's order, flips and augmentation do
+    not depend on the epochs before it, so a run continued from its checkpoint at epoch k equals a straight one."""
+    digest = hashlib.sha256(f'{seed}/{stream}/{epoch}'.encode()).digest()
+    return torch.Generator().manual_seed(int.from_bytes(digest[:8], 'little') & ((1 << 63) - 1))
+
+
+def draw_transforms(n, settings, generator):
+    """[n, 6] uniform draws in [-1, 1] scaled to (zoom, angle, tx, ty, brightness, contrast) as lib/train/face-arrays.ts."""
+    u = torch.rand((n, 6), generator=generator) * 2 - 1
+    get = lambda key: settings.get(key, 0.0)  # noqa: E731
+    return {'zoom': 1 + u[:, 0] * get('scale'), 'angle': u[:, 1] * get('rotate') * math.pi / 180,
+            'tx': u[:, 2] * get('shift'), 'ty': u[:, 3] * get('shift'),
+            'brightness': u[:, 4] * get('brightness'), 'contrast': 1 + u[:, 5] * get('contrast')}
+
+
+def augment_batch(x, t):
+    """Shift/zoom/rotate about the centre (affine_grid + bilinear grid_sample, edges replicated), then contrast about
+    each image's mean and brightness, clamped to [-1, 1]. Pixels here span [-1, 1], twice the built-in's [0, 1], so
+    shifts (a fraction of the side) and brightness double in normalised units."""
+    cos, sin = torch.cos(t['angle']) / t['zoom'], torch.sin(t['angle']) / t['zoom']
+    # theta maps output to source coordinates in [-1, 1] (align_corners: the corner pixel centres).
+    theta = torch.stack([torch.stack([cos, -sin, 2 * t['tx']], 1), torch.stack([sin, cos, 2 * t['ty']], 1)], 1)
+    grid = F.affine_grid(theta.to(x.dtype), list(x.shape), align_corners=True)
+    x = F.grid_sample(x, grid, mode='bilinear', padding_mode='border', align_corners=True)
+    mean = x.mean(dim=(2, 3), keepdim=True)
+    x = (x - mean) * t['contrast'][:, None, None, None] + mean + 2 * t['brightness'][:, None, None, None]
+    return x.clamp(-1, 1)
+
+
+def learning_rate_at(lr, t, warmup_epochs, max_epochs, floor=1e-6):
+    """lib/train/schedules.ts learningRateAt for cosine: linear warm-up from 1e-6, then cosine to 1e-6 (per step)."""
+    if t < warmup_epochs:
+        return floor + (lr - floor) * t / warmup_epochs
+    progress = min(1.0, (t - warmup_epochs) / max(1e-12, max_epochs - warmup_epochs))
+    return floor + 0.5 * (lr - floor) * (1 + math.cos(math.pi * progress))
+
+
 # ---------------------------------------------------------------- one trial
 
 
@@ -232,12 +304,21 @@ def main():
     parser.add_argument('--data', required=True, help='training folder (attributes.csv + images/<identity>/)')
     parser.add_argument('--eval-data', help='evaluation folder (other people); default: every 5th identity of --data is held out')
     parser.add_argument('--group-column', help='attributes.csv column of the fairness groups (default the second column)')
-    parser.add_argument('--min-images', type=int, default=1, help='train only on identities with at least this many images')
+    parser.add_argument('--recipe', choices=['recommended'], help='the built-in trainer\'s real-face recipe (docs/trainer.md): crop 0.3, '
+                        'min images 2, batch 16, head scale 16 margin 0.1, cross-entropy, 1 warm-up epoch, augmentation; '
+                        'flags given explicitly win')
+    parser.add_argument('--min-images', type=int, help='train only on identities with at least this many images (default 1)')
     parser.add_argument('--image-size', type=int, default=32)
     parser.add_argument('--channels', type=int, default=1, choices=[1, 3])
-    parser.add_argument('--center-crop', type=float, default=1.0, help='keep this central fraction of each side before resizing')
+    parser.add_argument('--center-crop', type=float, help='keep this central fraction of each side before resizing (default 1)')
     parser.add_argument('--scale', default='tiny', choices=sorted(SCALES))
-    parser.add_argument('--batch-size', type=int, default=64)
+    parser.add_argument('--batch-size', type=int, help='default 64')
+    parser.add_argument('--head-scale', type=float, help='margin head scale s (default CosFace/ArcFace 64, MagFace 32)')
+    parser.add_argument('--head-margin', type=float, help='CosFace/ArcFace margin m (default 0.35 / 0.5)')
+    parser.add_argument('--loss', choices=['focal', 'crossEntropy'], help='default focal (FR-NAS)')
+    parser.add_argument('--warmup-epochs', type=float, help='linear learning-rate warm-up before the cosine (default 0)')
+    parser.add_argument('--augment', type=augment_option, help='shift=0.06,scale=0.1,rotate=8,brightness=0.1,contrast=0.2, '
+                        'none (default) or recommended; drawn from (seed, epoch)')
     parser.add_argument('--max-epochs', type=int, help='epochs of the learning-rate schedule (default the trial budget; give the search\'s --max-epochs)')
     parser.add_argument('--max-steps', type=int, help='stop each epoch after this many batches (smoke tests)')
     parser.add_argument('--max-identities', type=int, help='use only the first n identities of each folder (smoke tests)')
@@ -247,6 +328,19 @@ def main():
     parser.add_argument('--budget', type=int, help='epochs when run without frnas')
     parser.add_argument('--checkpoint-dir', help='checkpoint folder when run without frnas')
     args = parser.parse_args()
+    # A flag given wins; otherwise the recipe's value; otherwise the plain default.
+    for key, plain in PLAIN.items():
+        if getattr(args, key) is None:
+            setattr(args, key, RECOMMENDED[key] if args.recipe == 'recommended' else plain)
+    for key, value in (('--batch-size', args.batch_size), ('--min-images', args.min_images)):
+        if value < 1:
+            raise SystemExit(f'{key} must be a positive integer, got {value}')
+    if not 0 < args.center_crop <= 1:
+        raise SystemExit(f'--center-crop must be in (0, 1], got {args.center_crop}')
+    if args.warmup_epochs < 0:
+        raise SystemExit(f'--warmup-epochs must be >= 0, got {args.warmup_epochs}')
+    if args.head_scale is not None and args.head_scale <= 0:
+        raise SystemExit(f'--head-scale must be positive, got {args.head_scale}')
 
     if os.environ.get('FRNAS_TRIAL_FILE'):
         with open(os.environ['FRNAS_TRIAL_FILE']) as f:
@@ -295,7 +389,7 @@ def main():
 
     cell = [int(config['edge1']), int(config['edge2']), int(config['edge3'])]
     model = Dpn(cell, args.channels, args.scale).to(device)
-    head = MarginHead(config.get('head', 'CosFace'), model.embedding_size, len(classes)).to(device)
+    head = MarginHead(config.get('head', 'CosFace'), model.embedding_size, len(classes), args.head_scale, args.head_margin).to(device)
     parameters = list(model.parameters()) + list(head.parameters())
     name = config.get('optimizer', 'Adam')
     if name == 'SGD':
@@ -317,29 +411,34 @@ def main():
         done = state['epoch']
     resumed_from = done
 
-    generator = torch.Generator().manual_seed(seed)
     train_seconds, images_seen = 0.0, 0
+    augmenting = any(v > 0 for v in args.augment.values())
     steps_per_epoch = math.ceil(len(train_x) / args.batch_size)
     for epoch in range(done + 1, budget + 1):
         model.train()
         head.train()
-        # Cosine over the schedule's epochs, per step, from where the lineage stands.
+        # Warm-up then cosine over the schedule's epochs, per step, from where the lineage stands.
         epoch_start = time.perf_counter()
+        generator = epoch_generator(seed, epoch, 'batches')
         order = torch.randperm(len(train_x), generator=generator)
+        flips = torch.rand(len(train_x), generator=generator) < 0.5
+        transforms = draw_transforms(len(train_x), args.augment, epoch_generator(seed, epoch, 'augment')) if augmenting else None
         total, batches = 0.0, 0
         for step in range(steps_per_epoch):
             if args.max_steps and step >= args.max_steps:
                 break
-            progress = ((epoch - 1) * steps_per_epoch + step) / (schedule_epochs * steps_per_epoch)
+            t = epoch - 1 + step / steps_per_epoch
             for group in optimizer.param_groups:
-                group['lr'] = lr * 0.5 * (1 + math.cos(math.pi * min(progress, 1.0)))
-            index = order[step * args.batch_size:(step + 1) * args.batch_size]
+                group['lr'] = learning_rate_at(lr, t, args.warmup_epochs, schedule_epochs)
+            positions = torch.arange(step * args.batch_size, min((step + 1) * args.batch_size, len(train_x)))
+            index = order[positions]
             x, y = train_x[index], train_y[index]
-            flip = torch.rand(len(x), generator=generator) < 0.5
-            x = torch.where(flip[:, None, None, None], torch.flip(x, dims=[3]), x)
+            x = torch.where(flips[positions][:, None, None, None], torch.flip(x, dims=[3]), x)
+            if transforms is not None:
+                x = augment_batch(x, {k: v[positions] for k, v in transforms.items()})
             x, y = x.to(device), y.to(device)
             logits, regularizer = head(model(x), y)
-            loss = focal_loss(logits, y) + regularizer
+            loss = (focal_loss(logits, y) if args.loss == 'focal' else F.cross_entropy(logits, y)) + regularizer
             optimizer.zero_grad()
             loss.backward()
             optimizer.step()
@@ -369,6 +468,9 @@ def main():
             'images_per_second': images_seen / train_seconds if train_seconds > 0 else None,
             'train_seconds': train_seconds, 'eval_seconds': eval_seconds, 'load_seconds': load_seconds,
             'device': str(device), 'training_images': len(train_x), 'classes': len(classes), 'torch': torch.__version__,
+            'training': {'recipe': args.recipe, 'center_crop': args.center_crop, 'min_images': args.min_images,
+                         'batch_size': args.batch_size, 'head_scale': head.s, 'head_margin': head.m, 'loss': args.loss,
+                         'warmup_epochs': args.warmup_epochs, 'augment': args.augment, 'schedule_epochs': schedule_epochs},
         },
     })
 
