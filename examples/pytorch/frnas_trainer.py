@@ -10,7 +10,9 @@ It reads the trial (configuration, budget in epochs, checkpoint folder, seed) fr
 from the lineage's checkpoint when there is one (a promotion trains only the extra epochs), trains the DPN cell
 of the configuration (edge1..3 = operation 0-8 as in lib/models/dpn.ts) with the configuration's head (CosFace,
 ArcFace, MagFace) and optimizer (SGD, Adam, AdamW), evaluates it FR-NAS's way (flip-sum embeddings,
-rank-by-identity, the six figures: frnas_metrics.py) and prints `frnas:{...}` lines. Torch only (plus Pillow,
+rank-by-identity, the six figures: frnas_metrics.py) and prints `frnas:{...}` lines. On real faces give
+`--recipe recommended` (the built-in trainer's recipe: crop 0.3, min images 2, batch 16, head s 16 m 0.1,
+cross-entropy, 1 warm-up epoch, seeded augmentation; docs/command-trials.md). Torch only (plus Pillow,
 which Debian's python3-torch brings, to decode images). CUDA when torch has it.
 """
 import argparse
