@@ -26,11 +26,13 @@ if (!defaults) {
 const f = (v: number): string => (v > 0 ? '+' : v < 0 ? '−' : '') + Math.abs(v).toFixed(3);
 const cell = (i: { estimate: number; lower: number; upper: number }): string => `${f(i.estimate)} [${f(i.lower)}, ${f(i.upper)}]`;
 const mean = (runs: RunResult[], pick: (r: RunResult) => number): string => (runs.reduce((s, r) => s + pick(r), 0) / runs.length).toFixed(3);
-console.log('| model | seeds | error | rank disparity | paired Δ error vs default | paired Δ rank disparity | verdict |');
+// Per objective: better / worse beyond the noise, or noise (the pair verdict says 'within noise' as soon as one is).
+const side = (i: { lower: number; upper: number }): string => (i.upper < 0 ? 'better' : i.lower > 0 ? 'worse' : 'noise');
+console.log('| model | seeds | error | rank disparity | paired Δ error vs default | paired Δ rank disparity | verdict (error / rank disparity) |');
 console.log('|---|---|---|---|---|---|---|');
 for (const [model, runs] of [...byModel].sort(([a], [b]) => (a === 'default' ? -1 : b === 'default' ? 1 : a.localeCompare(b)))) {
   const paired = model === 'default' ? undefined : pairedAgainstDefault(runs, defaults);
-  const pairedCells = paired ? `${cell(paired.error)} | ${cell(paired.rankDisparity)} | ${paired.verdict} (${paired.seeds} seed${paired.seeds === 1 ? '' : 's'})` : model === 'default' ? '— | — | (the default)' : '— | — | no per-image ranks';
+  const pairedCells = paired ? `${cell(paired.error)} | ${cell(paired.rankDisparity)} | ${paired.verdict}: ${side(paired.error)} / ${side(paired.rankDisparity)} (${paired.seeds} seed${paired.seeds === 1 ? '' : 's'})` : model === 'default' ? '— | — | (the default)' : '— | — | no per-image ranks';
   console.log(`| ${model} | ${runs.map((r) => r.seed).join(',')} | ${mean(runs, (r) => r.test.metrics.error)} | ${mean(runs, (r) => r.test.metrics.rankDisparity)} | ${pairedCells} |`);
 }
 console.log('\nPaired identity bootstrap (1000 resamples, 95 %; the bootstrap seed is the run seed) of model − default on the same images; "dominates" = both intervals below 0.');
