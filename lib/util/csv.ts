@@ -2,7 +2,6 @@
 // it reads through `parseCsv`. The reader is our own because it must be synchronous (warm start and the benchmark
 // records read files in constructors) and name the line of a bad record in its error, which fast-csv's streaming
 // parser does not report (its row numbers are not lines once a quoted field holds a newline).
-import { writeToString } from 'fast-csv';
 import { lineError } from '../data/errors.js';
 
 /** A value of a CSV field: numbers and booleans are written with String(), null and undefined as an empty field. */
@@ -14,6 +13,8 @@ export type CsvCell = string | number | boolean | null | undefined;
  */
 export async function formatCsv(rows: readonly (readonly CsvCell[])[]): Promise<string> {
   if (rows.length === 0) return '';
+  // Loaded on use: the reader below is imported by frnas/search (warm starts), which must not pay for fast-csv (~35 ms).
+  const { writeToString } = await import('fast-csv');
   return (await writeToString(rows.map((row) => row.map((cell) => (cell === null || cell === undefined ? '' : cell))))) + '\n';
 }
 
