@@ -2,8 +2,13 @@
 // "Real faces"): for every model of a retrain folder, the paired identity-bootstrap interval of (model − default) in
 // error and rank disparity, seed by seed (averaged over the seeds both have), and the verdict. Needs runs written with
 // per-image ranks (result.json test.ranking).
-// Usage: npx tsx benchmarks/lfw-paired.ts <retrain folder>...
+// Usage: npx tsx benchmarks/lfw-paired.ts <retrain folder | label[@seed]=ranking.json>...
+//   A ranking.json (the PyTorch command trainer writes one beside each checkpoint) joins as model `label`, seed `seed`
+//   (default 1); the default cell must be labelled `default`.
+import { readFileSync } from 'node:fs';
+import { fairnessReport } from '../lib/fairness/index.js';
 import { findRunFolders, readRunResult, type RunResult } from '../lib/posthoc/index.js';
+import type { RankedImages } from '../lib/train/index.js';
 import { pairedAgainstDefault } from '../lib/workflows/index.js';
 
 const dirs = process.argv.slice(2);
@@ -12,7 +17,22 @@ if (dirs.length === 0) {
   process.exit(2);
 }
 const byModel = new Map<string, RunResult[]>();
+/** A ranking file as a run result: only the seed and the test ranking (and its figures) are read below. */
+function rankingRun(label: string, seed: number, file: string): RunResult {
+  const ranking = JSON.parse(readFileSync(file, 'utf8')) as RankedImages;
+  if (!Array.isArray(ranking.ranks) || !Array.isArray(ranking.identities) || !Array.isArray(ranking.groups)) throw new Error(`${file}: not a ranking file (ranks, identities, groups)`);
+  const report = fairnessReport({ ranks: ranking.ranks, groups: ranking.groups });
+  const metrics = { error: report.error, rankDisparity: report.rankDisparity } as RunResult['test']['metrics'];
+  return { format: 'frnas-run-result', version: 1, model: label, kind: 'searched', configId: file, seed, epochs: 0, seconds: 0, trainableParameters: 0,
+    validation: { metrics, perGroup: {} }, test: { metrics, perGroup: {}, ranking }, finishedAt: '' };
+}
 for (const dir of dirs) {
+  const labelled = /^([^=@]+)(?:@(\d+))?=(.+\.json)$/.exec(dir);
+  if (labelled) {
+    const run = rankingRun(labelled[1], Number(labelled[2] ?? 1), labelled[3]);
+    byModel.set(run.model, [...(byModel.get(run.model) ?? []), run]);
+    continue;
+  }
   for (const run of findRunFolders(dir)) {
     const result = readRunResult(run);
     if (result) byModel.set(result.model, [...(byModel.get(result.model) ?? []), result]);

@@ -30,7 +30,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from frnas_metrics import evaluate_embeddings  # noqa: E402
+from frnas_metrics import evaluate_embeddings, rankable_images  # noqa: E402
 
 IMAGE_SUFFIXES = ('.jpg', '.jpeg', '.png', '.pgm')
 
@@ -459,14 +459,24 @@ def main():
     embeddings = embed(model, eval_x, device)
     if not torch.isfinite(embeddings).all():
         raise SystemExit('the model diverged: its embeddings are not finite')
-    _, metrics = evaluate_embeddings(embeddings, [i for _, i, _ in evaluation], [g for _, _, g in evaluation])
+    eval_identities = [i for _, i, _ in evaluation]
+    eval_groups = [g for _, _, g in evaluation]
+    ranks, metrics = evaluate_embeddings(embeddings, eval_identities, eval_groups)
     eval_seconds = time.perf_counter() - eval_start
+    # Per-image ranks beside the checkpoint (frnas's RankedImages layout), so that two models evaluated on the same
+    # images can be compared pairwise (pairedBootstrapDifference, benchmarks/lfw-paired.ts).
+    kept = rankable_images(eval_identities)
+    ranking_file = os.path.join(trial['checkpointDir'], 'ranking.json')
+    with open(ranking_file + '.tmp', 'w') as out:
+        json.dump({'ranks': [int(r) for r in ranks], 'identities': [eval_identities[i] for i in kept],
+                   'groups': [eval_groups[i] for i in kept]}, out)
+    os.replace(ranking_file + '.tmp', ranking_file)
     report({
         'final': True,
         'values': {k: metrics[k] for k in ('error', 'disparity', 'rank_disparity', 'ratio', 'rank_ratio', 'error_ratio', 'mean_rank')},
         'attributes': {
             'accuracy': metrics['accuracy'], 'evaluated_images': metrics['count'], 'per_group': metrics['per_group'],
-            'resumed_from': resumed_from, 'epochs_trained': budget - resumed_from if budget > resumed_from else 0,
+            'ranking_file': ranking_file, 'resumed_from': resumed_from, 'epochs_trained': budget - resumed_from if budget > resumed_from else 0,
             'images_per_second': images_seen / train_seconds if train_seconds > 0 else None,
             'train_seconds': train_seconds, 'eval_seconds': eval_seconds, 'load_seconds': load_seconds,
             'device': str(device), 'training_images': len(train_x), 'classes': len(classes), 'torch': torch.__version__,

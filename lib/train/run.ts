@@ -241,7 +241,8 @@ export interface FaceTrainingResult {
 /** Per-image ranks of one evaluation, aligned arrays (images whose identity has a second image only). */
 export interface RankedImages {
   ranks: number[];
-  identities: number[];
+  /** Identity of each ranked image: the built-in trainer's integer ids, or names (e.g. a command trainer's ranking.json). */
+  identities: (number | string)[];
   groups: string[];
 }
 

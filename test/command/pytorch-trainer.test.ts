@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { commandObjective, loadSpace, optimize } from '../../lib/index.js';
+import { commandObjective, fairnessReport, loadSpace, optimize } from '../../lib/index.js';
 import { sharedData } from '../support/shared-data.js';
 import { PYTHON, torchMissingReason } from '../support/python.js';
 
@@ -56,6 +56,14 @@ describe('examples/pytorch/frnas_trainer.py through the command protocol (smoke)
       const lineage = join(dir, 'checkpoints', `trial-${String(promoted.parentTrialId).padStart(6, '0')}`);
       expect(existsSync(join(lineage, 'model.pt'))).to.equal(true);
       expect(readFileSync(promoted.attributes.log as string, 'utf8')).to.match(/frnas:\{"epoch": 2/);
+      // Per-image ranks beside the checkpoint (RankedImages layout): the reported figures are theirs.
+      const ranking = JSON.parse(readFileSync(promoted.attributes.ranking_file as string, 'utf8')) as { ranks: number[]; identities: string[]; groups: string[] };
+      expect(promoted.attributes.ranking_file).to.equal(join(lineage, 'ranking.json'));
+      expect(ranking.ranks).to.have.length(promoted.attributes.evaluated_images as number);
+      expect(ranking.identities).to.have.length(ranking.ranks.length);
+      const recomputed = fairnessReport({ ranks: ranking.ranks, groups: ranking.groups });
+      expect(recomputed.error).to.be.closeTo(promoted.values.error, 1e-12);
+      expect(recomputed.rankDisparity).to.be.closeTo(promoted.values.rank_disparity, 1e-9);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
