@@ -154,6 +154,16 @@ def run(problem, evaluate, objective_count, epochs, method, seed, budget, writer
         told += 1
 
 
+def seeds_and_samplers(args):
+    """--seeds and --samplers as lists (shared with run_optuna_yahpo.py); an unknown sampler ends the script."""
+    seeds = [int(s) for s in args.seeds.split(',') if s.strip()]
+    samplers = [s for s in args.samplers.split(',') if s]
+    for s in samplers:
+        if s not in SAMPLERS:
+            sys.exit(f'--samplers: unknown sampler {s!r} (known: {", ".join(SAMPLERS)})')
+    return seeds, samplers
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--problems', default='zdt1,zdt2,zdt3,dtlz2,frnas-phase1')
@@ -166,11 +176,7 @@ def main():
     parser.add_argument('--dimension', type=int, default=6)
     parser.add_argument('--out', required=True, help='trials.csv to write')
     args = parser.parse_args()
-    seeds = [int(s) for s in args.seeds.split(',') if s.strip()]
-    samplers = [s for s in args.samplers.split(',') if s]
-    for s in samplers:
-        if s not in SAMPLERS:
-            sys.exit(f'--samplers: unknown sampler {s!r} (known: {", ".join(SAMPLERS)})')
+    seeds, samplers = seeds_and_samplers(args)
     problems = [p for p in args.problems.split(',') if p]
     os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
     with open(args.out, 'w', newline='') as f:

@@ -20,13 +20,9 @@ import time
 
 import optuna
 
-COLUMNS = ['library', 'problem', 'method', 'seed', 'trial', 'budget', 'cost_epochs', 'epochs_spent', 'finish_time',
-           'status', 'objective_1', 'objective_2', 'objective_3']
-SAMPLERS = {
-    'RandomSampler': lambda seed: optuna.samplers.RandomSampler(seed=seed),
-    'NSGAIISampler': lambda seed: optuna.samplers.NSGAIISampler(seed=seed),
-    'TPESampler': lambda seed: optuna.samplers.TPESampler(seed=seed),
-}
+# The trials.csv columns, the samplers and the flag parsing of the other Optuna script (same folder, on sys.path).
+from run_optuna import COLUMNS, SAMPLERS, seeds_and_samplers  # noqa: E402
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
@@ -119,11 +115,7 @@ def main():
     parser.add_argument('--yahpo-dir', default='', help='YAHPO Gym data folder (default ../shared/data/yahpo)')
     parser.add_argument('--out', required=True, help='trials.csv to write')
     args = parser.parse_args()
-    seeds = [int(s) for s in args.seeds.split(',') if s.strip()]
-    samplers = [s for s in args.samplers.split(',') if s]
-    for s in samplers:
-        if s not in SAMPLERS:
-            sys.exit(f'--samplers: unknown sampler {s!r} (known: {", ".join(SAMPLERS)})')
+    seeds, samplers = seeds_and_samplers(args)
     bridge = Bridge(args.yahpo_dir)
     problems = bridge.call({'op': 'problems'})['problems']
     wanted = [p for p in args.problems.split(',') if p]
