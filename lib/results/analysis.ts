@@ -56,10 +56,10 @@ export function hypervolumeHistory(snapshot: Pick<StudySnapshot, 'trials' | 'fin
   const { objectives } = snapshot;
   const directions = objectives.map((o) => o.direction);
   const sign = directions.map((d) => (d === 'maximize' ? -1 : 1));
-  // Per budget: the non-dominated points seen so far and their hypervolume; a dominated newcomer changes neither.
-  const state = new Map<number, { front: number[][]; hypervolume: number; reference: number[] }>(fronts.map((f) => [f.budget, { front: [], hypervolume: 0, reference: f.reference }]));
-  const minimised = (v: readonly number[]): number[] => v.map((x, i) => sign[i] * x);
-  const weaklyDominates = (a: readonly number[], b: readonly number[]): boolean => weaklyDominatesMinimised(minimised(a), minimised(b));
+  // Per budget: the non-dominated points seen so far (as given, and minimised once for the dominance checks) and their
+  // hypervolume; a dominated newcomer changes neither.
+  type FrontPoint = { values: number[]; minimised: number[] };
+  const state = new Map<number, { front: FrontPoint[]; hypervolume: number; reference: number[] }>(fronts.map((f) => [f.budget, { front: [], hypervolume: 0, reference: f.reference }]));
   const points: HypervolumeHistoryPoint[] = [];
   let budgetSpent = 0;
   let trialSeconds = 0;
@@ -69,10 +69,11 @@ export function hypervolumeHistory(snapshot: Pick<StudySnapshot, 'trials' | 'fin
     trialSeconds += t.cost.seconds;
     const s = t.status === 'ok' ? state.get(t.budget) : undefined;
     if (s) {
-      const point = objectives.map((o) => t.values[o.name]);
-      if (!s.front.some((p) => weaklyDominates(p, point))) {
-        s.front = [...s.front.filter((p) => !weaklyDominates(point, p)), point];
-        s.hypervolume = hypervolume(s.front, s.reference, directions);
+      const values = objectives.map((o) => t.values[o.name]);
+      const point = { values, minimised: values.map((x, k) => sign[k] * x) };
+      if (!s.front.some((p) => weaklyDominatesMinimised(p.minimised, point.minimised))) {
+        s.front = [...s.front.filter((p) => !weaklyDominatesMinimised(point.minimised, p.minimised)), point];
+        s.hypervolume = hypervolume(s.front.map((p) => p.values), s.reference, directions);
       }
     }
     for (const f of fronts) {
