@@ -7,35 +7,32 @@
 //   (default 1); the default cell must be labelled `default`.
 import { readFileSync } from 'node:fs';
 import { fairnessReport } from '../lib/fairness/index.js';
-import { findRunFolders, readRunResult, type RunResult } from '../lib/posthoc/index.js';
+import { findRunFolders, readRunResult } from '../lib/posthoc/index.js';
 import type { RankedImages } from '../lib/train/index.js';
-import { pairedAgainstDefault } from '../lib/workflows/index.js';
+import { pairedAgainstDefault, type PairedRun } from '../lib/workflows/index.js';
 
 const dirs = process.argv.slice(2);
 if (dirs.length === 0) {
-  console.error('usage: npx tsx benchmarks/lfw-paired.ts <retrain folder>...');
+  console.error('usage: npx tsx benchmarks/lfw-paired.ts <retrain folder | label[@seed]=ranking.json>...');
   process.exit(2);
 }
-const byModel = new Map<string, RunResult[]>();
-/** A ranking file as a run result: only the seed and the test ranking (and its figures) are read below. */
-function rankingRun(label: string, seed: number, file: string): RunResult {
-  const ranking = JSON.parse(readFileSync(file, 'utf8')) as RankedImages;
-  if (!Array.isArray(ranking.ranks) || !Array.isArray(ranking.identities) || !Array.isArray(ranking.groups)) throw new Error(`${file}: not a ranking file (ranks, identities, groups)`);
-  const report = fairnessReport({ ranks: ranking.ranks, groups: ranking.groups });
-  const metrics = { error: report.error, rankDisparity: report.rankDisparity } as RunResult['test']['metrics'];
-  return { format: 'frnas-run-result', version: 1, model: label, kind: 'searched', configId: file, seed, epochs: 0, seconds: 0, trainableParameters: 0,
-    validation: { metrics, perGroup: {} }, test: { metrics, perGroup: {}, ranking }, finishedAt: '' };
-}
+/** One run as this table reads it: its seed, its test figures and (for the paired columns) its per-image ranks. */
+type Run = PairedRun & { error: number; rankDisparity: number };
+const byModel = new Map<string, Run[]>();
+const add = (model: string, run: Run): void => void byModel.set(model, [...(byModel.get(model) ?? []), run]);
 for (const dir of dirs) {
   const labelled = /^([^=@]+)(?:@(\d+))?=(.+\.json)$/.exec(dir);
   if (labelled) {
-    const run = rankingRun(labelled[1], Number(labelled[2] ?? 1), labelled[3]);
-    byModel.set(run.model, [...(byModel.get(run.model) ?? []), run]);
+    const file = labelled[3];
+    const ranking = JSON.parse(readFileSync(file, 'utf8')) as RankedImages;
+    if (!Array.isArray(ranking.ranks) || !Array.isArray(ranking.identities) || !Array.isArray(ranking.groups)) throw new Error(`${file}: not a ranking file (ranks, identities, groups)`);
+    const report = fairnessReport({ ranks: ranking.ranks, groups: ranking.groups });
+    add(labelled[1], { seed: Number(labelled[2] ?? 1), test: { ranking }, error: report.error, rankDisparity: report.rankDisparity });
     continue;
   }
   for (const run of findRunFolders(dir)) {
     const result = readRunResult(run);
-    if (result) byModel.set(result.model, [...(byModel.get(result.model) ?? []), result]);
+    if (result) add(result.model, { seed: result.seed, test: result.test, error: result.test.metrics.error, rankDisparity: result.test.metrics.rankDisparity });
   }
 }
 const defaults = byModel.get('default');
@@ -45,7 +42,7 @@ if (!defaults) {
 }
 const f = (v: number): string => (v > 0 ? '+' : v < 0 ? '−' : '') + Math.abs(v).toFixed(3);
 const cell = (i: { estimate: number; lower: number; upper: number }): string => `${f(i.estimate)} [${f(i.lower)}, ${f(i.upper)}]`;
-const mean = (runs: RunResult[], pick: (r: RunResult) => number): string => (runs.reduce((s, r) => s + pick(r), 0) / runs.length).toFixed(3);
+const mean = (runs: Run[], pick: (r: Run) => number): string => (runs.reduce((s, r) => s + pick(r), 0) / runs.length).toFixed(3);
 // Per objective: better / worse beyond the noise, or noise (the pair verdict says 'within noise' as soon as one is).
 const side = (i: { lower: number; upper: number }): string => (i.upper < 0 ? 'better' : i.lower > 0 ? 'worse' : 'noise');
 console.log('| model | seeds | error | rank disparity | paired Δ error vs default | paired Δ rank disparity | verdict (error / rank disparity) |');
@@ -53,6 +50,6 @@ console.log('|---|---|---|---|---|---|---|');
 for (const [model, runs] of [...byModel].sort(([a], [b]) => (a === 'default' ? -1 : b === 'default' ? 1 : a.localeCompare(b)))) {
   const paired = model === 'default' ? undefined : pairedAgainstDefault(runs, defaults);
   const pairedCells = paired ? `${cell(paired.error)} | ${cell(paired.rankDisparity)} | ${paired.verdict}: ${side(paired.error)} / ${side(paired.rankDisparity)} (${paired.seeds} seed${paired.seeds === 1 ? '' : 's'})` : model === 'default' ? '— | — | (the default)' : '— | — | no per-image ranks';
-  console.log(`| ${model} | ${runs.map((r) => r.seed).join(',')} | ${mean(runs, (r) => r.test.metrics.error)} | ${mean(runs, (r) => r.test.metrics.rankDisparity)} | ${pairedCells} |`);
+  console.log(`| ${model} | ${runs.map((r) => r.seed).join(',')} | ${mean(runs, (r) => r.error)} | ${mean(runs, (r) => r.rankDisparity)} | ${pairedCells} |`);
 }
 console.log('\nPaired identity bootstrap (1000 resamples, 95 %; the bootstrap seed is the run seed) of model − default on the same images; "dominates" = both intervals below 0.');

@@ -7,7 +7,7 @@ import type { RunResult } from '../posthoc/runs.js';
 import { analyze, type Analysis } from './analyze.js';
 import { retrain, type RetrainOutcome } from './retrain.js';
 import type { Configuration } from '../space/types.js';
-import { RECOMMENDED_FACE_TRAINING } from '../train/index.js';
+import { RECOMMENDED_FACE_TRAINING, type RankedImages } from '../train/index.js';
 import { writeFileAtomic } from '../util/write-file-atomic.js';
 import { search, type SearchOptions, type SearchOutcome } from './search.js';
 
@@ -95,11 +95,17 @@ const meanInterval = (intervals: readonly MetricInterval[]): MetricInterval => {
   return { ...intervals[0], estimate: mean((i) => i.estimate), lower: mean((i) => i.lower), upper: mean((i) => i.upper) };
 };
 
+/** What a paired comparison reads of a run: its seed and its per-image ranks (a RunResult, or a command trainer's ranking.json). */
+export interface PairedRun {
+  seed: number;
+  test: { ranking?: RankedImages };
+}
+
 /**
  * Paired comparison of a model's runs with the default cell's runs of the same seeds (same evaluation images):
  * undefined when no seed has per-image ranks on both sides.
  */
-export function pairedAgainstDefault(model: readonly RunResult[], defaults: readonly RunResult[]): PairedVersusDefault | undefined {
+export function pairedAgainstDefault(model: readonly PairedRun[], defaults: readonly PairedRun[]): PairedVersusDefault | undefined {
   const errors: MetricInterval[] = [];
   const rankDisparities: MetricInterval[] = [];
   for (const run of model) {
