@@ -35,7 +35,7 @@ export type {
 // Pareto and fairness
 export { nonDominatedSort, paretoFront, crowdingDistance, hypervolume, igd, igdPlus } from './pareto/index.js';
 export type { ObjectiveDirection } from './pareto/index.js';
-export { rankByIdentity, fairnessReport, bootstrapFairness, pairedBootstrapDifference, compareWithIntervals, compareDifferences, groupMetricFrame, verificationByGroup } from './fairness/index.js';
+export { rankByIdentity, fairnessReport, bootstrapFairness, pairedBootstrapDifference, pairedBootstrapMeanDifference, compareWithIntervals, compareDifferences, groupMetricFrame, verificationByGroup } from './fairness/index.js';
 export type { FairnessReport, FairnessReportInput, FairnessIntervals } from './fairness/index.js';
 
 // TensorFlow.js backend (tf is loaded on first use)

@@ -329,6 +329,7 @@ def main():
     parser.add_argument('--config', help='JSON configuration when run without frnas (no FRNAS_TRIAL_FILE)')
     parser.add_argument('--budget', type=int, help='epochs when run without frnas')
     parser.add_argument('--checkpoint-dir', help='checkpoint folder when run without frnas')
+    parser.add_argument('--seed', type=int, default=0, help='seed when run without frnas (default 0; frnas sends each trial\'s own)')
     args = parser.parse_args()
     # A flag given wins; otherwise the recipe's value; otherwise the plain default.
     for key, plain in PLAIN.items():
@@ -351,7 +352,7 @@ def main():
         if not (args.config and args.budget and args.checkpoint_dir):
             raise SystemExit('without FRNAS_TRIAL_FILE give --config, --budget and --checkpoint-dir')
         os.makedirs(args.checkpoint_dir, exist_ok=True)
-        trial = {'config': json.loads(args.config), 'budget': args.budget, 'checkpointDir': args.checkpoint_dir, 'seed': 0}
+        trial = {'config': json.loads(args.config), 'budget': args.budget, 'checkpointDir': args.checkpoint_dir, 'seed': args.seed}
     config, budget = trial['config'], int(round(trial['budget']))
     if args.threads:
         torch.set_num_threads(args.threads)

@@ -235,23 +235,53 @@ export function bootstrapFairness(input: BootstrapFairnessInput): FairnessInterv
  */
 export function pairedBootstrapDifference(input: PairedBootstrapInput): PairedDifference {
   if (input === null || typeof input !== 'object') throw new TypeError('pairedBootstrapDifference expects { a, b, groups, identities }');
+  const { a, b, ...rest } = input;
+  return pairedBootstrapMeanDifference({ ...rest, pairs: [{ a, b }] });
+}
+
+/** Several runs of two models on the same images: run k of a is paired with run k of b (e.g. the same training seed). */
+export interface PairedRunsBootstrapInput extends BootstrapOptions {
+  pairs: readonly { a: readonly number[]; b: readonly number[] }[];
+  groups: readonly GroupLabel[];
+  identities: readonly IdentityLabel[];
+  referenceGroups?: readonly [GroupLabel, GroupLabel];
+}
+
+/**
+ * Paired identity bootstrap of the mean over runs of (a − b): every resample draws one set of identities and
+ * applies it to every pair, so the figure is the difference of two models averaged over training seeds, and the
+ * interval is the noise of which people were evaluated for these seeds (it does not resample the seeds). With one
+ * pair it is pairedBootstrapDifference. Averaging seeds shrinks the part of the noise that comes from one training
+ * run's luck on a few people; the per-pair estimates show the spread between seeds.
+ */
+export function pairedBootstrapMeanDifference(input: PairedRunsBootstrapInput): PairedDifference {
+  if (input === null || typeof input !== 'object') throw new TypeError('pairedBootstrapMeanDifference expects { pairs, groups, identities }');
   const { resamples, seed, level } = checkOptions(input);
-  const { a, b, groups, referenceGroups } = input;
-  checkRanks(a, 'a');
-  checkRanks(b, 'b');
-  if (a.length !== b.length) throw new RangeError(`a has ${a.length} ranks but b has ${b.length}; both models must be ranked on the same images`);
-  const fullA = fairnessReport({ ranks: a, groups, referenceGroups });
-  const fullB = fairnessReport({ ranks: b, groups, referenceGroups });
-  const estimate = Object.fromEntries(FAIRNESS_METRICS.map((name) => [name, fullA[name] - fullB[name]])) as Record<FairnessMetricName, number>;
-  const resampler = new IdentityResampler(groups, input.identities, a.length, seed);
-  const sumsA = resampler.sums(a);
-  const sumsB = resampler.sums(b);
+  const { pairs, groups, referenceGroups } = input;
+  if (!Array.isArray(pairs) || pairs.length === 0) throw new RangeError('pairedBootstrapMeanDifference: "pairs" must hold at least one { a, b }');
+  const count = pairs[0].a?.length;
+  pairs.forEach(({ a, b }, k) => {
+    const name = pairs.length === 1 ? '' : `pairs[${k}].`;
+    checkRanks(a, `${name}a`);
+    checkRanks(b, `${name}b`);
+    if (a.length !== b.length || a.length !== count) throw new RangeError(`${name}a has ${a.length} ranks but ${name}b has ${b.length}${pairs.length > 1 ? ` (pairs[0]: ${count})` : ''}; both models must be ranked on the same images`);
+  });
+  const estimate = Object.fromEntries(FAIRNESS_METRICS.map((name) => [name, 0])) as Record<FairnessMetricName, number>;
+  for (const { a, b } of pairs) {
+    const fullA = fairnessReport({ ranks: a, groups, referenceGroups });
+    const fullB = fairnessReport({ ranks: b, groups, referenceGroups });
+    for (const name of FAIRNESS_METRICS) estimate[name] += (fullA[name] - fullB[name]) / pairs.length;
+  }
+  const resampler = new IdentityResampler(groups, input.identities, count, seed);
+  const sums = pairs.map(({ a, b }) => ({ a: resampler.sums(a), b: resampler.sums(b) }));
   const samples = emptySamples(resamples);
   for (let r = 0; r < resamples; r++) {
     const drawn = resampler.draw();
-    const ra = resampler.report(drawn, sumsA, referenceGroups);
-    const rb = resampler.report(drawn, sumsB, referenceGroups);
-    for (const name of FAIRNESS_METRICS) samples[name][r] = ra[name] - rb[name];
+    for (const pair of sums) {
+      const ra = resampler.report(drawn, pair.a, referenceGroups);
+      const rb = resampler.report(drawn, pair.b, referenceGroups);
+      for (const name of FAIRNESS_METRICS) samples[name][r] += (ra[name] - rb[name]) / pairs.length;
+    }
   }
   return { level, resamples, seed, identities: resampler.identities, metrics: intervalsOf(estimate, samples, level) };
 }

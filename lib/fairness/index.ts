@@ -3,9 +3,9 @@ export type { IdentityLabel, GroupLabel, EmbeddingMatrix, LabelledEmbeddings, Si
 export { rankByIdentity, rankByIdentityGalleryProbe, selectRankableImages } from './rank.js';
 export { fairnessReport, fairnessReportFromSums } from './report.js';
 export type { FairnessReport, FairnessReportInput, GroupRankSums, GroupRankSummary, GroupPair, GroupComparison } from './report.js';
-export { bootstrapFairness, pairedBootstrapDifference, compareWithIntervals, compareDifferences, percentileSorted, FAIRNESS_METRICS } from './bootstrap.js';
+export { bootstrapFairness, pairedBootstrapDifference, pairedBootstrapMeanDifference, compareWithIntervals, compareDifferences, percentileSorted, FAIRNESS_METRICS } from './bootstrap.js';
 export type {
-  BootstrapOptions, BootstrapFairnessInput, PairedBootstrapInput, PairedDifference, FairnessIntervals, FairnessMetricName, MetricInterval, IntervalVerdict, ComparedObjective,
+  BootstrapOptions, BootstrapFairnessInput, PairedBootstrapInput, PairedRunsBootstrapInput, PairedDifference, FairnessIntervals, FairnessMetricName, MetricInterval, IntervalVerdict, ComparedObjective,
 } from './bootstrap.js';
 export { groupMetricFrame } from './metric-frame.js';
 export type { GroupMetric, GroupMetricFrame, GroupMetricFrameInput } from './metric-frame.js';

@@ -2,7 +2,7 @@
 // disparity on other people, retrain the front, the default cell and hand-designed backbone families with several
 // seeds, and tabulate error, disparity and rank disparity with identity-bootstrap intervals next to raw pixels.
 import { join, resolve } from 'node:path';
-import { compareDifferences, compareWithIntervals, pairedBootstrapDifference, type IntervalVerdict, type MetricInterval } from '../fairness/index.js';
+import { compareDifferences, compareWithIntervals, pairedBootstrapMeanDifference, type IntervalVerdict, type MetricInterval } from '../fairness/index.js';
 import type { RunResult } from '../posthoc/runs.js';
 import { analyze, type Analysis } from './analyze.js';
 import { retrain, type RetrainOutcome } from './retrain.js';
@@ -60,7 +60,7 @@ export interface RealFaceStudyRow {
   versusDefault?: string;
   /**
    * Against the default cell from paired identity-bootstrap intervals of the differences (this model − default,
-   * same seed, same evaluation images; averaged over the seeds both have): the sharper test.
+   * same seed, same evaluation images; one bootstrap of the difference averaged over the seeds both have): the sharper test.
    */
   pairedVersusDefault?: PairedVersusDefault;
   epochs?: number;
@@ -90,11 +90,6 @@ const fmt = (v: number): string => v.toFixed(3);
 const signed = (v: number): string => (v > 0 ? '+' : v < 0 ? '−' : '') + Math.abs(v).toFixed(3);
 const difference = (i: MetricInterval): string => `${signed(i.estimate)} [${signed(i.lower)}, ${signed(i.upper)}]`;
 
-const meanInterval = (intervals: readonly MetricInterval[]): MetricInterval => {
-  const mean = (pick: (i: MetricInterval) => number): number => intervals.reduce((s, i) => s + pick(i), 0) / intervals.length;
-  return { ...intervals[0], estimate: mean((i) => i.estimate), lower: mean((i) => i.lower), upper: mean((i) => i.upper) };
-};
-
 /** What a paired comparison reads of a run: its seed and its per-image ranks (a RunResult, or a command trainer's ranking.json). */
 export interface PairedRun {
   seed: number;
@@ -103,24 +98,26 @@ export interface PairedRun {
 
 /**
  * Paired comparison of a model's runs with the default cell's runs of the same seeds (same evaluation images):
- * undefined when no seed has per-image ranks on both sides.
+ * one paired identity bootstrap of (model − default) averaged over every seed both have
+ * (pairedBootstrapMeanDifference; bootstrap seed: the smallest paired seed). Undefined when no seed has per-image
+ * ranks on both sides.
  */
 export function pairedAgainstDefault(model: readonly PairedRun[], defaults: readonly PairedRun[]): PairedVersusDefault | undefined {
-  const errors: MetricInterval[] = [];
-  const rankDisparities: MetricInterval[] = [];
+  const pairs: { seed: number; a: RankedImages; b: RankedImages }[] = [];
   for (const run of model) {
-    const base = defaults.find((d) => d.seed === run.seed);
     const a = run.test.ranking;
-    const b = base?.test.ranking;
+    const b = defaults.find((d) => d.seed === run.seed)?.test.ranking;
     if (!a || !b || a.ranks.length !== b.ranks.length || a.identities.some((id, i) => id !== b.identities[i])) continue;
-    const paired = pairedBootstrapDifference({ a: a.ranks, b: b.ranks, groups: a.groups, identities: a.identities, seed: run.seed });
-    errors.push(paired.metrics.error);
-    rankDisparities.push(paired.metrics.rankDisparity);
+    if (pairs.some((p) => p.seed === run.seed)) continue;
+    pairs.push({ seed: run.seed, a, b });
   }
-  if (errors.length === 0) return undefined;
-  const error = meanInterval(errors);
-  const rankDisparity = meanInterval(rankDisparities);
-  return { error, rankDisparity, verdict: compareDifferences({ error, rankDisparity }, ['error', 'rankDisparity']), seeds: errors.length };
+  if (pairs.length === 0) return undefined;
+  pairs.sort((x, y) => x.seed - y.seed);
+  const { groups, identities } = pairs[0].a;
+  const paired = pairedBootstrapMeanDifference({ pairs: pairs.map((p) => ({ a: p.a.ranks, b: p.b.ranks })), groups, identities, seed: pairs[0].seed });
+  const error = paired.metrics.error;
+  const rankDisparity = paired.metrics.rankDisparity;
+  return { error, rankDisparity, verdict: compareDifferences({ error, rankDisparity }, ['error', 'rankDisparity']), seeds: pairs.length };
 }
 const cell = (i: MetricInterval): string => `${fmt(i.estimate)} [${fmt(i.lower)}, ${fmt(i.upper)}]`;
 

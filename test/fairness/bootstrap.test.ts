@@ -7,6 +7,7 @@ import {
   fairnessReportFromSums,
   FAIRNESS_METRICS,
   pairedBootstrapDifference,
+  pairedBootstrapMeanDifference,
   percentileSorted,
 } from '../../lib/fairness/index.js';
 import * as frnas from '../../lib/index.js';
@@ -136,6 +137,25 @@ describe('fairness/pairedBootstrapDifference and the comparison words', () => {
     for (const name of FAIRNESS_METRICS) expect(diff.metrics[name], name).to.deep.equal({ estimate: 0, lower: 0, upper: 0 });
   });
 
+  it('pairedBootstrapMeanDifference averages several seeds\' differences in each resample (one pair = pairedBootstrapDifference)', () => {
+    const a1 = [0, 3, 1, 0, 2, 0, 0, 5];
+    const b1 = [1, 0, 0, 2, 0, 0, 4, 0];
+    const single = pairedBootstrapDifference({ a: a1, b: b1, identities, groups, resamples: 200, seed: 3 });
+    expect(pairedBootstrapMeanDifference({ pairs: [{ a: a1, b: b1 }], identities, groups, resamples: 200, seed: 3 })).to.deep.equal(single);
+    // Seed 2: a right everywhere, b wrong everywhere: error difference exactly −1 in every resample. Seed 1's error
+    // difference per resample is d; the mean over the two seeds is (d − 1) / 2 in every resample, so each interval
+    // end moves exactly that way (the resamples are drawn once and applied to both pairs).
+    const two = pairedBootstrapMeanDifference({ pairs: [{ a: a1, b: b1 }, { a: new Array(8).fill(0), b: new Array(8).fill(1) }], identities, groups, resamples: 200, seed: 3 });
+    const e = single.metrics.error;
+    expect(two.metrics.error.estimate).to.be.closeTo((e.estimate - 1) / 2, 1e-12);
+    expect(two.metrics.error.lower).to.be.closeTo((e.lower - 1) / 2, 1e-12);
+    expect(two.metrics.error.upper).to.be.closeTo((e.upper - 1) / 2, 1e-12);
+    // Hand-computed estimate: seed 1 errors a 4/8, b 3/8: +0.125; seed 2: −1; mean −0.4375.
+    expect(two.metrics.error.estimate).to.be.closeTo(-0.4375, 1e-12);
+    expect(() => pairedBootstrapMeanDifference({ pairs: [], identities, groups })).to.throw(RangeError, /at least one/);
+    expect(() => pairedBootstrapMeanDifference({ pairs: [{ a: a1, b: b1 }, { a: a1.slice(1), b: b1.slice(1) }], identities, groups })).to.throw(RangeError, /pairs\[1\]\.a has 7 ranks/);
+  });
+
   it('compareWithIntervals claims dominance only beyond the intervals', () => {
     const iv = (lower: number, upper: number) => ({ estimate: (lower + upper) / 2, lower, upper });
     const base = { error: iv(0.4, 0.5), rank_disparity: iv(0.2, 0.3) };
@@ -148,7 +168,7 @@ describe('fairness/pairedBootstrapDifference and the comparison words', () => {
   });
 
   it('is exported from frnas/fairness (lib/fairness/index.ts); bootstrapFairness also from the root', () => {
-    for (const name of ['bootstrapFairness', 'pairedBootstrapDifference', 'compareWithIntervals', 'compareDifferences', 'percentileSorted']) {
+    for (const name of ['bootstrapFairness', 'pairedBootstrapDifference', 'pairedBootstrapMeanDifference', 'compareWithIntervals', 'compareDifferences', 'percentileSorted']) {
       expect(fairness, name).to.have.property(name).that.is.a('function');
     }
     expect(frnas).to.have.property('bootstrapFairness').that.equals(fairness.bootstrapFairness);
