@@ -480,6 +480,8 @@ def main():
             'ranking_file': ranking_file, 'resumed_from': resumed_from, 'epochs_trained': budget - resumed_from if budget > resumed_from else 0,
             'images_per_second': images_seen / train_seconds if train_seconds > 0 else None,
             'train_seconds': train_seconds, 'eval_seconds': eval_seconds, 'load_seconds': load_seconds,
+            # The backbone's (as the built-in trainer's trainableParameters): what --max-params constrains.
+            'trainable_parameters': sum(p.numel() for p in model.parameters() if p.requires_grad),
             'device': str(device), 'training_images': len(train_x), 'classes': len(classes), 'torch': torch.__version__,
             'training': {'recipe': args.recipe, 'center_crop': args.center_crop, 'min_images': args.min_images,
                          'batch_size': args.batch_size, 'head_scale': head.s, 'head_margin': head.m, 'loss': args.loss,

@@ -108,6 +108,7 @@ export function buildProgram(): Command {
     .option('--warm-start <study-or-csv>', 'give the proposer the results of an earlier study folder or a CSV file (same space; docs/search.md, "Warm starts") when the study is new')
     .option('--command <cmd>', 'train each trial with this command line instead of the built-in trainer (docs/command-trials.md); it reads its own data')
     .option('--trial-timeout <s>', 'seconds after which a trial is recorded as timeout (a command is stopped: SIGTERM, then SIGKILL)', positiveNumber('--trial-timeout'))
+    .option('--max-params <n>', 'feasible only with at most this many trainable parameters (a constraint: infeasible trials are never promoted above feasible ones nor on the front); a resumed study keeps its own', positiveNumber('--max-params'))
     .requiredOption('--out <dir>', 'study folder (journal, checkpoints, report); an existing one is resumed with its recorded data and training settings');
   addTrainingOptions(searchCommand)
     .action(async (o: Record<string, unknown>) => {
@@ -156,6 +157,7 @@ export function buildProgram(): Command {
           warmStart: o.warmStart as string | undefined,
           command: o.command as string | undefined,
           trialTimeout: o.trialTimeout as number | undefined,
+          maxParameters: o.maxParams as number | undefined,
           signal: controller.signal,
           onTrialEnd: (t) => progress.trialEnded(t),
           onProgress: (p) => progress.update(p),

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { initBackend, type BackendName } from '../backend/index.js';
 import type { FaceDataset } from '../data/index.js';
 import { writeSearchReport, type ReportBaseline, type SearchReport } from '../report/index.js';
-import { JOURNAL_FILE, optimize, Study, warmStart, type SchedulerName, type SearchProgress, type ProposerName, type PromotionName, type Fidelity, type WarmStartOutcome } from '../search/index.js';
+import { JOURNAL_FILE, optimize, Study, warmStart, type SchedulerName, type SearchProgress, type ProposerName, type PromotionName, type Fidelity, type WarmStartOutcome, type ConstraintsFunction } from '../search/index.js';
 import type { ObjectiveSpec, Proposer, Trial } from '../search/types.js';
 import { RandomForestProposer } from '../search/proposers/random-forest/index.js';
 import { TpeProposer } from '../search/proposers/tpe/index.js';
@@ -60,6 +60,27 @@ export interface FaceStudySettings {
   /** Stop with an error after this many failed trials in a row (default 5; 0 or Infinity: never); see optimize(). */
   maxConsecutiveFailures?: number;
   seed?: number;
+  /**
+   * Feasible only with at most this many trainable parameters (CLI `--max-params`): a constraint on the count the
+   * trainer reports (`trainableParameters`; a command trainer's `trainable_parameters` attribute). Infeasible trials
+   * are kept with their reason but never promoted above feasible ones nor put on the front, and the rf / tpe
+   * proposers learn to avoid them (docs/search.md, "Constraints"). Recorded in the study, so a resume keeps it.
+   */
+  maxParameters?: number;
+}
+
+/** The attribute names under which a trainer reports its trainable parameter count (built-in, command protocol). */
+const PARAMETER_ATTRIBUTES = ['trainableParameters', 'trainable_parameters'] as const;
+
+/** The constraint of `maxParameters`: parameters − max (<= 0 feasible); undefined without one. */
+export function parameterConstraint(maxParameters: number | undefined): ConstraintsFunction | undefined {
+  if (maxParameters === undefined) return undefined;
+  if (!(typeof maxParameters === 'number' && Number.isFinite(maxParameters) && maxParameters > 0)) throw new Error(`maxParameters (--max-params) must be a positive number, got ${String(maxParameters)}`);
+  return (trial) => {
+    const name = PARAMETER_ATTRIBUTES.find((n) => typeof trial.attributes[n] === 'number');
+    if (name === undefined) throw new Error(`--max-params needs the trainer to report its trainable parameter count (attribute ${PARAMETER_ATTRIBUTES.join(' or ')}); trial ${trial.id} has none`);
+    return [(trial.attributes[name] as number) - maxParameters];
+  };
 }
 
 /** The proposer of a face search from its settings: a name, or the 'rf' / 'tpe' proposer built with its training-data rule. */
@@ -209,7 +230,8 @@ export async function search(givenOptions: SearchOptions): Promise<SearchOutcome
   if (stop.trials === undefined && stop.budget === undefined && stop.seconds === undefined) stop.trials = DEFAULT_SEARCH_TRIALS;
 
   const { out: _out, space: _space, data: _data, evaluationData: _evaluationData, allowIdentityOverlap, minImagesPerIdentity, objectives: _objectives, scheduler, proposer: _proposer, proposerData: _proposerData, trainingData: _trainingData, promotion, minEpochs: _min, maxEpochs: _max, eta: _eta,
-    trials: _trials, budget: _budget, seconds: _seconds, maxConsecutiveFailures, workers, backend, seed: _seed, evaluateDefault, signal, warmStart: warmStartSource, onProgress, onTrialEnd, command: _command, trialTimeout, ...training } = options;
+    trials: _trials, budget: _budget, seconds: _seconds, maxConsecutiveFailures, workers, backend, seed: _seed, evaluateDefault, signal, warmStart: warmStartSource, onProgress, onTrialEnd, command: _command, trialTimeout, maxParameters, ...training } = options;
+  const constraints = parameterConstraint(maxParameters);
   // Always choose a backend: left to itself tfjs runs its pure-JS cpu backend, far too slow to train (backend.md).
   await initBackend(backend);
   const evaluate = faceRecognitionObjective({
@@ -237,6 +259,7 @@ export async function search(givenOptions: SearchOptions): Promise<SearchOutcome
     promotion,
     seed,
     settings,
+    ...(constraints ? { constraints } : {}),
   };
   let warmStarted: SearchOutcome['warmStart'];
   if (warmStartSource !== undefined) {
@@ -293,6 +316,8 @@ async function commandSearch(givenOptions: SearchOptions): Promise<SearchOutcome
   for (const [key, value] of Object.entries(recorded?.study ?? {})) {
     if (options[key as keyof SearchOptions] === undefined && value !== undefined) (options as unknown as Record<string, unknown>)[key] = value;
   }
+  if (options.maxParameters === undefined && typeof recorded?.settings.maxParameters === 'number') options.maxParameters = recorded.settings.maxParameters;
+  const constraints = parameterConstraint(options.maxParameters);
   const given = BUILT_IN_TRAINER_KEYS.filter((key) => (options as unknown as Record<string, unknown>)[key] !== undefined);
   if (given.length > 0) {
     throw new Error(`search with a command: ${given.join(', ')} belong to the built-in trainer; give the command its data and training settings on its own command line`);
@@ -311,8 +336,10 @@ async function commandSearch(givenOptions: SearchOptions): Promise<SearchOutcome
   const proposerData = proposerDataOf(options);
   // The header key keeps its first name, so studies written before the rename resume with equal settings.
   if (proposerData !== undefined) settings.proposerTrainingData = proposerData;
+  if (options.maxParameters !== undefined) settings.maxParameters = options.maxParameters;
   await mkdir(out, { recursive: true });
   const result = await optimize({
+    ...(constraints ? { constraints } : {}),
     space,
     objectives,
     fidelity,
@@ -379,6 +406,7 @@ export function faceSearchSettings(options: SearchOptions, dataset: FaceDataset,
   const proposerData = proposerDataOf(options);
   if (proposerData !== undefined) settings.proposerTrainingData = proposerData;
   if (options.minImagesPerIdentity !== undefined && options.minImagesPerIdentity > 1) settings.minImagesPerIdentity = options.minImagesPerIdentity;
+  if (options.maxParameters !== undefined) settings.maxParameters = options.maxParameters;
   return JSON.parse(JSON.stringify(settings)) as Record<string, unknown>;
 }
 
@@ -426,6 +454,7 @@ export function withRecordedSettings(options: SearchOptions, dir: string): Searc
   fill('allowIdentityOverlap', recorded.allowIdentityOverlap);
   if (filled.proposerData === undefined && filled.trainingData === undefined) fill('proposerData', recorded.proposerTrainingData);
   fill('minImagesPerIdentity', recorded.minImagesPerIdentity);
+  fill('maxParameters', recorded.maxParameters);
   const training = (recorded.training ?? {}) as Record<string, unknown>;
   for (const key of RECORDED_TRAINING_KEYS) fill(key, training[key]);
   return filled;

@@ -13,7 +13,7 @@ const STUDY = ['--min-epochs', '--max-epochs', '--eta', '--trials', '--budget', 
 const TRAINING = ['--min-images', '--center-crop', '--head-scale', '--head-margin'];
 /** Every flag that takes a number (or a list of numbers), by command. */
 const NUMERIC: Record<string, string[]> = {
-  search: [...STUDY, ...TRAINING, '--workers', '--image-size', '--batch-size', '--trial-timeout'],
+  search: [...STUDY, ...TRAINING, '--workers', '--image-size', '--batch-size', '--trial-timeout', '--max-params'],
   coordinate: [...STUDY, ...TRAINING, '--in-flight', '--trial-timeout', '--image-size', '--batch-size'],
   worker: ['--concurrency', '--lock-duration', '--stalled-interval', '--max-stalled', '--kill-grace'],
   'create-configs': ['--batch-size', '--lr', '--momentum', '--weight-decay', '--lr-cycle-decay'],

@@ -36,6 +36,38 @@ describe('frnas search --command', function () {
     expect(other.output).to.match(/created with other settings[\s\S]*command: recorded .*trainer\.mjs.* ok", now .* ok --other"/);
   });
 
+  it('--max-params: trials over the limit are kept as infeasible, never on the front; the limit is recorded and kept on resume', () => {
+    const out = join(base, 'max-params');
+    // The stand-in trainer reports x1 million parameters: x1 > 0.5 is infeasible under --max-params 500000.
+    const args = ['search', '--command', command, '--space', space, '--objectives', 'f1,f2', '--min-epochs', '1', '--max-epochs', '2', '--no-default', '--out', out];
+    const first = runFrnas([...args, '--max-params', '500000', '--trials', '8']);
+    expect(first.code, first.output).to.equal(0);
+    const resumed = runFrnas(['search', '--space', space, '--out', out, '--trials', '12', '--no-default']);
+    expect(resumed.code, resumed.output).to.equal(0);
+    const records = readFileSync(join(out, 'journal.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect((records[0].settings as Record<string, unknown>).maxParameters).to.equal(500000);
+    const results = records.filter((r) => r.type === 'result' && r.status === 'ok') as { trial: number; attributes: { constraints: number[]; trainable_parameters: number } }[];
+    expect(results.length).to.be.at.least(12);
+    for (const r of results) expect(r.attributes.constraints, `trial ${r.trial}`).to.deep.equal([r.attributes.trainable_parameters - 500000]);
+    const infeasible = new Set(results.filter((r) => r.attributes.constraints[0] > 0).map((r) => r.trial));
+    expect(infeasible.size, 'some trials must be infeasible for the test to mean anything').to.be.greaterThan(0);
+    const front = readFileSync(join(out, 'report', 'front.csv'), 'utf8').trim().split('\n').slice(1).map((line) => Number(line.split(',')[0]));
+    expect(front.length).to.be.greaterThan(0);
+    for (const id of front) expect(infeasible.has(id), `trial ${id} is infeasible but on the front`).to.equal(false);
+    const other = runFrnas([...args, '--max-params', '600000', '--trials', '13']);
+    expect(other.code).to.not.equal(0);
+    expect(other.output).to.match(/maxParameters/);
+  });
+
+  it('--max-params with a trainer that reports no parameter count fails those trials with the reason', () => {
+    const out = join(base, 'max-params-missing');
+    const r = runFrnas(['search', '--command', `"${process.execPath}" "${TRAINER}" no-params`, '--space', space, '--objectives', 'f1,f2', '--min-epochs', '1', '--max-epochs', '2', '--no-default', '--max-params', '10', '--trials', '2', '--max-consecutive-failures', '0', '--out', out]);
+    expect(r.code, r.output).to.equal(0);
+    const failed = readFileSync(join(out, 'journal.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string; status?: string; error?: string }).filter((x) => x.type === 'result');
+    expect(failed.length).to.equal(2);
+    for (const f of failed) expect(f.error ?? '').to.match(/--max-params needs the trainer to report its trainable parameter count/);
+  });
+
   it('refuses the built-in trainer\'s data and training flags with a command, and unknown objectives without one', () => {
     const withData = runFrnas(['search', '--command', command, '--space', space, '--objectives', 'f1,f2', '--data', 'synthetic', '--batch-size', '8', '--out', join(base, 'x')]);
     expect(withData.code).to.not.equal(0);
