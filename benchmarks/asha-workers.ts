@@ -1,4 +1,4 @@
-// ASHA with one worker against Hyperband (issue 23): median hypervolume / true-front hypervolume over seeds on the
+// ASHA with one worker against Hyperband (issue 23): median [quartiles] hypervolume / true-front hypervolume over seeds on the
 // analytic fidelity problems, at two epoch budgets (docs/benchmarks.md, "ASHA with one worker").
 //
 //   npx tsx benchmarks/asha-workers.ts [problems=zdt1,zdt2,zdt3,dtlz2] [seeds=5] [methods=all, comma-separated prefixes]
@@ -24,7 +24,16 @@ const methods: BenchmarkMethod[] = [
   { name: 'ahb+rf w1', scheduler: () => new Asha({ brackets: 'hyperband' }), proposer: () => new RandomForestProposer() },
   { name: 'ahb+tpe w1', scheduler: () => new Asha({ brackets: 'hyperband' }), proposer: () => new TpeProposer() },
 ];
-const median = (values: number[]): string => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)].toFixed(3);
+// Median [quartiles] over seeds (type-7 quantiles).
+const quantile = (sorted: number[], p: number): number => {
+  const h = (sorted.length - 1) * p;
+  const lo = Math.floor(h);
+  return sorted[lo] + (h - lo) * ((sorted[Math.min(lo + 1, sorted.length - 1)] ?? sorted[lo]) - sorted[lo]);
+};
+const median = (values: number[]): string => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return `${quantile(sorted, 0.5).toFixed(3)} [${quantile(sorted, 0.25).toFixed(3)}, ${quantile(sorted, 0.75).toFixed(3)}]`;
+};
 for (const name of names) {
   const problem = analyticProblem(name);
   for (const method of methods) {
@@ -36,6 +45,6 @@ for (const name of names) {
       budgets.forEach((b, i) => ratios[i].push(runMetrics(records, problem, b).hypervolumeRatio));
       fullBudgetTrials.push(records.filter((r) => r.budget === problem.fidelity.max && r.epochsSpent <= budgets[0]).length);
     }
-    console.log(`${name} ${method.name.padEnd(16)} ${ratios.map(median).join(' ')}  full-budget trials within ${budgets[0]}: ${median(fullBudgetTrials)}`);
+    console.log(`${name} ${method.name.padEnd(16)} ${ratios.map(median).join(' ')}  full-budget trials within ${budgets[0]}: ${median(fullBudgetTrials).split(' ')[0]}`);
   }
 }

@@ -7,6 +7,8 @@
 //
 // Usage: npx tsx benchmarks/lfw-pytorch-study.ts [--out benchmarks/results/lfw-pytorch] [--search-seconds 3000]
 //          [--workers 2] [--seeds 0,1,2] [--epochs 12] [--top K] [--search <existing study folder>]
+//          [--promotion nds-crowding|hypervolume|parego] [--warm-start <earlier study folder>]
+// The search uses frnas search's defaults (ASHA + rf) unless told otherwise.
 // Each step resumes: the search from its journal (an existing study folder is used as it is, not searched further),
 // each retraining run from its checkpoint folder (a finished run has final.json and is skipped).
 import { spawn } from 'node:child_process';
@@ -14,7 +16,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fairnessReport } from '../lib/fairness/index.js';
-import { Study } from '../lib/search/index.js';
+import { Study, type PromotionName } from '../lib/search/index.js';
 import type { Configuration } from '../lib/space/types.js';
 import type { RankedImages } from '../lib/train/index.js';
 import { writeFileAtomic } from '../lib/util/write-file-atomic.js';
@@ -29,6 +31,8 @@ const { values: args } = parseArgs({
     seeds: { type: 'string', default: '0,1,2' },
     epochs: { type: 'string', default: '12' },
     top: { type: 'string' },
+    promotion: { type: 'string' },
+    'warm-start': { type: 'string' },
     python: { type: 'string', default: '/usr/bin/python3' },
     'cache-dir': { type: 'string' },
   },
@@ -61,6 +65,8 @@ if (!existsSync(join(searchDir, 'journal.jsonl'))) {
   await search({
     out: searchDir, space: 'frnas-dpn', command: { command: args.python as string, args: trainerArgs }, minEpochs: epochs / 4, maxEpochs: epochs, eta: 2,
     workers, seconds: Number(args['search-seconds']), evaluateDefault: false, seed: 0,
+    ...(args.promotion ? { promotion: args.promotion as PromotionName } : {}),
+    ...(args['warm-start'] ? { warmStart: args['warm-start'] } : {}),
     onTrialEnd: (t) => console.error(`search: trial ${t.id} at ${t.budget} epochs ${t.status} ${JSON.stringify(t.values)}`),
   });
   searchSeconds = (performance.now() - t0) / 1000;

@@ -18,6 +18,7 @@ import {
   type ObjectiveSpec,
   type PromotionName,
   type ProposerName,
+  type SchedulerName,
   type ModelTrainingData,
   type SearchProgress,
   type Trial,
@@ -97,7 +98,7 @@ export function buildProgram(): Command {
   const searchCommand = program
     .command('search')
     .description('run (or resume) a multi-fidelity, multi-objective search and write its report');
-  addStudyOptions(searchCommand, { scheduler: 'hyperband', resumable: true, data: 'synthetic | orl:<dir> | celeba:<dir> | vggface2:<dir> | rfw:<dir> | folder:<dir>' })
+  addStudyOptions(searchCommand, { scheduler: 'asha', resumable: true, data: 'synthetic | orl:<dir> | celeba:<dir> | vggface2:<dir> | rfw:<dir> | folder:<dir>' })
     .option('--objectives <list>', `comma-separated, two or more of ${FACE_OBJECTIVES.join(', ')} (default error,rank_disparity; a resumed study: its own)`, objectiveList)
     .option('--workers <n>', 'trials trained at once', positiveInteger('--workers'), 1)
     .addOption(new Option('--backend <name>', 'TensorFlow.js backend (default: best available)').choices([...BACKEND_NAMES]))
@@ -138,7 +139,7 @@ export function buildProgram(): Command {
           data: o.data as string | undefined,
           ...trainingOptionsFrom(o),
           objectives: o.objectives as FaceObjectiveName[] | undefined,
-          scheduler: o.scheduler as 'hyperband' | undefined,
+          scheduler: o.scheduler as SchedulerName | undefined,
           proposer: o.proposer as ProposerName | undefined,
           proposerData: o.proposerData as ModelTrainingData | undefined,
           trainingData: o.trainingData as ModelTrainingData | undefined,

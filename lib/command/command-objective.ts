@@ -73,6 +73,11 @@ const DEFAULT_KILL_GRACE_SECONDS = 10;
 
 /** Process groups of the commands running in this process, with a promise of each one's end. */
 const runningGroups = new Map<number, Promise<void>>();
+/**
+ * Set by stopRunningCommands (quit now): the commands it stops are not failures of their trials, so their trials are
+ * never told (a resume runs them again); the process is about to exit.
+ */
+let quitting = false;
 let exitHookInstalled = false;
 
 function killGroup(pid: number, signal: NodeJS.Signals): void {
@@ -89,6 +94,7 @@ function killGroup(pid: number, signal: NodeJS.Signals): void {
  * search runs them again. Resolves when they are gone.
  */
 export async function stopRunningCommands(graceSeconds = DEFAULT_KILL_GRACE_SECONDS): Promise<void> {
+  quitting = true;
   const groups = [...runningGroups.entries()];
   for (const [pid] of groups) killGroup(pid, 'SIGTERM');
   let timer: NodeJS.Timeout | undefined;
@@ -289,6 +295,8 @@ function superviseCommand(options: CommandObjectiveOptions, env: Record<string, 
         for (const s of signals) s.removeEventListener('abort', onAbort);
         // Whatever the command left running in its group goes too.
         signalGroup('SIGKILL');
+        // Stopped by a quit-now: left pending, so the trial is never recorded as failed; the process exits.
+        if (quitting) return;
         const tail = stderrTail.length ? `; last stderr lines:\n${stderrTail.join('\n')}` : ' (no stderr output)';
         const how = signal ? `was killed by ${signal}` : `exited with code ${String(code)}`;
         log.write(`# frnas: command ${how}${final ? ', final result received' : ''}\n`);

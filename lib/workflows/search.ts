@@ -102,6 +102,16 @@ function proposerDataOf(settings: FaceStudySettings): ModelTrainingData | undefi
   return proposerData ?? trainingData;
 }
 
+/**
+ * The scheduler of a face search: the one given, else ASHA + (by faceSearchProposer) rf when the fidelity has more
+ * than one budget, with any number of workers and any budget (docs/benchmarks.md, "One default per situation"), else
+ * random (one budget: nothing to promote). A resumed study keeps the scheduler its header recorded.
+ */
+export function faceSearchScheduler(settings: FaceStudySettings): SchedulerName {
+  const fidelity = faceSearchFidelity(settings);
+  return settings.scheduler ?? (fidelity.min < fidelity.max ? 'asha' : 'random');
+}
+
 /** The fidelity of a face search from its settings: epochs minEpochs..maxEpochs, eta between rungs. */
 export function faceSearchFidelity(settings: FaceStudySettings): Fidelity {
   return { min: settings.minEpochs ?? 1, max: settings.maxEpochs ?? 4, eta: settings.eta ?? 2 };
@@ -254,23 +264,14 @@ export async function search(givenOptions: SearchOptions): Promise<SearchOutcome
     space,
     objectives,
     fidelity,
-    scheduler: scheduler ?? (fidelity.min < fidelity.max ? 'hyperband' : 'random'),
+    scheduler: faceSearchScheduler({ ...options, scheduler }),
     proposer,
     promotion,
     seed,
     settings,
     ...(constraints ? { constraints } : {}),
   };
-  let warmStarted: SearchOutcome['warmStart'];
-  if (warmStartSource !== undefined) {
-    const study = Study.open(out, studyOptions);
-    try {
-      const resumed = study.trials().length > 0;
-      warmStarted = { ...(resumed ? { added: 0, outsideFidelity: 0 } : warmStart(study, warmStartSource)), resumed };
-    } finally {
-      study.close();
-    }
-  }
+  const warmStarted = warmStartStudy(out, studyOptions, warmStartSource);
   const result = await optimize({
     ...studyOptions,
     storage: out,
@@ -300,6 +301,18 @@ export async function search(givenOptions: SearchOptions): Promise<SearchOutcome
     baselines,
   });
   return { trials: result.trials, paretoFront: result.paretoFront, defaultTrial, baselines, report, interrupted, ...(warmStarted ? { warmStart: warmStarted } : {}) };
+}
+
+/** Adds the earlier results of `source` to a new study (nothing on resume); undefined without a source. */
+function warmStartStudy(out: string, studyOptions: Parameters<typeof Study.open>[1], source: string | undefined): SearchOutcome['warmStart'] {
+  if (source === undefined) return undefined;
+  const study = Study.open(out, studyOptions);
+  try {
+    const resumed = study.trials().length > 0;
+    return { ...(resumed ? { added: 0, outsideFidelity: 0 } : warmStart(study, source)), resumed };
+  } finally {
+    study.close();
+  }
 }
 
 /** The options a command search refuses: the command reads its own data and trains with its own settings. */
@@ -338,17 +351,21 @@ async function commandSearch(givenOptions: SearchOptions): Promise<SearchOutcome
   if (proposerData !== undefined) settings.proposerTrainingData = proposerData;
   if (options.maxParameters !== undefined) settings.maxParameters = options.maxParameters;
   await mkdir(out, { recursive: true });
-  const result = await optimize({
-    ...(constraints ? { constraints } : {}),
+  const studyOptions = {
     space,
     objectives,
     fidelity,
-    scheduler: options.scheduler ?? (fidelity.min < fidelity.max ? 'hyperband' : 'random'),
+    scheduler: faceSearchScheduler(options),
     proposer: faceSearchProposer(options),
     promotion: options.promotion,
     seed,
-    storage: out,
     settings,
+    ...(constraints ? { constraints } : {}),
+  };
+  const warmStarted = warmStartStudy(out, studyOptions, options.warmStart);
+  const result = await optimize({
+    ...studyOptions,
+    storage: out,
     evaluate,
     stop,
     concurrency: options.workers ?? 1,
@@ -371,7 +388,7 @@ async function commandSearch(givenOptions: SearchOptions): Promise<SearchOutcome
     defaultConfigId: space.configId(space.defaultConfiguration()),
     baselines: [],
   });
-  return { trials: result.trials, paretoFront: result.paretoFront, defaultTrial, baselines: [], report, interrupted };
+  return { trials: result.trials, paretoFront: result.paretoFront, defaultTrial, baselines: [], report, interrupted, ...(warmStarted ? { warmStart: warmStarted } : {}) };
 }
 
 /** The FaceTrainingDefaults keys a search records (its seed and maxEpochs are the study's own). */

@@ -59,6 +59,19 @@ describe('frnas search --command', function () {
     expect(other.output).to.match(/maxParameters/);
   });
 
+  it('--warm-start gives a command search the earlier study\'s results (added, not run again)', () => {
+    const earlier = join(base, 'warm-source');
+    const args = ['--command', command, '--space', space, '--objectives', 'f1,f2', '--min-epochs', '1', '--max-epochs', '2', '--no-default'];
+    expect(runFrnas(['search', ...args, '--trials', '4', '--out', earlier]).code).to.equal(0);
+    const out = join(base, 'warm');
+    const r = runFrnas(['search', ...args, '--trials', '2', '--warm-start', earlier, '--out', out]);
+    expect(r.code, r.output).to.equal(0);
+    const okEarlier = readFileSync(join(earlier, 'journal.jsonl'), 'utf8').split('\n').filter((l) => l.includes('"type":"result"') && l.includes('"status":"ok"')).length;
+    expect(r.output).to.contain(`Warm start: ${okEarlier} earlier results added`);
+    const events = readFileSync(join(out, 'journal.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string });
+    expect(events.filter((e) => e.type === 'added')).to.have.length(okEarlier);
+  });
+
   it('--max-params with a trainer that reports no parameter count fails those trials with the reason', () => {
     const out = join(base, 'max-params-missing');
     const r = runFrnas(['search', '--command', `"${process.execPath}" "${TRAINER}" no-params`, '--space', space, '--objectives', 'f1,f2', '--min-epochs', '1', '--max-epochs', '2', '--no-default', '--max-params', '10', '--trials', '2', '--max-consecutive-failures', '0', '--out', out]);
@@ -77,9 +90,9 @@ describe('frnas search --command', function () {
     expect(noCommand.output).to.match(/unknown objective "f1"/);
   });
 
-  it('a second Ctrl-C quits now and stops the running command (SIGTERM, then SIGKILL); the trial is left to be run again on resume', async () => {
-    const out = join(base, 'quit');
-    const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'lib', 'cli', 'main.ts'), 'search', '--command', `"${process.execPath}" "${TRAINER}" ignore-term`,
+  for (const mode of ['ignore-term', 'term-slow']) it(`a second Ctrl-C quits now and stops the running command (SIGTERM, then SIGKILL); the trial is left to be run again on resume (a command that ${mode === 'ignore-term' ? 'ignores SIGTERM' : 'exits on SIGTERM'})`, async () => {
+    const out = join(base, `quit-${mode}`);
+    const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'lib', 'cli', 'main.ts'), 'search', '--command', `"${process.execPath}" "${TRAINER}" ${mode}`,
       '--space', space, '--objectives', 'f1,f2', '--trials', '2', '--no-default', '--out', out], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
