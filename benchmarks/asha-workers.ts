@@ -20,6 +20,7 @@ const methods: BenchmarkMethod[] = [
   { name: 'asha+rf w1', scheduler: 'asha', proposer: () => new RandomForestProposer() },
   { name: 'asha+tpe w1', scheduler: 'asha', proposer: () => new TpeProposer() },
   { name: 'asha+rf w4', scheduler: 'asha', proposer: () => new RandomForestProposer(), workers: 4 },
+  { name: 'asha+rf+hv w1', scheduler: 'asha', proposer: () => new RandomForestProposer(), promotion: 'hypervolume' },
   { name: 'ahb+random w1', scheduler: () => new Asha({ brackets: 'hyperband' }), proposer: 'random' },
   { name: 'ahb+rf w1', scheduler: () => new Asha({ brackets: 'hyperband' }), proposer: () => new RandomForestProposer() },
   { name: 'ahb+tpe w1', scheduler: () => new Asha({ brackets: 'hyperband' }), proposer: () => new TpeProposer() },

@@ -83,6 +83,7 @@ export const DEFAULT_BENCHMARK_METHODS: readonly BenchmarkMethod[] = [
 export const ONE_WORKER_BENCHMARK_METHODS: readonly BenchmarkMethod[] = [
   { name: 'asha+tpe@1', scheduler: 'asha', proposer: () => new TpeProposer(), workers: 1 },
   { name: 'asha+rf@1', scheduler: 'asha', proposer: () => new RandomForestProposer(), workers: 1 },
+  { name: 'asha+rf+hv@1', scheduler: 'asha', proposer: () => new RandomForestProposer(), promotion: 'hypervolume', workers: 1 },
   { name: 'asha+random@1', scheduler: 'asha', proposer: 'random', workers: 1 },
 ];
 
@@ -93,7 +94,7 @@ export const BENCHMARK_METHOD_CATALOG: readonly BenchmarkMethod[] = [...DEFAULT_
  * The methods of `--suite yahpo` unless --methods says otherwise: the candidates for a default per situation
  * (docs/benchmarks.md, "YAHPO Gym"), without the slow random-forest variants of the other suites.
  */
-export const YAHPO_BENCHMARK_METHOD_NAMES: readonly string[] = ['random', 'tpe', 'hyperband+random', 'hyperband+rf', 'hyperband+tpe', 'asha+tpe', 'asha+tpe@1', 'asha+random@1'];
+export const YAHPO_BENCHMARK_METHOD_NAMES: readonly string[] = ['random', 'tpe', 'hyperband+random', 'hyperband+rf', 'hyperband+tpe', 'asha+rf', 'asha+rf@1', 'asha+tpe', 'asha+tpe@1', 'asha+random@1'];
 
 export interface RunSuiteOptions {
   problems: readonly SuiteProblem[];

@@ -80,7 +80,7 @@ export function addStudyOptions(command: Command, defaults: { scheduler: 'hyperb
     .addOption(new Option('--proposer-data <rule>', 'what the rf or tpe model learns from under a multi-fidelity scheduler (default: highest-budget for rf, all-budgets for tpe)').choices(MODEL_TRAINING_DATA))
     // The flag's first name, kept working for scripts written before the rename (docs/cli.md); hidden from --help.
     .addOption(new Option('--training-data <rule>', 'deprecated alias of --proposer-data').choices(MODEL_TRAINING_DATA).hideHelp())
-    .addOption(new Option('--promotion <name>', 'how a rung is ranked for promotion with several objectives (default nds-crowding; a resumed study keeps its own)').choices(['nds-crowding', 'hypervolume', 'parego']))
+    .addOption(new Option('--promotion <name>', 'how a rung is ranked for promotion with several objectives (default hypervolume under asha, nds-crowding otherwise; a resumed study keeps its own)').choices(['nds-crowding', 'hypervolume', 'parego']))
     .option('--min-epochs <n>', `smallest budget in epochs (${note('default 1')})`, positiveNumber('--min-epochs'), fixed(1))
     .option('--max-epochs <n>', `largest budget in epochs (${note('default 4')})`, positiveNumber('--max-epochs'), fixed(4))
     .option('--eta <n>', `promotion factor between rungs (${note('default 2')})`, positiveNumber('--eta'), fixed(2))

@@ -4,7 +4,7 @@ import { writeSearchReport, type SearchReport } from '../report/index.js';
 import type { ObjectiveSpec, SchedulerName, SearchProgress, Trial } from '../search/index.js';
 import type { Space } from '../space/index.js';
 import type { FaceObjectiveName, FaceTrainingDefaults } from '../train/index.js';
-import { faceSearchFidelity, faceSearchProposer, loadSpace, type FaceStudySettings } from '../workflows/index.js';
+import { faceSearchFidelity, faceSearchPromotion, faceSearchProposer, loadSpace, type FaceStudySettings } from '../workflows/index.js';
 import { runCoordinator, type CoordinatorResult, type TrialTiming } from './coordinator.js';
 import { stableJson, type EvaluatorSpec, type JsonObject } from './evaluators.js';
 import { DistributedError, type RedisConnectionSettings } from './redis-url.js';
@@ -85,7 +85,7 @@ export async function coordinateSearch(options: DistributedSearchOptions): Promi
     fidelity,
     scheduler: scheduler ?? 'asha',
     proposer,
-    promotion,
+    promotion: faceSearchPromotion({ scheduler: scheduler ?? 'asha', promotion }),
     seed,
     redis,
     directory: out,

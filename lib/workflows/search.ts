@@ -47,7 +47,7 @@ export interface FaceStudySettings {
   proposerData?: ModelTrainingData;
   /** @deprecated Use `proposerData` (the same rule); still read when `proposerData` is left out. */
   trainingData?: ModelTrainingData;
-  /** How rungs are ranked for promotion with several objectives; default 'nds-crowding' (search.md). */
+  /** How rungs are ranked for promotion with several objectives; default 'hypervolume' under ASHA, else 'nds-crowding' (faceSearchPromotion). */
   promotion?: PromotionName;
   /** Epoch budgets: minEpochs (default 1) to maxEpochs (default 4), times eta (default 2) between rungs. */
   minEpochs?: number;
@@ -110,6 +110,17 @@ function proposerDataOf(settings: FaceStudySettings): ModelTrainingData | undefi
 export function faceSearchScheduler(settings: FaceStudySettings): SchedulerName {
   const fidelity = faceSearchFidelity(settings);
   return settings.scheduler ?? (fidelity.min < fidelity.max ? 'asha' : 'random');
+}
+
+/**
+ * The promotion rule of a face search: the one given, else 'hypervolume' under ASHA (the default scheduler) and
+ * 'nds-crowding' under the others. Crowding distance ranks a rung's two extremes first whatever they cost in the other
+ * objective, and with error and rank disparity one extreme is often a useless model whose groups are equally bad
+ * (a searched model at 96 % error was promoted so); the hypervolume contribution ranks it last. Measured on YAHPO and
+ * the analytic fidelity problems (docs/benchmarks.md, "One default per situation").
+ */
+export function faceSearchPromotion(settings: FaceStudySettings): PromotionName {
+  return settings.promotion ?? (faceSearchScheduler(settings) === 'asha' ? 'hypervolume' : 'nds-crowding');
 }
 
 /** The fidelity of a face search from its settings: epochs minEpochs..maxEpochs, eta between rungs. */
@@ -266,7 +277,7 @@ export async function search(givenOptions: SearchOptions): Promise<SearchOutcome
     fidelity,
     scheduler: faceSearchScheduler({ ...options, scheduler }),
     proposer,
-    promotion,
+    promotion: faceSearchPromotion({ ...options, scheduler, promotion }),
     seed,
     settings,
     ...(constraints ? { constraints } : {}),
@@ -357,7 +368,7 @@ async function commandSearch(givenOptions: SearchOptions): Promise<SearchOutcome
     fidelity,
     scheduler: faceSearchScheduler(options),
     proposer: faceSearchProposer(options),
-    promotion: options.promotion,
+    promotion: faceSearchPromotion(options),
     seed,
     settings,
     ...(constraints ? { constraints } : {}),

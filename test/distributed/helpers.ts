@@ -1,4 +1,5 @@
 import { Space, Study, type StudyOptions, type Trial } from '../../lib/index.js';
+import type { PromotionName } from '../../lib/search/index.js';
 import { analyticEvaluator } from '../../lib/distributed/index.js';
 
 /** Three floats in [0, 1]: the analytic evaluators' variables. */
@@ -29,8 +30,8 @@ export function studyOptions(seed: number): StudyOptions {
  * The in-process reference for a coordinator run with tellOrder 'trial-id': keep `window` trials asked, tell the
  * oldest, ask again — the same sequence of ask/tell calls, on an in-memory study, evaluating in this process.
  */
-export async function inProcessReference(seed: number, trials: number, window: number, maxBudget: number): Promise<{ trials: Trial[]; front: Trial[] }> {
-  const study = Study.inMemory(studyOptions(seed));
+export async function inProcessReference(seed: number, trials: number, window: number, maxBudget: number, promotion?: PromotionName): Promise<{ trials: Trial[]; front: Trial[] }> {
+  const study = Study.inMemory({ ...studyOptions(seed), ...(promotion ? { promotion } : {}) });
   const evaluate = await analyticEvaluator(0.5)({ maxBudget }, {});
   const running: Trial[] = [];
   const fill = (): void => {

@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Study } from '../../lib/index.js';
+import { faceSearchPromotion } from '../../lib/workflows/index.js';
 import { repoRoot } from '../support/shared-data.js';
 import { inProcessReference, resultKey, SPACE_JSON } from './helpers.js';
 import { redisMissingReason, RedisTestServer } from './redis-server.js';
@@ -124,7 +125,8 @@ describe('distributed: coordinator + 3 worker processes, one worker and the coor
     expect(lost?.attributes?.worker).not.to.equal(`${hostname()}:${victim.child.pid}`);
 
     const study = Study.open(out, { readOnly: true });
-    const reference = await inProcessReference(seed, trials, window, 4);
+    // `frnas coordinate` promotes as the face search does by default under ASHA.
+    const reference = await inProcessReference(seed, trials, window, 4, faceSearchPromotion({ scheduler: 'asha' }));
     expect(study.trials().map(resultKey)).to.deep.equal(reference.trials.map(resultKey));
     expect(study.paretoFront().map(resultKey)).to.deep.equal(reference.front.map(resultKey));
     study.close();
