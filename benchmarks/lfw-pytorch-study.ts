@@ -6,7 +6,7 @@
 // averaged over the seeds (pairedAgainstDefault).
 //
 // Usage: npx tsx benchmarks/lfw-pytorch-study.ts [--out benchmarks/results/lfw-pytorch] [--search-seconds 3000]
-//          [--workers 2] [--seeds 0,1,2] [--epochs 12] [--top K] [--search <existing study folder>]
+//          [--workers 2] [--seeds 0,1,2] [--epochs 12] [--top K | --trials id,id,...] [--search <existing study folder>]
 //          [--promotion nds-crowding|hypervolume|parego] [--warm-start <earlier study folder>]
 // The search uses frnas search's defaults (ASHA + rf) unless told otherwise.
 // Each step resumes: the search from its journal (an existing study folder is used as it is, not searched further),
@@ -31,6 +31,7 @@ const { values: args } = parseArgs({
     seeds: { type: 'string', default: '0,1,2' },
     epochs: { type: 'string', default: '12' },
     top: { type: 'string' },
+    trials: { type: 'string' },
     promotion: { type: 'string' },
     'warm-start': { type: 'string' },
     python: { type: 'string', default: '/usr/bin/python3' },
@@ -74,8 +75,10 @@ if (!existsSync(join(searchDir, 'journal.jsonl'))) {
   console.error(`search: using the study in ${searchDir} as it is`);
 }
 
-// 2. What to retrain: the front at the top budget (or the best K there) and the space's default configuration.
-const { trials } = selectTrials(searchDir, args.top ? { top: Number(args.top) } : {});
+// 2. What to retrain: the front at the top budget (or the best K there, or the trials named) and the space's default
+//    configuration. A run stopped part-way continues from its last epoch's checkpoint (its s / run then counts only
+//    the rest).
+const { trials } = selectTrials(searchDir, args.trials ? { trials: args.trials.split(',').map(Number) } : args.top ? { top: Number(args.top) } : {});
 const study = Study.open(searchDir, { readOnly: true });
 const defaultConfig = study.space.defaultConfiguration();
 const searchTrials = study.trials();
