@@ -250,7 +250,7 @@ export async function search(givenOptions: SearchOptions): Promise<SearchOutcome
   };
   if (stop.trials === undefined && stop.budget === undefined && stop.seconds === undefined) stop.trials = DEFAULT_SEARCH_TRIALS;
 
-  const { out: _out, space: _space, data: _data, evaluationData: _evaluationData, allowIdentityOverlap, minImagesPerIdentity, objectives: _objectives, scheduler, proposer: _proposer, proposerData: _proposerData, trainingData: _trainingData, promotion, minEpochs: _min, maxEpochs: _max, eta: _eta,
+  const { out: _out, space: _space, data: _data, evaluationData: _evaluationData, allowIdentityOverlap, minImagesPerIdentity, objectives: _objectives, scheduler: _scheduler, proposer: _proposer, proposerData: _proposerData, trainingData: _trainingData, promotion: _promotion, minEpochs: _min, maxEpochs: _max, eta: _eta,
     trials: _trials, budget: _budget, seconds: _seconds, maxConsecutiveFailures, workers, backend, seed: _seed, evaluateDefault, signal, warmStart: warmStartSource, onProgress, onTrialEnd, command: _command, trialTimeout, maxParameters, ...training } = options;
   const constraints = parameterConstraint(maxParameters);
   // Always choose a backend: left to itself tfjs runs its pure-JS cpu backend, far too slow to train (backend.md).
@@ -275,9 +275,9 @@ export async function search(givenOptions: SearchOptions): Promise<SearchOutcome
     space,
     objectives,
     fidelity,
-    scheduler: faceSearchScheduler({ ...options, scheduler }),
+    scheduler: faceSearchScheduler(options),
     proposer,
-    promotion: faceSearchPromotion({ ...options, scheduler, promotion }),
+    promotion: faceSearchPromotion(options),
     seed,
     settings,
     ...(constraints ? { constraints } : {}),
@@ -336,11 +336,10 @@ const BUILT_IN_TRAINER_KEYS: readonly string[] = [
 async function commandSearch(givenOptions: SearchOptions): Promise<SearchOutcome> {
   const out = resolve(givenOptions.out);
   const recorded = recordedStudy(out);
-  const options: SearchOptions = { ...givenOptions };
+  const options: SearchOptions = withRecordedRules(givenOptions, recorded?.settings ?? {});
   for (const [key, value] of Object.entries(recorded?.study ?? {})) {
     if (options[key as keyof SearchOptions] === undefined && value !== undefined) (options as unknown as Record<string, unknown>)[key] = value;
   }
-  if (options.maxParameters === undefined && typeof recorded?.settings.maxParameters === 'number') options.maxParameters = recorded.settings.maxParameters;
   const constraints = parameterConstraint(options.maxParameters);
   const given = BUILT_IN_TRAINER_KEYS.filter((key) => (options as unknown as Record<string, unknown>)[key] !== undefined);
   if (given.length > 0) {
@@ -356,11 +355,7 @@ async function commandSearch(givenOptions: SearchOptions): Promise<SearchOutcome
   if (stop.trials === undefined && stop.budget === undefined && stop.seconds === undefined) stop.trials = DEFAULT_SEARCH_TRIALS;
   const evaluate = commandObjective({ ...commandOptions, objectives: objectiveNames, seed });
   // The trainer is what changes a command study's results: a resume with another command line is refused.
-  const settings: Record<string, unknown> = { command: commandOptions.command, ...(commandOptions.args ? { args: [...commandOptions.args] } : {}) };
-  const proposerData = proposerDataOf(options);
-  // The header key keeps its first name, so studies written before the rename resume with equal settings.
-  if (proposerData !== undefined) settings.proposerTrainingData = proposerData;
-  if (options.maxParameters !== undefined) settings.maxParameters = options.maxParameters;
+  const settings: Record<string, unknown> = { command: commandOptions.command, ...(commandOptions.args ? { args: [...commandOptions.args] } : {}), ...searchRuleSettings(options) };
   await mkdir(out, { recursive: true });
   const studyOptions = {
     space,
@@ -429,13 +424,30 @@ export function faceSearchSettings(options: SearchOptions, dataset: FaceDataset,
     settings.evaluationDataFingerprint = datasetFingerprint(evaluationData);
   }
   if (options.allowIdentityOverlap) settings.allowIdentityOverlap = true;
-  // The proposer's own option (its name is in the engine's header). The header key keeps its first name, so studies
-  // written before `trainingData` became `proposerData` resume with equal settings.
-  const proposerData = proposerDataOf(options);
-  if (proposerData !== undefined) settings.proposerTrainingData = proposerData;
   if (options.minImagesPerIdentity !== undefined && options.minImagesPerIdentity > 1) settings.minImagesPerIdentity = options.minImagesPerIdentity;
-  if (options.maxParameters !== undefined) settings.maxParameters = options.maxParameters;
+  Object.assign(settings, searchRuleSettings(options));
   return JSON.parse(JSON.stringify(settings)) as Record<string, unknown>;
+}
+
+/**
+ * The search's own rules that the header records beside the trainer's settings, the same for the built-in trainer and
+ * a command: the proposer's data rule (its name is in the engine's header) and the parameter limit.
+ */
+function searchRuleSettings(options: FaceStudySettings): Record<string, unknown> {
+  const rules: Record<string, unknown> = {};
+  const proposerData = proposerDataOf(options);
+  // The header key keeps its first name, so studies written before `trainingData` became `proposerData` resume with equal settings.
+  if (proposerData !== undefined) rules.proposerTrainingData = proposerData;
+  if (options.maxParameters !== undefined) rules.maxParameters = options.maxParameters;
+  return rules;
+}
+
+/** The rules of searchRuleSettings that a resumed study recorded, for the options that leave them out. */
+function withRecordedRules<T extends FaceStudySettings>(options: T, recorded: Record<string, unknown>): T {
+  const filled = { ...options };
+  if (filled.proposerData === undefined && filled.trainingData === undefined && typeof recorded.proposerTrainingData === 'string') filled.proposerData = recorded.proposerTrainingData as ModelTrainingData;
+  if (filled.maxParameters === undefined && typeof recorded.maxParameters === 'number') filled.maxParameters = recorded.maxParameters;
+  return filled;
 }
 
 /** The settings recorded in a study folder's header ({} when it holds no study or recorded none). */
@@ -471,7 +483,7 @@ function recordedStudy(dir: string): { settings: Record<string, unknown>; study:
 export function withRecordedSettings(options: SearchOptions, dir: string): SearchOptions {
   const found = recordedStudy(dir);
   if (!found) return options;
-  const filled: SearchOptions = { ...options };
+  const filled: SearchOptions = withRecordedRules(options, found.settings);
   const fill = <K extends keyof SearchOptions>(key: K, value: unknown): void => {
     if (filled[key] === undefined && value !== undefined) filled[key] = value as SearchOptions[K];
   };
@@ -480,9 +492,7 @@ export function withRecordedSettings(options: SearchOptions, dir: string): Searc
   if (typeof recorded.data === 'string') fill('data', recorded.data);
   if (typeof recorded.evaluationData === 'string') fill('evaluationData', recorded.evaluationData);
   fill('allowIdentityOverlap', recorded.allowIdentityOverlap);
-  if (filled.proposerData === undefined && filled.trainingData === undefined) fill('proposerData', recorded.proposerTrainingData);
   fill('minImagesPerIdentity', recorded.minImagesPerIdentity);
-  fill('maxParameters', recorded.maxParameters);
   const training = (recorded.training ?? {}) as Record<string, unknown>;
   for (const key of RECORDED_TRAINING_KEYS) fill(key, training[key]);
   return filled;

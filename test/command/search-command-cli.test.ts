@@ -72,6 +72,15 @@ describe('frnas search --command', function () {
     expect(events.filter((e) => e.type === 'added')).to.have.length(okEarlier);
   });
 
+  it('a command study created with --proposer-data resumes without repeating it (the header supplies it)', () => {
+    const out = join(base, 'proposer-data');
+    const first = runFrnas(['search', '--command', command, '--space', space, '--objectives', 'f1,f2', '--min-epochs', '1', '--max-epochs', '2', '--no-default', '--proposer-data', 'all-budgets', '--trials', '2', '--out', out]);
+    expect(first.code, first.output).to.equal(0);
+    const resumed = runFrnas(['search', '--space', space, '--no-default', '--trials', '3', '--out', out]);
+    expect(resumed.code, resumed.output).to.equal(0);
+    expect(resumed.output).to.match(/Done: 3 trials \(0 failed\)/);
+  });
+
   it('--max-params with a trainer that reports no parameter count fails those trials with the reason', () => {
     const out = join(base, 'max-params-missing');
     const r = runFrnas(['search', '--command', `"${process.execPath}" "${TRAINER}" no-params`, '--space', space, '--objectives', 'f1,f2', '--min-epochs', '1', '--max-epochs', '2', '--no-default', '--max-params', '10', '--trials', '2', '--max-consecutive-failures', '0', '--out', out]);
