@@ -1,15 +1,14 @@
 // Paired comparison of retrained models with the default cell on the same evaluation images (docs/benchmarks.md,
 // "Real faces"): for every model of a retrain folder, the paired identity-bootstrap interval of (model − default) in
-// error and rank disparity, seed by seed (averaged over the seeds both have), and the verdict. Needs runs written with
+// error and rank disparity (one bootstrap of the difference averaged over the seeds both have), and the verdict. Needs runs written with
 // per-image ranks (result.json test.ranking).
 // Usage: npx tsx benchmarks/lfw-paired.ts <retrain folder | label[@seed]=ranking.json>...
 //   A ranking.json (the PyTorch command trainer writes one beside each checkpoint) joins as model `label`, seed `seed`
 //   (default 1); the default cell must be labelled `default`.
-import { readFileSync } from 'node:fs';
 import { fairnessReport } from '../lib/fairness/index.js';
 import { findRunFolders, readRunResult } from '../lib/posthoc/index.js';
-import type { RankedImages } from '../lib/train/index.js';
 import { pairedAgainstDefault, type PairedRun } from '../lib/workflows/index.js';
+import { differenceCell, readRankingFile, side } from './paired.js';
 
 const dirs = process.argv.slice(2);
 if (dirs.length === 0) {
@@ -23,9 +22,7 @@ const add = (model: string, run: Run): void => void byModel.set(model, [...(byMo
 for (const dir of dirs) {
   const labelled = /^([^=@]+)(?:@(\d+))?=(.+\.json)$/.exec(dir);
   if (labelled) {
-    const file = labelled[3];
-    const ranking = JSON.parse(readFileSync(file, 'utf8')) as RankedImages;
-    if (!Array.isArray(ranking.ranks) || !Array.isArray(ranking.identities) || !Array.isArray(ranking.groups)) throw new Error(`${file}: not a ranking file (ranks, identities, groups)`);
+    const ranking = readRankingFile(labelled[3]);
     const report = fairnessReport({ ranks: ranking.ranks, groups: ranking.groups });
     add(labelled[1], { seed: Number(labelled[2] ?? 1), test: { ranking }, error: report.error, rankDisparity: report.rankDisparity });
     continue;
@@ -40,16 +37,13 @@ if (!defaults) {
   console.error('no finished run of the default configuration (model "default") in the given folders');
   process.exit(1);
 }
-const f = (v: number): string => (v > 0 ? '+' : v < 0 ? '−' : '') + Math.abs(v).toFixed(3);
-const cell = (i: { estimate: number; lower: number; upper: number }): string => `${f(i.estimate)} [${f(i.lower)}, ${f(i.upper)}]`;
 const mean = (runs: Run[], pick: (r: Run) => number): string => (runs.reduce((s, r) => s + pick(r), 0) / runs.length).toFixed(3);
 // Per objective: better / worse beyond the noise, or noise (the pair verdict says 'within noise' as soon as one is).
-const side = (i: { lower: number; upper: number }): string => (i.upper < 0 ? 'better' : i.lower > 0 ? 'worse' : 'noise');
 console.log('| model | seeds | error | rank disparity | paired Δ error vs default | paired Δ rank disparity | verdict (error / rank disparity) |');
 console.log('|---|---|---|---|---|---|---|');
 for (const [model, runs] of [...byModel].sort(([a], [b]) => (a === 'default' ? -1 : b === 'default' ? 1 : a.localeCompare(b)))) {
   const paired = model === 'default' ? undefined : pairedAgainstDefault(runs, defaults);
-  const pairedCells = paired ? `${cell(paired.error)} | ${cell(paired.rankDisparity)} | ${paired.verdict}: ${side(paired.error)} / ${side(paired.rankDisparity)} (${paired.seeds} seed${paired.seeds === 1 ? '' : 's'})` : model === 'default' ? '— | — | (the default)' : '— | — | no per-image ranks';
+  const pairedCells = paired ? `${differenceCell(paired.error)} | ${differenceCell(paired.rankDisparity)} | ${paired.verdict}: ${side(paired.error)} / ${side(paired.rankDisparity)} (${paired.seeds} seed${paired.seeds === 1 ? '' : 's'})` : model === 'default' ? '— | — | (the default)' : '— | — | no per-image ranks';
   console.log(`| ${model} | ${runs.map((r) => r.seed).join(',')} | ${mean(runs, (r) => r.error)} | ${mean(runs, (r) => r.rankDisparity)} | ${pairedCells} |`);
 }
-console.log('\nPaired identity bootstrap (1000 resamples, 95 %; the bootstrap seed is the run seed) of model − default on the same images; "dominates" = both intervals below 0.');
+console.log('\nPaired identity bootstrap (1000 resamples, 95 %; the bootstrap seed is the smallest paired run seed) of model − default on the same images, averaged over the seeds both have; "dominates" = both intervals below 0.');

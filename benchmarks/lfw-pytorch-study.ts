@@ -21,6 +21,7 @@ import type { Configuration } from '../lib/space/types.js';
 import type { RankedImages } from '../lib/train/index.js';
 import { writeFileAtomic } from '../lib/util/write-file-atomic.js';
 import { pairedAgainstDefault, search, selectTrials, type PairedRun } from '../lib/workflows/index.js';
+import { differenceCell, readRankingFile, side } from './paired.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -122,16 +123,13 @@ const retrainSeconds = (performance.now() - retrainStarted) / 1000;
 
 // 4. Figures: each run's error and rank disparity from its per-image ranks; paired differences against the default.
 const outcomes: RunOutcome[] = plans.map((plan) => {
-  const ranking = JSON.parse(readFileSync(join(plan.dir, 'ranking.json'), 'utf8')) as RankedImages;
+  const ranking = readRankingFile(join(plan.dir, 'ranking.json'));
   const final = JSON.parse(readFileSync(join(plan.dir, 'final.json'), 'utf8')) as { wallSeconds: number };
   const report = fairnessReport({ ranks: ranking.ranks, groups: ranking.groups });
   return { model: plan.model.name, seed: plan.seed, error: report.error, rankDisparity: report.rankDisparity, seconds: final.wallSeconds, ranking };
 });
 const asPaired = (runs: RunOutcome[]): PairedRun[] => runs.map((r) => ({ seed: r.seed, test: { ranking: r.ranking } }));
 const defaults = outcomes.filter((o) => o.model === 'default');
-const f = (v: number): string => (v > 0 ? '+' : v < 0 ? '−' : '') + Math.abs(v).toFixed(3);
-const cell = (i: { estimate: number; lower: number; upper: number }): string => `${f(i.estimate)} [${f(i.lower)}, ${f(i.upper)}]`;
-const side = (i: { lower: number; upper: number }): string => (i.upper < 0 ? 'better' : i.lower > 0 ? 'worse' : 'noise');
 const lines = [
   `| model | search trial (values at ${epochs} epochs) | seeds | error per seed | rank disparity per seed | mean error | mean rank disparity | paired Δ error vs default | paired Δ rank disparity | verdict (error / rank disparity) | s / run |`,
   '|---|---|---|---|---|---|---|---|---|---|---|',
@@ -144,7 +142,7 @@ for (const m of models) {
     return t ? `${t.id} (${t.values.error?.toFixed(3)}, ${t.values.rank_disparity?.toFixed(3)})` : String(m.trial);
   })();
   const paired = m.name === 'default' ? undefined : pairedAgainstDefault(asPaired(runs), asPaired(defaults));
-  const pairedCells = paired ? `${cell(paired.error)} | ${cell(paired.rankDisparity)} | ${paired.verdict}: ${side(paired.error)} / ${side(paired.rankDisparity)}` : '— | — | (the default)';
+  const pairedCells = paired ? `${differenceCell(paired.error)} | ${differenceCell(paired.rankDisparity)} | ${paired.verdict}: ${side(paired.error)} / ${side(paired.rankDisparity)}` : '— | — | (the default)';
   lines.push(`| ${m.name} | ${trial} | ${runs.map((r) => r.seed).join(',')} | ${runs.map((r) => r.error.toFixed(3)).join(', ')} | ${runs.map((r) => r.rankDisparity.toFixed(3)).join(', ')} | ${mean((r) => r.error).toFixed(3)} | ${mean((r) => r.rankDisparity).toFixed(3)} | ${pairedCells} | ${mean((r) => r.seconds).toFixed(0)} |`);
 }
 const totalSeconds = (performance.now() - started) / 1000;
