@@ -7,7 +7,9 @@
 //
 // Usage: npx tsx benchmarks/lfw-pytorch-study.ts [--out benchmarks/results/lfw-pytorch] [--search-seconds 3000]
 //          [--workers 2] [--seeds 0,1,2] [--epochs 12] [--top K | --trials id,id,...] [--search <existing study folder>]
-//          [--promotion nds-crowding|hypervolume|parego] [--warm-start <earlier study folder>]
+//          [--promotion nds-crowding|hypervolume|parego] [--warm-start <earlier study folder>] [--level 0.95]
+// --level: the coverage of the paired intervals (0.975 for a Bonferroni correction over two tests; written to
+// summary-level<L>.md so the 95 % summary stays).
 // The search uses frnas search's defaults (ASHA + rf) unless told otherwise.
 // Each step resumes: the search from its journal (an existing study folder is used as it is, not searched further),
 // each retraining run from its checkpoint folder (a finished run has final.json and is skipped).
@@ -37,12 +39,15 @@ const { values: args } = parseArgs({
     'warm-start': { type: 'string' },
     python: { type: 'string', default: '/usr/bin/python3' },
     'cache-dir': { type: 'string' },
+    level: { type: 'string', default: '0.95' },
   },
 });
 const out = resolve(args.out as string);
 const searchDir = resolve(args.search ?? join(out, 'search'));
 const epochs = Number(args.epochs);
 const workers = Number(args.workers);
+const level = Number(args.level);
+if (!(level > 0 && level < 1)) throw new Error(`--level must be a coverage between 0 and 1 (e.g. 0.95), got ${args.level}`);
 const seeds = (args.seeds as string).split(',').map(Number);
 if (!(Number.isInteger(epochs) && epochs >= 3)) throw new Error(`--epochs must be an integer >= 3, got ${args.epochs}`);
 if (!(Number.isInteger(workers) && workers >= 1)) throw new Error(`--workers must be a positive integer, got ${args.workers}`);
@@ -141,7 +146,7 @@ for (const m of models) {
     const t = searchTrials.find((x) => x.id === m.trial);
     return t ? `${t.id} (${t.values.error?.toFixed(3)}, ${t.values.rank_disparity?.toFixed(3)})` : String(m.trial);
   })();
-  const paired = m.name === 'default' ? undefined : pairedAgainstDefault(asPaired(runs), asPaired(defaults));
+  const paired = m.name === 'default' ? undefined : pairedAgainstDefault(asPaired(runs), asPaired(defaults), { level });
   const pairedCells = paired ? `${differenceCell(paired.error)} | ${differenceCell(paired.rankDisparity)} | ${paired.verdict}: ${side(paired.error)} / ${side(paired.rankDisparity)}` : '— | — | (the default)';
   lines.push(`| ${m.name} | ${trial} | ${runs.map((r) => r.seed).join(',')} | ${runs.map((r) => r.error.toFixed(3)).join(', ')} | ${runs.map((r) => r.rankDisparity.toFixed(3)).join(', ')} | ${mean((r) => r.error).toFixed(3)} | ${mean((r) => r.rankDisparity).toFixed(3)} | ${pairedCells} | ${mean((r) => r.seconds).toFixed(0)} |`);
 }
@@ -151,7 +156,8 @@ const markdown = [
   '',
   ...lines,
   '',
-  `Paired identity bootstrap (1000 resamples, 95 %) of model − default on the same ${outcomes[0]?.ranking.ranks.length ?? 0} images, averaged over the seeds both have; "dominates" = both intervals below 0.`,
+  `Paired identity bootstrap (1000 resamples, ${+(level * 100).toFixed(2)} %) of model − default on the same ${outcomes[0]?.ranking.ranks.length ?? 0} images, averaged over the seeds both have; "dominates" = both intervals below 0.`,
 ].join('\n');
-await writeFileAtomic(join(out, 'summary.md'), markdown + '\n');
+// Another coverage gets its own file, so the 95 % summary is never overwritten by a correction's.
+await writeFileAtomic(join(out, level === 0.95 ? 'summary.md' : `summary-level${level}.md`), markdown + '\n');
 console.log(markdown);

@@ -100,9 +100,9 @@ export interface PairedRun {
  * Paired comparison of a model's runs with the default cell's runs of the same seeds (same evaluation images):
  * one paired identity bootstrap of (model − default) averaged over every seed both have
  * (pairedBootstrapMeanDifference; bootstrap seed: the smallest paired seed). Undefined when no seed has per-image
- * ranks on both sides.
+ * ranks on both sides. `level` is the interval's coverage (default 0.95), e.g. 0.975 for a Bonferroni correction over two tests.
  */
-export function pairedAgainstDefault(model: readonly PairedRun[], defaults: readonly PairedRun[]): PairedVersusDefault | undefined {
+export function pairedAgainstDefault(model: readonly PairedRun[], defaults: readonly PairedRun[], options: { level?: number } = {}): PairedVersusDefault | undefined {
   const pairs: { seed: number; a: RankedImages; b: RankedImages }[] = [];
   for (const run of model) {
     const a = run.test.ranking;
@@ -114,7 +114,7 @@ export function pairedAgainstDefault(model: readonly PairedRun[], defaults: read
   if (pairs.length === 0) return undefined;
   pairs.sort((x, y) => x.seed - y.seed);
   const { groups, identities } = pairs[0].a;
-  const paired = pairedBootstrapMeanDifference({ pairs: pairs.map((p) => ({ a: p.a.ranks, b: p.b.ranks })), groups, identities, seed: pairs[0].seed });
+  const paired = pairedBootstrapMeanDifference({ pairs: pairs.map((p) => ({ a: p.a.ranks, b: p.b.ranks })), groups, identities, seed: pairs[0].seed, level: options.level });
   const error = paired.metrics.error;
   const rankDisparity = paired.metrics.rankDisparity;
   return { error, rankDisparity, verdict: compareDifferences({ error, rankDisparity }, ['error', 'rankDisparity']), seeds: pairs.length };

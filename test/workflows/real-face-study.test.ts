@@ -70,6 +70,23 @@ describe('workflows: pairedAgainstDefault', () => {
     expect(pairedAgainstDefault([run(1, worse)], [run(1, better)])!.verdict).to.not.equal('dominates');
   });
 
+  it('takes the interval coverage: a Bonferroni 97.5 % interval is the same bootstrap, read further out', () => {
+    // 40 people, 2 images each, varied ranks, so the bootstrap has many distinct values.
+    const identities = Array.from({ length: 80 }, (_, i) => Math.floor(i / 2));
+    const groups = identities.map((id) => (id % 2 === 0 ? 'F' : 'M'));
+    const a = identities.map((id, i) => (id * 7 + i) % 5);
+    const b = identities.map((id, i) => (id * 11 + i * 3) % 9);
+    const ranked = (ranks: number[]): RunResult => ({ ...run(1, ranks), test: { ...run(1, ranks).test, ranking: { ranks, identities, groups } } });
+    const at95 = pairedAgainstDefault([ranked(a)], [ranked(b)])!;
+    const at975 = pairedAgainstDefault([ranked(a)], [ranked(b)], { level: 0.975 })!;
+    const direct = pairedBootstrapDifference({ a, b, groups, identities, seed: 1, level: 0.975 });
+    expect(at975.rankDisparity).to.deep.equal(direct.metrics.rankDisparity);
+    expect(at975.rankDisparity.estimate).to.equal(at95.rankDisparity.estimate);
+    expect(at975.rankDisparity.lower).to.be.at.most(at95.rankDisparity.lower);
+    expect(at975.rankDisparity.upper).to.be.at.least(at95.rankDisparity.upper);
+    expect(at975.rankDisparity.upper - at975.rankDisparity.lower).to.be.above(at95.rankDisparity.upper - at95.rankDisparity.lower);
+  });
+
   it('pairs nothing when the seeds or the evaluated images differ', () => {
     expect(pairedAgainstDefault([run(1, better)], [run(2, worse)])).to.equal(undefined);
     expect(pairedAgainstDefault([run(1, better)], [run(1, worse, [1, 1, 2, 2, 3, 3, 5, 5])])).to.equal(undefined);
