@@ -8,6 +8,9 @@
 // Usage: npx tsx benchmarks/lfw-pytorch-study.ts [--out benchmarks/results/lfw-pytorch] [--search-seconds 3000]
 //          [--workers 2] [--seeds 0,1,2] [--epochs 12] [--top K | --trials id,id,...] [--search <existing study folder>]
 //          [--promotion nds-crowding|hypervolume|parego] [--warm-start <earlier study folder>] [--level 0.95]
+// --data / --eval-data: the training and evaluation folders (default lfw_train / lfw_balanced); with --search, the
+// retraining and its comparison use them while the search's choice stays as it was (e.g. a held-out check on other
+// people: lfw-heldout-split.ts).
 // --level: the coverage of the paired intervals (0.975 for a Bonferroni correction over two tests; written to
 // summary-level<L>.md so the 95 % summary stays).
 // The search uses frnas search's defaults (ASHA + rf) unless told otherwise.
@@ -40,6 +43,8 @@ const { values: args } = parseArgs({
     python: { type: 'string', default: '/usr/bin/python3' },
     'cache-dir': { type: 'string' },
     level: { type: 'string', default: '0.95' },
+    data: { type: 'string', default: '../shared/data/lfw_train' },
+    'eval-data': { type: 'string', default: '../shared/data/lfw_balanced' },
   },
 });
 const out = resolve(args.out as string);
@@ -52,8 +57,8 @@ const seeds = (args.seeds as string).split(',').map(Number);
 if (!(Number.isInteger(epochs) && epochs >= 3)) throw new Error(`--epochs must be an integer >= 3, got ${args.epochs}`);
 if (!(Number.isInteger(workers) && workers >= 1)) throw new Error(`--workers must be a positive integer, got ${args.workers}`);
 if (seeds.some((s) => !Number.isInteger(s) || s < 0)) throw new Error(`--seeds must be non-negative integers, got ${args.seeds}`);
-const data = '../shared/data/lfw_train';
-const evaluation = '../shared/data/lfw_balanced';
+const data = args.data as string;
+const evaluation = args['eval-data'] as string;
 for (const dir of [data, evaluation]) {
   if (!existsSync(dir)) {
     console.error(`skipped: ${dir} is absent (the study needs ../shared/data beside the project)`);
