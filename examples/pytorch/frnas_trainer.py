@@ -23,6 +23,7 @@ import math
 import os
 import random
 import sys
+import tempfile
 import time
 
 import torch
@@ -84,8 +85,16 @@ def load_images(items, size, channels, center, cache_dir):
             out[i] = data.view(size, size, channels).permute(2, 0, 1) / 127.5 - 1
     if cache:
         os.makedirs(cache_dir, exist_ok=True)
-        torch.save(out, cache + '.tmp')
-        os.replace(cache + '.tmp', cache)
+        # A temporary file of its own: trials started together decode the same images and write the same cache, and
+        # a shared temporary name let one trial's rename take the other's file away (FileNotFoundError).
+        fd, temporary = tempfile.mkstemp(prefix=os.path.basename(cache) + '.', suffix='.tmp', dir=cache_dir)
+        os.close(fd)
+        try:
+            torch.save(out, temporary)
+            os.replace(temporary, cache)
+        finally:
+            if os.path.exists(temporary):
+                os.remove(temporary)
     return out
 
 

@@ -140,4 +140,31 @@ print(max((x.float() - b[part][k].float()).abs().max().item() for part in ('mode
     train('unaugmented', 3, [...recipe, '--augment', 'none']);
     expect(weightDifference('straight', 'unaugmented')).to.be.above(1e-4);
   });
+
+  it('two trials writing the same image cache at once both finish, and the cache holds the images', () => {
+    // Deterministic race: while one load_images is between writing its temporary file and renaming it, a second one
+    // decodes the same images and writes the same cache. A shared temporary name made the first rename fail.
+    const script = `import os, sys, torch
+sys.path.insert(0, sys.argv[1])
+import frnas_trainer as t
+items = t.read_folder(sys.argv[2])[:6]
+cache = sys.argv[3]
+real_save, inner, raced = torch.save, [], []
+def save(obj, path):
+    real_save(obj, path)
+    if not raced:
+        raced.append(True)
+        inner.append(t.load_images(items, 16, 1, 0.5, cache))
+torch.save = save
+outer = t.load_images(items, 16, 1, 0.5, cache)
+torch.save = real_save
+again = t.load_images(items, 16, 1, 0.5, cache)
+assert torch.equal(outer, inner[0]) and torch.equal(outer, again), 'cache differs from the decoded images'
+print(sorted(os.listdir(cache)))`;
+    const cache = join(dir, 'race-cache');
+    const run = spawnSync(PYTHON, ['-c', script, resolve('examples/pytorch'), faces as string, cache], { encoding: 'utf8' });
+    expect(run.status, run.stderr).to.equal(0);
+    // One cache file and no temporary files left behind.
+    expect(run.stdout.trim()).to.match(/^\['images-[0-9a-f]{16}\.pt'\]$/);
+  });
 });
