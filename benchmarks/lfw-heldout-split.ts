@@ -7,9 +7,11 @@
 // machine and was fixed before any model was evaluated on it.
 // Usage: npx tsx benchmarks/lfw-heldout-split.ts --out runs/lfw-heldout/data [--per-group 150] [--max-images 20] [--data ../shared/data/lfw_train]
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, symlinkSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { readCsvTable } from '../lib/data/csv.js';
+import { formatCsv } from '../lib/util/csv.js';
 import { writeFileAtomic } from '../lib/util/write-file-atomic.js';
 
 const { values: args } = parseArgs({
@@ -30,28 +32,27 @@ if (!existsSync(attributesFile)) {
   console.error(`skipped: ${attributesFile} is absent (the split needs ../shared/data/lfw_train beside the project)`);
   process.exit(0);
 }
-const [header, ...rows] = readFileSync(attributesFile, 'utf8').split(/\r?\n/).filter((line) => line.trim() !== '');
-const columns = header.split(',');
+const table = await readCsvTable(attributesFile);
 const [sexColumn, countColumn] = ['perceived_sex', 'n_images'].map((name) => {
-  const at = columns.indexOf(name);
-  if (at < 0) throw new Error(`${attributesFile}: no column ${name} in its header (${header})`);
+  const at = table.columns.indexOf(name);
+  if (at < 0) throw new Error(`${attributesFile}: no column ${name} in its header (${table.columns.join(',')})`);
   return at;
 });
-const sha1 = (text: string): string => createHash('sha1').update(text).digest('hex');
+const rows = table.rows.map((row) => row.fields);
 const held = new Set<string>();
-const groups = [...new Set(rows.map((row) => row.split(',')[sexColumn]))].sort();
-for (const group of groups) {
-  const candidates = rows.map((row) => row.split(',')).filter((cells) => cells[sexColumn] === group && Number(cells[countColumn]) >= 2 && Number(cells[countColumn]) <= maxImages).map((cells) => cells[0]);
+for (const group of [...new Set(rows.map((cells) => cells[sexColumn]))].sort()) {
+  const candidates = rows.filter((cells) => cells[sexColumn] === group && Number(cells[countColumn]) >= 2 && Number(cells[countColumn]) <= maxImages)
+    .map((cells) => ({ identity: cells[0], order: createHash('sha1').update(cells[0]).digest('hex') }));
   if (candidates.length < perGroup) throw new Error(`${attributesFile}: group ${group} has ${candidates.length} people with 2 to ${maxImages} images, fewer than --per-group ${perGroup}`);
-  candidates.sort((a, b) => (sha1(a) < sha1(b) ? -1 : 1)).slice(0, perGroup).forEach((identity) => held.add(identity));
+  candidates.sort((a, b) => (a.order < b.order ? -1 : 1)).slice(0, perGroup).forEach((c) => held.add(c.identity));
 }
 const out = resolve(args.out as string);
 for (const [name, keep] of [['train', (id: string) => !held.has(id)], ['eval', (id: string) => held.has(id)]] as const) {
   const dir = join(out, name);
   mkdirSync(dir, { recursive: true });
   if (!existsSync(join(dir, 'images'))) symlinkSync(join(data, 'images'), join(dir, 'images'), 'dir');
-  const kept = rows.filter((row) => keep(row.split(',')[0]));
-  await writeFileAtomic(join(dir, 'attributes.csv'), [header, ...kept].join('\n') + '\n');
-  const images = kept.reduce((s, row) => s + Number(row.split(',')[countColumn]), 0);
+  const kept = rows.filter((cells) => keep(cells[0]));
+  await writeFileAtomic(join(dir, 'attributes.csv'), await formatCsv([table.columns, ...kept]));
+  const images = kept.reduce((sum, cells) => sum + Number(cells[countColumn]), 0);
   console.log(`${dir}: ${kept.length} people, ${images} images`);
 }

@@ -61,7 +61,7 @@ const data = args.data as string;
 const evaluation = args['eval-data'] as string;
 for (const dir of [data, evaluation]) {
   if (!existsSync(dir)) {
-    console.error(`skipped: ${dir} is absent (the study needs ../shared/data beside the project)`);
+    console.error(`skipped: ${dir} is absent (the default folders are ../shared/data/lfw_train and lfw_balanced beside the project; --data / --eval-data name others)`);
     process.exit(0);
   }
 }
